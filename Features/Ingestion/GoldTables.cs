@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+using NetflixML.Features.Schema;
+using NetflixML.Features.Storage;
+
+namespace NetflixML.Features.Ingestion;
+
+/// <summary>
+/// The gold layer: clean tables that features, the API and the dashboard read. They hold no personal data (not
+/// even hashed), no lineage columns, and are sorted by key so the same input gives the same bytes.
+/// </summary>
+public static class GoldTables
+{
+    public const string Users = "gold_users";
+    public const string Movies = "gold_movies";
+    public const string WatchEvents = "gold_watch_events";
+    public const string Recommendations = "gold_recommendations";
+    public const string Searches = "gold_searches";
+    public const string Reviews = "gold_reviews";
+    public const string Ratings = "gold_ratings";
+    public const string Titles = "gold_titles";
+    public const string Top10Weekly = "gold_top10_weekly";
+
+    private static readonly Dictionary<string, string> GoldName = new()
+    {
+        [RawSchema.Users] = Users,
+        [RawSchema.Movies] = Movies,
+        [RawSchema.WatchHistory] = WatchEvents,
+        [RawSchema.RecommendationLogs] = Recommendations,
+        [RawSchema.SearchLogs] = Searches,
+        [RawSchema.Reviews] = Reviews,
+        [RawSchema.Top10Titles] = Titles,
+        [RawSchema.Top10Weekly] = Top10Weekly,
+    };
+
+    // The movies table calls its certificate "rating"; gold says what it is, so it is not mistaken for a score.
+    private static readonly Dictionary<(string Table, string Column), string> Renames = new()
+    {
+        [(RawSchema.Movies, "rating")] = "certificate",
+    };
+
+    private static readonly string[] Indexes =
+    [
+        $"CREATE INDEX ix_watch_user ON {WatchEvents} (user_id, watch_date)",
+        $"CREATE INDEX ix_watch_movie ON {WatchEvents} (movie_id)",
+        $"CREATE INDEX ix_recs_user ON {Recommendations} (user_id, recommendation_date)",
+        $"CREATE INDEX ix_search_user ON {Searches} (user_id, search_date)",
+        $"CREATE INDEX ix_reviews_user ON {Reviews} (user_id, review_date)",
+        $"CREATE INDEX ix_ratings_user ON {Ratings} (user_id, rated_at)",
+        $"CREATE INDEX ix_weekly_title ON {Top10Weekly} (title_id, week)",
+    ];
+
+    public static string For(TableSpec table) => GoldName[table.Name];
+
+    public static void Build(SqliteConnection db, SqliteTransaction tx)
+    {
+        foreach (var table in RawSchema.Tables)
+        {
+            var columns = TableLoader.SilverColumns(table)
+                .Where(c => !c.Column.Personal)
+                .Select(c => Renames.TryGetValue((table.Name, c.Name), out var renamed) ? $"\"{c.Name}\" AS \"{renamed}\"" : $"\"{c.Name}\"");
+            var order = string.Join(", ", table.Key.Select(k => $"\"{k}\""));
+            db.Execute($"CREATE TABLE {For(table)} AS SELECT {string.Join(", ", columns)} FROM {TableLoader.SilverTable(table)} ORDER BY {order}", tx);
+        }
+
+        db.Execute($"""
+            CREATE TABLE {Ratings} AS
+            SELECT user_id, movie_id, rating, rated_at, source FROM (
+                SELECT user_id, movie_id, user_rating AS rating, watch_date AS rated_at, 'watch' AS source
+                FROM silver_watch_history WHERE user_rating IS NOT NULL
+                UNION ALL
+                SELECT user_id, movie_id, CAST(rating AS REAL), review_date || ' 00:00:00', 'review'
+                FROM silver_reviews)
+            ORDER BY rated_at, user_id, movie_id, source
+            """, tx);
+        foreach (var index in Indexes)
+        {
+            db.Execute(index, tx);
+        }
+    }
+}

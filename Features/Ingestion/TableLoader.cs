@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Data.Sqlite;
+using NetflixML.Features.Schema;
+using NetflixML.Features.Storage;
+
+namespace NetflixML.Features.Ingestion;
+
+/// <summary>
+/// Loads one raw CSV file: every row goes to bronze as read (personal columns hashed or dropped), and then either
+/// to silver (typed, validated, first copy only), or to the duplicate count, or to quarantine with its reason.
+/// </summary>
+internal sealed class TableLoader
+{
+    private readonly SqliteConnection _db;
+    private readonly SqliteTransaction _tx;
+    private readonly TableSpec _table;
+    private readonly IReadOnlyDictionary<string, HashSet<string>> _knownKeys;
+    private readonly Dictionary<string, long> _anomalies = [];
+
+    public TableLoader(SqliteConnection db, SqliteTransaction tx, TableSpec table, IReadOnlyDictionary<string, HashSet<string>> knownKeys)
+    {
+        _db = db;
+        _tx = tx;
+        _table = table;
+        _knownKeys = knownKeys;
+    }
+
+    /// <summary>Keys loaded into silver, kept for the tables that reference this one.</summary>
+    public HashSet<string> LoadedKeys { get; } = new(StringComparer.Ordinal);
+
+    public static string BronzeTable(TableSpec table) => "bronze_" + table.Name;
+
+    public static string SilverTable(TableSpec table) => "silver_" + table.Name;
+
+    /// <summary>Silver column names: personal columns are dropped, except hashed ones which become `name_hash`.</summary>
+    public static IEnumerable<(ColumnSpec Column, string Name)> SilverColumns(TableSpec table) =>
+        table.Columns.Where(c => !c.Personal || c.Hash).Select(c => (c, c.Personal ? c.Name + "_hash" : c.Name));
+
+    public static void CreateTables(SqliteConnection db, SqliteTransaction tx, TableSpec table)
+    {
+        var bronzeColumns = string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" TEXT"));
+        db.Execute($"CREATE TABLE {BronzeTable(table)} (load_id TEXT NOT NULL, source_file TEXT NOT NULL, line INTEGER NOT NULL, {bronzeColumns})", tx);
+        var silverColumns = string.Join(", ", SilverColumns(table).Select(c => $"\"{c.Name}\" {RawValueParser.SqlType(c.Column.Type)}"));
+        db.Execute($"CREATE TABLE {SilverTable(table)} (line INTEGER NOT NULL, {silverColumns})", tx);
+    }
+
+    public TableQuality Load(string path)
+    {
+        var fileName = Path.GetFileName(path);
+        var loadId = FileHash(path)[..16];
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = true,
+            DetectDelimiter = false,
+            IgnoreBlankLines = true,
+            MissingFieldFound = null,
+            BadDataFound = args => _badData ??= $"malformed quoting near '{Shorten(args.Field)}'",
+        };
+
+        using var stream = File.OpenRead(path);
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var parser = new CsvParser(reader, config);
+        try
+        {
+            return LoadRows(parser, fileName, loadId);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DataInputException($"{fileName}: cannot be read as UTF-8 near line {parser.RawRow} ({ex.Message.TrimEnd('.')}). Save the file as UTF-8 and ingest again.", ex);
+        }
+    }
+
+    private string? _badData;
+
+    private TableQuality LoadRows(CsvParser parser, string fileName, string loadId)
+    {
+        if (!parser.Read())
+        {
+            throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
+        }
+
+        var header = parser.Record!.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
+        var columnIndex = new int[_table.Columns.Count];
+        for (var c = 0; c < _table.Columns.Count; c++)
+        {
+            var column = _table.Columns[c];
+            columnIndex[c] = Array.FindIndex(header, h => string.Equals(h, column.Name, StringComparison.OrdinalIgnoreCase));
+            if (columnIndex[c] < 0 && !column.OptionalInHeader)
+            {
+                throw new DataInputException($"{fileName}: header lacks required column '{column.Name}' (header has: {string.Join(", ", header)}).");
+            }
+        }
+
+        var ignored = header.Where(h => _table.IndexOf(h) < 0 && !_table.Columns.Any(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase))).ToList();
+
+        using var bronze = PrepareInsert(BronzeTable(_table), ["load_id", "source_file", "line", .. _table.Columns.Select(c => c.Name)]);
+        var silverColumns = SilverColumns(_table).ToList();
+        using var silver = PrepareInsert(SilverTable(_table), ["line", .. silverColumns.Select(c => c.Name)]);
+        using var quarantine = PrepareInsert("quarantine", ["load_id", "table_name", "source_file", "line", "reason", "raw_row"]);
+
+        var seen = new Dictionary<string, (long Line, ulong Content)>(StringComparer.Ordinal);
+        var raw = new string?[_table.Columns.Count];
+        var values = new object?[_table.Columns.Count];
+        long read = 0, duplicates = 0, quarantined = 0, loaded = 0;
+        long previousEnd = parser.RawRow;
+        var keyColumns = _table.Key.Select(_table.IndexOf).ToArray();
+        var sb = new StringBuilder();
+
+        while (true)
+        {
+            _badData = null;
+            if (!parser.Read())
+            {
+                break;
+            }
+
+            read++;
+            var record = parser.Record!;
+            var line = FirstLineOf(parser, previousEnd);
+            previousEnd = parser.RawRow;
+            for (var c = 0; c < raw.Length; c++)
+            {
+                var i = columnIndex[c];
+                var value = i >= 0 && i < record.Length ? record[i] : null;
+                raw[c] = _table.Columns[c].Personal ? Mask(_table.Columns[c], value) : value;
+            }
+
+            bronze.Bind(0, loadId).Bind(1, fileName).Bind(2, line);
+            for (var c = 0; c < raw.Length; c++)
+            {
+                bronze.Bind(3 + c, raw[c]);
+            }
+
+            bronze.Run();
+
+            var reason = _badData
+                ?? (record.Length != header.Length ? $"expected {header.Length} fields, found {record.Length}" : null)
+                ?? Parse(raw, values);
+            string? key = null;
+            var firstCopy = false;
+            if (reason is null)
+            {
+                sb.Clear();
+                foreach (var k in keyColumns)
+                {
+                    sb.Append(Convert.ToString(values[k], CultureInfo.InvariantCulture)).Append('\u001f');
+                }
+
+                key = sb.ToString();
+                var content = ContentHash(record);
+                if (seen.TryGetValue(key, out var first))
+                {
+                    if (first.Content == content)
+                    {
+                        duplicates++;
+                        continue;
+                    }
+
+                    reason = $"conflicting duplicate: {string.Join("+", _table.Key)} '{key.TrimEnd('\u001f').Replace('\u001f', '+')}' was first loaded from line {first.Line} with different values";
+                }
+                else
+                {
+                    seen[key] = (line, content);
+                    firstCopy = true;
+                    reason = CheckReferences(values);
+                }
+            }
+
+            if (reason is not null)
+            {
+                quarantine.Bind(0, loadId).Bind(1, _table.Name).Bind(2, fileName).Bind(3, line).Bind(4, reason)
+                    .Bind(5, string.Join(",", raw.Select(v => v ?? string.Empty)));
+                quarantine.Run();
+                quarantined++;
+                if (firstCopy)
+                {
+                    // A quarantined first copy must not make later identical rows count as duplicates:
+                    // they are checked (and quarantined) in their own right.
+                    seen.Remove(key!);
+                }
+
+                continue;
+            }
+
+            ApplyRanges(values);
+            silver.Bind(0, line);
+            var s = 1;
+            foreach (var (column, _) in silverColumns)
+            {
+                silver.Bind(s++, values[_table.IndexOf(column.Name)]);
+            }
+
+            silver.Run();
+            loaded++;
+            if (_table.Key.Count == 1)
+            {
+                LoadedKeys.Add((string)values[keyColumns[0]]!);
+            }
+        }
+
+        using (var load = PrepareInsert("loads", ["load_id", "table_name", "source_file", "rows_read", "sha256"]))
+        {
+            load.Bind(0, loadId).Bind(1, _table.Name).Bind(2, fileName).Bind(3, read).Bind(4, _lastFileHash);
+            load.Run();
+        }
+
+        return new TableQuality
+        {
+            Name = _table.Name,
+            Source = fileName,
+            Read = read,
+            Loaded = loaded,
+            Duplicates = duplicates,
+            Quarantined = quarantined,
+            Anomalies = new SortedDictionary<string, long>(_anomalies, StringComparer.Ordinal),
+            IgnoredColumns = ignored,
+        };
+    }
+
+    private string? _lastFileHash;
+
+    private string FileHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        _lastFileHash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return _lastFileHash;
+    }
+
+    /// <summary>The line a record starts on: one past where the previous record ended, skipping blank lines.</summary>
+    private static long FirstLineOf(CsvParser parser, long previousEnd)
+    {
+        var rawRecord = parser.RawRecord;
+        var newlines = 0;
+        var trimmed = rawRecord.TrimEnd('\r', '\n');
+        foreach (var ch in trimmed)
+        {
+            if (ch == '\n')
+            {
+                newlines++;
+            }
+        }
+
+        return Math.Max(previousEnd + 1, parser.RawRow - newlines);
+    }
+
+    private string? Parse(string?[] raw, object?[] values)
+    {
+        for (var c = 0; c < raw.Length; c++)
+        {
+            var column = _table.Columns[c];
+            values[c] = null;
+            if (column.Personal)
+            {
+                values[c] = raw[c];
+                continue;
+            }
+
+            if (RawValueParser.IsMissing(raw[c]))
+            {
+                if (column.Required)
+                {
+                    return $"missing required value '{column.Name}'";
+                }
+
+                continue;
+            }
+
+            if (!RawValueParser.TryParse(column, raw[c]!, out var value, out var error))
+            {
+                return error;
+            }
+
+            values[c] = value;
+            if (column.Required && value is long or double && OutOfRange(column, Convert.ToDouble(value, CultureInfo.InvariantCulture)))
+            {
+                // A required value cannot be nulled and imputed: the row is unusable.
+                return $"'{column.Name}' {raw[c]!.Trim()} is outside {column.ValidMin?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{column.ValidMax?.ToString(CultureInfo.InvariantCulture) ?? "inf"}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool OutOfRange(ColumnSpec column, double x) => x < column.ValidMin || x > column.ValidMax;
+
+    private string? CheckReferences(object?[] values)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            var target = _table.Columns[c].References;
+            if (target is not null && _knownKeys.TryGetValue(target, out var keys) && !keys.Contains((string)values[c]!))
+            {
+                return $"unknown {_table.Columns[c].Name} '{values[c]}' (not in {target})";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Implausible values are nulled (and imputed later); extreme but plausible ones are kept. Both are counted.</summary>
+    private void ApplyRanges(object?[] values)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            var column = _table.Columns[c];
+            if (values[c] is null || (column.ValidMin is null && column.ValidMax is null && column.OutlierAbove is null))
+            {
+                continue;
+            }
+
+            var x = Convert.ToDouble(values[c], CultureInfo.InvariantCulture);
+            if (OutOfRange(column, x))
+            {
+                Count(column.Name + "_out_of_range");
+                values[c] = null;
+            }
+            else if (x > column.OutlierAbove)
+            {
+                Count(column.Name + "_outlier");
+            }
+        }
+    }
+
+    private void Count(string anomaly) => _anomalies[anomaly] = _anomalies.GetValueOrDefault(anomaly) + 1;
+
+    /// <summary>Personal data never reaches the database in clear: hashed (salted SHA-256) or dropped.</summary>
+    private static string? Mask(ColumnSpec column, string? value)
+    {
+        if (RawValueParser.IsMissing(value) || !column.Hash)
+        {
+            return null;
+        }
+
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes("netflixml/" + column.Name + "/" + value!.Trim().ToLowerInvariant()));
+        return Convert.ToHexStringLower(bytes)[..24];
+    }
+
+    private static ulong ContentHash(string[] record)
+    {
+        // FNV-1a over every field and a separator: identical rows hash equal; used only within one load.
+        var hash = 14695981039346656037UL;
+        foreach (var field in record)
+        {
+            foreach (var ch in field)
+            {
+                hash = (hash ^ ch) * 1099511628211UL;
+            }
+
+            hash = (hash ^ 0x1f) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static string Shorten(string text) => text.Length <= 30 ? text : text[..27] + "...";
+
+    private PreparedInsert PrepareInsert(string table, IReadOnlyList<string> columns) => new(_db, _tx, table, columns);
+
+    /// <summary>An INSERT prepared once and bound per row.</summary>
+    private sealed class PreparedInsert : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+
+        public PreparedInsert(SqliteConnection db, SqliteTransaction tx, string table, IReadOnlyList<string> columns)
+        {
+            _command = db.CreateCommand();
+            _command.Transaction = tx;
+            _command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+            _parameters = columns.Select((_, i) => _command.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+            _command.Prepare();
+        }
+
+        public PreparedInsert Bind(int index, object? value)
+        {
+            _parameters[index].Value = value ?? DBNull.Value;
+            return this;
+        }
+
+        public void Run() => _command.ExecuteNonQuery();
+
+        public void Dispose() => _command.Dispose();
+    }
+}

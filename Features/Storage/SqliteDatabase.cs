@@ -1,0 +1,57 @@
+using Microsoft.Data.Sqlite;
+
+namespace NetflixML.Features.Storage;
+
+/// <summary>Opens the SQLite database (native e_sqlite3 from SQLitePCLRaw, initialised once).</summary>
+public static class SqliteDatabase
+{
+    private static readonly Lazy<bool> Initialised = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    public static SqliteConnection Open(string path, bool readOnly = false, bool pooling = true)
+    {
+        _ = Initialised.Value;
+        if (readOnly && !File.Exists(path))
+        {
+            throw new DataInputException($"Database '{path}' does not exist. Run `dotnet run --project Training -- ingest` to create it.");
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = pooling,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public static void Execute(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public static T Scalar<T>(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static bool TableExists(this SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", table);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+}

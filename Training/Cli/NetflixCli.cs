@@ -1,0 +1,42 @@
+using System.CommandLine;
+using NetflixML.Features;
+
+namespace NetflixML.Training.Cli;
+
+/// <summary>The `Training` command line: one subcommand per verb; no verb runs the whole pipeline.</summary>
+public static class NetflixCli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var io = new ConsoleIo(output, error);
+        var root = new RootCommand("NetflixML: generate data, ingest it, train and compare models, audit leakage, benchmark.");
+        root.Subcommands.Add(GenerateCommand.Create(io));
+        root.Subcommands.Add(IngestCommand.Create(io));
+        PipelineCommand.Attach(root, io);
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (DataInputException ex)
+        {
+            error.WriteLine("error: " + ex.Message);
+            return BadInput;
+        }
+        catch (OptionValueException ex)
+        {
+            error.WriteLine("error: " + ex.Message);
+            return BadInput;
+        }
+    }
+
+    /// <summary>Bool flag `--json` shared by every command.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print the result as JSON on standard output." };
+}
+
+/// <summary>An option value that parsed but makes no sense (a scale of zero, say).</summary>
+public sealed class OptionValueException(string message) : Exception(message);

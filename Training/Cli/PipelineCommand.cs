@@ -1,0 +1,47 @@
+using System.CommandLine;
+using NetflixML.Features.Ingestion;
+using NetflixML.Features.Synthetic;
+
+namespace NetflixML.Training.Cli;
+
+/// <summary>No command: the whole pipeline on the default data (generate if missing, ingest, report).</summary>
+public static class PipelineCommand
+{
+    public static void Attach(RootCommand root, ConsoleIo io)
+    {
+        var json = NetflixCli.JsonOption();
+        root.Options.Add(json);
+        root.SetAction(parse => Run(io, new PipelineSettings(), parse.GetValue(json)));
+    }
+
+    public static int Run(ConsoleIo io, PipelineSettings settings, bool json)
+    {
+        if (!File.Exists(Path.Combine(settings.RawFolder, "users.csv")))
+        {
+            io.Progress("pipeline", $"no data in {settings.RawFolder}: generating it (seed {settings.Seed}, scale {settings.Scale})");
+            SyntheticGenerator.Generate(settings.RawFolder, new GeneratorOptions(settings.Seed, settings.Scale), io.ProgressFor("generate"));
+        }
+
+        var report = Ingestor.Ingest(settings.RawFolder, settings.Database, io.ProgressFor("ingest"));
+        if (json)
+        {
+            io.Output.WriteLine(report.ToJson());
+        }
+        else
+        {
+            IngestCommand.Print(io, report, settings.Database);
+        }
+
+        return NetflixCli.Ok;
+    }
+}
+
+/// <summary>Where the default pipeline reads and writes, relative to <see cref="Root"/> (the repository root by default).</summary>
+public sealed record PipelineSettings(string Root = ".", int Seed = Defaults.Seed, double Scale = 1.0)
+{
+    public string RawFolder => Path.Combine(Root, Defaults.RawFolder);
+
+    public string Database => Path.Combine(Root, Defaults.Database);
+
+    public string ModelsFolder => Path.Combine(Root, Defaults.ModelsFolder);
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using NetflixML.Features.Ingestion;
+using NetflixML.Features.Tests.Support;
+
+namespace NetflixML.Features.Tests.Ingestion;
+
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Db => _dir.File("out.db");
+
+    [Fact]
+    public void Missing_folder_is_named()
+    {
+        var missing = _dir.File("nowhere");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(missing, Db));
+        Assert.Contains($"'{missing}' does not exist", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public void Folder_without_any_known_file_lists_the_expected_files()
+    {
+        File.WriteAllText(_dir.File("notes.txt"), "hello");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.Contains("has none of the expected files: users.csv, movies.csv", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_table_whose_referenced_file_is_missing_names_both()
+    {
+        File.WriteAllText(_dir.File("reviews.csv"), "review_id,user_id,movie_id,rating,review_date,device_type,is_verified_watch,helpful_votes,total_votes,review_text,sentiment,sentiment_score\n");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.Contains("reviews.csv references users, but users.csv is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_without_a_required_column_names_the_column_and_file()
+    {
+        File.WriteAllText(_dir.File("users.csv"), "user_id,email,age,country\nuser_1,a@b.c,3,USA\n");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.StartsWith("users.csv: header lacks required column 'gender'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Personal_columns_may_be_left_out_of_the_header()
+    {
+        File.WriteAllText(_dir.File("users.csv"), "user_id,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at\nuser_1,30,Male,USA,Ohio,Akron,Basic,2024-01-01,True,9.5,Mobile,2,2023-01-01 00:00:00\n");
+        var report = Ingestor.Ingest(_dir.Path, Db);
+        Assert.Equal(1, report.Table("users").Loaded);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_utf8_is_reported_with_its_name()
+    {
+        var latin1 = Encoding.Latin1.GetBytes("user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at\nuser_1,a@b.c,Zoë,Müller,30,Female,USA,Ohio,Akron,Basic,2024-01-01,True,9.5,Mobile,2,2023-01-01 00:00:00\n");
+        File.WriteAllBytes(_dir.File("users.csv"), latin1);
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.StartsWith("users.csv: cannot be read as UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public void An_empty_file_is_reported()
+    {
+        File.WriteAllText(_dir.File("users.csv"), string.Empty);
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.StartsWith("users.csv: the file is empty", error.Message, StringComparison.Ordinal);
+    }
+}

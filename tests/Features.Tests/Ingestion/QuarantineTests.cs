@@ -1,0 +1,99 @@
+using NetflixML.Features.Ingestion;
+using NetflixML.Features.Storage;
+using NetflixML.Features.Tests.Support;
+
+namespace NetflixML.Features.Tests.Ingestion;
+
+public sealed class QuarantineTests : IDisposable
+{
+    private const string UsersHeader = "user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at";
+    private readonly TempDirectory _dir = new();
+    private readonly QualityReport _report;
+
+    public QuarantineTests()
+    {
+        File.WriteAllText(_dir.File("users.csv"), string.Join("\n",
+            UsersHeader,
+            "user_1,a@example.com,Ann,Lee,30.0,Female,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00.123456", // 2 loaded
+            "user_2,b@example.com,Bob,Ray,abc,Male,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00", // 3 bad age
+            "user_1,a@example.com,Ann,Lee,30.0,Female,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00.123456", // 4 duplicate
+            "user_1,a@example.com,Ann,Lee,30.0,Female,USA,Texas,Austin,Premium,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00.123456", // 5 conflicting
+            "user_3,c@example.com,Cy,Fox,41,Other,Canada,Ontario,Ottawa,,2024-01-02,False,10.5,Mobile,2.0,2023-12-01 10:00:00", // 6 no plan
+            "user_4,d@example.com,Di,Gu,41,Other,Canada,Ontario,Ottawa,Basic,2024-01-02,False,10.5,Mobile,2.0", // 7 short
+            "user_5,e@example.com,Ed,Ho,52,Male,USA,New York,\"New", // 8 (record spans two lines)
+            "York\",Standard,2024-02-03,True,,Laptop,,2023-01-01 00:00:00", // 9
+            "user_6,f@example.com,Fi,Ik,33,Female,USA,Ohio,Akron,Basic,2024-13-45,True,9,Mobile,1,2023-01-01 00:00:00", // 10 bad date
+            "user_7,g@example.com,Gu,Jo,150,Male,USA,Ohio,Akron,Basic,2024-03-01,yes,9,Mobile,1,2023-01-01 00:00:00", // 11 age out of range
+            string.Empty));
+        File.WriteAllText(_dir.File("movies.csv"), string.Join("\n",
+            "movie_id,title,content_type,genre_primary,genre_secondary,release_year,duration_minutes,rating,language,country_of_origin,imdb_rating,production_budget,box_office_revenue,number_of_seasons,number_of_episodes,is_netflix_original,added_to_platform,content_warning",
+            "movie_1,Dark Road,Movie,Drama,,2019,110.0,PG,English,USA,7.1,,,,,False,2022-01-01,False",
+            string.Empty));
+        File.WriteAllText(_dir.File("reviews.csv"), string.Join("\n",
+            "review_id,user_id,movie_id,rating,review_date,device_type,is_verified_watch,helpful_votes,total_votes,review_text,sentiment,sentiment_score",
+            "review_1,user_1,movie_1,4,2025-01-01,Mobile,True,1.0,2.0,Good.,positive,0.7",
+            "review_2,user_2,movie_1,4,2025-01-01,Mobile,True,1.0,2.0,Good.,positive,0.7",
+            "review_3,user_1,movie_1,6,2025-01-01,Mobile,True,1.0,2.0,Good.,positive,0.7",
+            "review_4,user_1,movie_9,3,2025-01-01,Mobile,True,1.0,2.0,\"Fine, \"\"really\"\"\",neutral,0.5",
+            string.Empty));
+        _report = Ingestor.Ingest(_dir.Path, _dir.File("netflix.db"));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private List<(string Table, long Line, string Reason)> Quarantine()
+    {
+        using var db = SqliteDatabase.Open(_dir.File("netflix.db"), readOnly: true, pooling: false);
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT table_name, line, reason FROM quarantine ORDER BY table_name, line";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, long, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void Each_malformed_row_is_quarantined_with_its_line_and_reason()
+    {
+        var users = Quarantine().Where(q => q.Table == "users").ToList();
+        Assert.Equal([3L, 5, 6, 7, 10], users.Select(q => q.Line));
+        Assert.Equal("'age' is not a number: 'abc'", users[0].Reason);
+        Assert.Contains("conflicting duplicate", users[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("first loaded from line 2", users[1].Reason, StringComparison.Ordinal);
+        Assert.Equal("missing required value 'subscription_plan'", users[2].Reason);
+        Assert.Equal("expected 16 fields, found 15", users[3].Reason);
+        Assert.StartsWith("'subscription_start_date' is not a date", users[4].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rows_referencing_unknown_or_quarantined_keys_are_quarantined()
+    {
+        var reviews = Quarantine().Where(q => q.Table == "reviews").ToList();
+        Assert.Equal(
+            [(3L, "unknown user_id 'user_2' (not in users)"), (4L, "'rating' 6 is outside 1..5"), (5L, "unknown movie_id 'movie_9' (not in movies)")],
+            reviews.Select(q => (q.Line, q.Reason)));
+    }
+
+    [Fact]
+    public void Counts_add_up_and_nothing_is_lost()
+    {
+        var users = _report.Table("users");
+        Assert.Equal(9, users.Read); // nine records on ten lines: user_5's city spans two
+        Assert.Equal(1, users.Duplicates);
+        Assert.Equal(5, users.Quarantined);
+        Assert.Equal(3, users.Loaded); // user_1, user_5 and user_7
+        Assert.Equal(1, users.Anomalies["age_out_of_range"]);
+        Assert.Equal(8, _report.Quarantined);
+        using var db = SqliteDatabase.Open(_dir.File("netflix.db"), readOnly: true, pooling: false);
+        Assert.Equal(users.Read, db.Scalar<long>("SELECT count(*) FROM bronze_users"));
+        Assert.Equal("New\nYork", db.Scalar<string>("SELECT city FROM silver_users WHERE user_id = 'user_5'"));
+        Assert.Equal(8, db.Scalar<long>("SELECT line FROM silver_users WHERE user_id = 'user_5'"));
+        Assert.Equal(1, db.Scalar<long>("SELECT is_active FROM silver_users WHERE user_id = 'user_7'"));
+        // user_7's impossible age was nulled, then imputed with the median of the valid ages (30 and 52).
+        Assert.Equal(41.0, db.Scalar<double>("SELECT age FROM silver_users WHERE user_id = 'user_7'"));
+    }
+}

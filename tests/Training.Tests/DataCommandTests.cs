@@ -1,0 +1,90 @@
+using System.Text.Json;
+using NetflixML.Training.Cli;
+
+namespace NetflixML.Training.Tests;
+
+public sealed class DataCommandTests
+{
+    [Fact]
+    public void Generate_json_lists_each_file_with_its_rows_and_the_time()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, error) = CliRunner.Run("generate", "--out", dir.Path, "--seed", "5", "--scale", "0.02", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var files = doc.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("rows").GetInt64());
+        Assert.Equal(206, files["users.csv"]); // 200 subscribers + 6 planted duplicates
+        Assert.Equal(8, files.Count);
+        Assert.True(doc.RootElement.GetProperty("seconds").GetDouble() > 0);
+        Assert.Contains("[generate] writing users.csv", error, StringComparison.Ordinal); // progress on stderr
+    }
+
+    [Fact]
+    public void Generate_rejects_a_zero_scale_with_exit_code_2()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = CliRunner.Run("generate", "--out", dir.Path, "--scale", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--scale must be greater than 0", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_of_a_missing_folder_exits_2_and_names_it()
+    {
+        using var dir = new TempDirectory();
+        var missing = dir.File("no-such-folder");
+        var (code, output, error) = CliRunner.Run("ingest", "--raw", missing, "--db", dir.File("x.db"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"Raw data folder '{missing}' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_of_a_header_without_a_required_column_exits_2_and_names_it()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("users.csv"), "user_id,age\nu1,3\n");
+        var (code, _, error) = CliRunner.Run("ingest", "--raw", dir.Path, "--db", dir.File("x.db"));
+        Assert.Equal(2, code);
+        Assert.Contains("users.csv: header lacks required column 'gender'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_json_is_the_quality_report_and_is_written_beside_the_database()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", dir.File("raw"), "--scale", "0.02").ExitCode);
+        var (code, output, _) = CliRunner.Run("ingest", "--raw", dir.File("raw"), "--db", dir.File("db/netflix.db"), "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var users = doc.RootElement.GetProperty("tables").EnumerateArray().First(t => t.GetProperty("name").GetString() == "users");
+        Assert.Equal(206, users.GetProperty("read").GetInt64());
+        Assert.Equal(200, users.GetProperty("loaded").GetInt64());
+        Assert.Equal(6, users.GetProperty("duplicates").GetInt64());
+        Assert.True(users.GetProperty("missing").GetProperty("age").GetProperty("before").GetInt64() > 0);
+        Assert.Equal(0, doc.RootElement.GetProperty("quarantined").GetInt64());
+        Assert.Equal(output.Trim(), File.ReadAllText(dir.File("db/quality-report.json")).Trim());
+    }
+
+    [Fact]
+    public void Pipeline_generates_missing_data_then_ingests_and_prints_the_report()
+    {
+        using var dir = new TempDirectory();
+        var io = new ConsoleIo(new StringWriter(), new StringWriter());
+        var settings = new PipelineSettings(dir.Path, Seed: 9, Scale: 0.02);
+        Assert.Equal(0, PipelineCommand.Run(io, settings, json: false));
+        Assert.True(File.Exists(Path.Combine(settings.RawFolder, "truth.json")));
+        Assert.True(File.Exists(settings.Database));
+        var printed = io.Output.ToString()!;
+        Assert.Contains("Data quality", printed, StringComparison.Ordinal);
+        Assert.Contains("users.csv", printed, StringComparison.Ordinal);
+        Assert.Contains("generating it", io.Error.ToString(), StringComparison.Ordinal);
+
+        // A second run keeps the existing raw data (no regeneration).
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(settings.RawFolder, "users.csv"));
+        var again = new ConsoleIo(new StringWriter(), new StringWriter());
+        Assert.Equal(0, PipelineCommand.Run(again, settings, json: false));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(settings.RawFolder, "users.csv")));
+        Assert.DoesNotContain("generating it", again.Error.ToString(), StringComparison.Ordinal);
+    }
+}
