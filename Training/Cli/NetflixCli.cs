@@ -16,6 +16,7 @@ public static class NetflixCli
         var root = new RootCommand("NetflixML: generate data, ingest it, train and compare models, audit leakage, benchmark.");
         root.Subcommands.Add(GenerateCommand.Create(io));
         root.Subcommands.Add(IngestCommand.Create(io));
+        root.Subcommands.Add(BenchCommand.Create(io));
         PipelineCommand.Attach(root, io);
         var parse = root.Parse(args);
         try

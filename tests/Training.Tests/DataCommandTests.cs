@@ -88,3 +88,50 @@ public sealed class DataCommandTests
         Assert.DoesNotContain("generating it", again.Error.ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_classic_json_reports_every_trainer_against_the_planted_truth()
+    {
+        var (code, output, _) = CliRunner.Run("bench", "classic", "--kind", "linear", "--rows", "3000", "--features", "6", "--seed", "2", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var trainers = doc.RootElement.GetProperty("trainers").EnumerateArray().ToList();
+        Assert.Equal(["LogisticRegression", "FastTree", "FastForest"], trainers.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(3000, doc.RootElement.GetProperty("rows").GetInt32());
+        foreach (var t in trainers)
+        {
+            var bayes = t.GetProperty("bayesAuc").GetDouble();
+            Assert.InRange(t.GetProperty("auc").GetDouble(), bayes - 0.1, bayes + 0.02);
+            Assert.True(t.GetProperty("trainSeconds").GetDouble() > 0);
+            Assert.True(t.GetProperty("predictNsPerRow").GetDouble() > 0);
+            Assert.True(t.GetProperty("p99PredictNs").GetDouble() >= t.GetProperty("predictNsPerRow").GetDouble());
+            Assert.True(t.GetProperty("modelBytes").GetInt64() > 500);
+            Assert.True(t.GetProperty("logLoss").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
+    public void Bench_classic_reads_csv_files_and_names_a_missing_label_column()
+    {
+        using var dir = new TempDirectory();
+        var lines = new List<string> { "outcome,size,colour" };
+        var rng = new Random(1);
+        for (var i = 0; i < 400; i++)
+        {
+            var size = rng.NextDouble();
+            lines.Add($"{(size + rng.NextDouble() * 0.5 > 0.7 ? "yes" : "no")},{size.ToString(System.Globalization.CultureInfo.InvariantCulture)},{(i % 3 == 0 ? "red" : "blue")}");
+        }
+
+        File.WriteAllLines(dir.File("data.csv"), lines);
+        var (code, output, _) = CliRunner.Run("bench", "classic", "--train", dir.File("data.csv"), "--label", "outcome", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Contains("80/20 split", doc.RootElement.GetProperty("dataset").GetString(), StringComparison.Ordinal);
+        Assert.False(doc.RootElement.GetProperty("trainers")[0].TryGetProperty("bayesAuc", out _));
+        var missing = CliRunner.Run("bench", "classic", "--train", dir.File("data.csv"), "--label", "nope");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no label column 'nope' (columns: outcome, size, colour)", missing.Error, StringComparison.Ordinal);
+    }
+}
