@@ -134,6 +134,32 @@ public sealed class TrainerContractTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Trainers))]
+    public void Single_row_prediction_allocates_nothing(string trainer)
+    {
+        var data = TestData.Mixed(1_000, 6);
+        var model = TestData.Trainer(trainer).Fit(data);
+        var numeric = new double[2];
+        var categorical = new string?[2];
+        var sets = new string[]?[1];
+        var row = data.Row(7, numeric, categorical, sets);
+        double sum = 0;
+        for (var i = 0; i < 1_000; i++)
+        {
+            sum += model.PredictProbability(row);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            sum += model.PredictProbability(row);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(sum > 0);
+    }
+
     private static double Predict(BinaryClassifier model, TabularData data, int row)
     {
         Span<double> numeric = stackalloc double[data.Schema.NumericCount];
