@@ -12,6 +12,9 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks (run with -c Release): classic trainers, matrix factorisation, recommenders, the API.");
         bench.Subcommands.Add(Classic(io));
+        bench.Subcommands.Add(MatrixFactorization(io));
+        bench.Subcommands.Add(Recommenders(io));
+        bench.Subcommands.Add(TopNLatency(io));
         return bench;
     }
 
@@ -58,6 +61,122 @@ public static class BenchCommand
             }
 
             io.Console.Write(table);
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command MatrixFactorization(ConsoleIo io)
+    {
+        var movieLens = new Option<string?>("--movielens") { Description = "MovieLens-100K folder (e.g. ../shared/data/movielens-100k): explicit MF on its u1..u5 splits." };
+        var fold = new Option<string>("--fold") { Description = "1..5 or all.", DefaultValueFactory = _ => "all" };
+        var synthetic = new Option<bool>("--synthetic") { Description = "A synthetic low-rank matrix instead, for speed and memory." };
+        var ratings = new Option<long>("--ratings") { Description = "Synthetic ratings.", DefaultValueFactory = _ => 10_000_000 };
+        var rank = new Option<int>("--rank") { Description = "Rank for the synthetic run.", DefaultValueFactory = _ => 32 };
+        var iterations = new Option<int>("--iterations") { Description = "Epochs for the synthetic run.", DefaultValueFactory = _ => 20 };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("mf", "Explicit matrix factorisation: RMSE and MAE on MovieLens-100K's five folds, or speed and memory on synthetic ratings.")
+        {
+            movieLens, fold, synthetic, ratings, rank, iterations, json,
+        };
+        command.SetAction(parse =>
+        {
+            var inv = CultureInfo.InvariantCulture;
+            if (parse.GetValue(synthetic))
+            {
+                var result = RunOrExplain(() => RecommendationBenchmarks.Synthetic(parse.GetValue(ratings), parse.GetValue(rank), parse.GetValue(iterations), 1, io.ProgressFor("bench")));
+                if (parse.GetValue(json))
+                {
+                    io.WriteJson(result);
+                }
+                else
+                {
+                    io.Console.WriteLine($"{result.Ratings:N0} ratings, {result.Users:N0} users x {result.Items:N0} items, rank {result.Rank}, {result.Iterations} iterations: " +
+                        $"trained in {result.TrainSeconds.ToString("F2", inv)} s, held-out RMSE {result.HeldOutRmse.ToString("F4", inv)} (noise sd {result.NoiseSd.ToString("F2", inv)}), peak working set {result.PeakWorkingSetMiB.ToString("N0", inv)} MiB");
+                }
+
+                return NetflixCli.Ok;
+            }
+
+            var folder = parse.GetValue(movieLens) ?? throw new OptionValueException("bench mf needs --movielens DIR or --synthetic.");
+            var foldValue = parse.GetValue(fold)!;
+            int? only = foldValue == "all" ? null : int.TryParse(foldValue, NumberStyles.Integer, inv, out var f) && f is >= 1 and <= 5 ? f : throw new OptionValueException($"--fold must be 1..5 or all, not '{foldValue}'.");
+            var folds = RunOrExplain(() => RecommendationBenchmarks.MovieLensFolds(folder, only, io.ProgressFor("bench")));
+            if (parse.GetValue(json))
+            {
+                io.WriteJson(folds);
+                return NetflixCli.Ok;
+            }
+
+            var table = new Table().Title("Explicit MF on MovieLens-100K").AddColumns("fold", "RMSE", "MAE", "train s");
+            foreach (var r in folds.Folds)
+            {
+                table.AddRow("u" + r.Fold.ToString(inv), r.Rmse.ToString("F4", inv), r.Mae.ToString("F4", inv), r.TrainSeconds.ToString("F3", inv));
+            }
+
+            table.AddRow("mean", folds.MeanRmse.ToString("F4", inv), folds.MeanMae.ToString("F4", inv), string.Empty);
+            io.Console.Write(table);
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Recommenders(ConsoleIo io)
+    {
+        var movieLens = new Option<string>("--movielens") { Description = "MovieLens-100K folder.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the per-user 75/25 split.", DefaultValueFactory = _ => 1 };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("recs", "Top-10 recommendation quality on MovieLens-100K: popularity, content, explicit MF, implicit MF, hybrid.")
+        {
+            movieLens, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            var result = RunOrExplain(() => RecommendationBenchmarks.MovieLensTopN(parse.GetValue(movieLens)!, parse.GetValue(seed), 10, io.ProgressFor("bench")));
+            if (parse.GetValue(json))
+            {
+                io.WriteJson(result);
+                return NetflixCli.Ok;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            var table = new Table().Title($"Top-{result.K} on MovieLens-100K ({result.TestUsers} users, 75/25 split, seed {result.Seed})")
+                .AddColumns("model", "P@10", "R@10", "NDCG@10", "NDCG@10 (ML.NET)", "MAP@10", "hit rate", "coverage", "genre match", "train s");
+            foreach (var m in result.Models)
+            {
+                table.AddRow(m.Name, m.PrecisionAtK.ToString("F4", inv), m.RecallAtK.ToString("F4", inv), m.NdcgAtK.ToString("F4", inv), m.NdcgAtKGraded.ToString("F4", inv),
+                    m.MapAtK.ToString("F4", inv), m.HitRate.ToString("F3", inv), m.Coverage.ToString("F3", inv), m.GenreMatchRate.ToString("F3", inv), m.TrainSeconds.ToString("F3", inv));
+            }
+
+            io.Console.Write(table);
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command TopNLatency(ConsoleIo io)
+    {
+        var items = new Option<int>("--items") { Description = "Catalogue size.", DefaultValueFactory = _ => 10_000 };
+        var rank = new Option<int>("--rank") { Description = "Factor rank.", DefaultValueFactory = _ => 64 };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue.") { items, rank, json };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(items) < 10 || parse.GetValue(rank) < 1)
+            {
+                throw new OptionValueException("--items must be at least 10 and --rank at least 1.");
+            }
+
+            var result = RecommendationBenchmarks.RecommendLatency(parse.GetValue(items), parse.GetValue(rank), 1_000, 10, 1);
+            if (parse.GetValue(json))
+            {
+                io.WriteJson(result);
+            }
+            else
+            {
+                io.Console.WriteLine($"Recommend top {result.N} of {result.Items:N0} items at rank {result.Rank}: median {result.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {result.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
+            }
+
             return NetflixCli.Ok;
         });
         return command;

@@ -135,3 +135,58 @@ public sealed class BenchCommandTests
         Assert.Contains("no label column 'nope' (columns: outcome, size, colour)", missing.Error, StringComparison.Ordinal);
     }
 }
+
+public sealed class RecommendationBenchCommandTests
+{
+    private static string MovieLens
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data", "movielens-100k"));
+        }
+    }
+
+    [Fact]
+    public void Bench_mf_json_gives_each_fold_and_the_means()
+    {
+        var (code, output, _) = CliRunner.Run("bench", "mf", "--movielens", MovieLens, "--fold", "2", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var fold = doc.RootElement.GetProperty("folds").EnumerateArray().Single();
+        Assert.Equal(2, fold.GetProperty("fold").GetInt32());
+        Assert.InRange(fold.GetProperty("rmse").GetDouble(), 0.85, 0.93);
+        Assert.InRange(fold.GetProperty("mae").GetDouble(), 0.65, 0.75);
+        Assert.True(fold.GetProperty("trainSeconds").GetDouble() > 0);
+        Assert.Equal(fold.GetProperty("rmse").GetDouble(), doc.RootElement.GetProperty("meanRmse").GetDouble());
+    }
+
+    [Fact]
+    public void Bench_mf_explains_a_bad_folder_or_fold()
+    {
+        using var dir = new TempDirectory();
+        var missing = CliRunner.Run("bench", "mf", "--movielens", dir.Path);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("is not a MovieLens-100K folder", missing.Error, StringComparison.Ordinal);
+        var fold = CliRunner.Run("bench", "mf", "--movielens", MovieLens, "--fold", "9");
+        Assert.Equal(2, fold.ExitCode);
+        Assert.Contains("--fold must be 1..5 or all, not '9'", fold.Error, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.Run("bench", "mf").ExitCode);
+    }
+
+    [Fact]
+    public void Bench_topn_reports_latency_for_the_requested_catalogue()
+    {
+        var (code, output, _) = CliRunner.Run("bench", "topn", "--items", "500", "--rank", "16", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(500, doc.RootElement.GetProperty("items").GetInt32());
+        Assert.Equal(16, doc.RootElement.GetProperty("rank").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("medianMicroseconds").GetDouble() > 0);
+    }
+}

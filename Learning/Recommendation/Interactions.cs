@@ -1,0 +1,201 @@
+namespace NetflixML.Learning.Recommendation;
+
+/// <summary>One observed (user, item) pair: a rating for explicit models, a strength (watch count, completion) for implicit ones.</summary>
+public readonly record struct Interaction(string User, string Item, float Value);
+
+/// <summary>
+/// Interactions indexed densely: users by their own map, items by the catalogue's. Duplicate pairs are merged
+/// (values summed for implicit strength, averaged for ratings is the caller's choice: this keeps the last rating).
+/// Also keeps each user's seen items, sorted, to exclude them from recommendations.
+/// </summary>
+public sealed class InteractionMatrix
+{
+    private InteractionMatrix(IdMap users, int items, int[] userIndex, int[] itemIndex, float[] values)
+    {
+        Users = users;
+        ItemCount = items;
+        UserIndex = userIndex;
+        ItemIndex = itemIndex;
+        Values = values;
+        (UserStart, UserItems, UserValues) = Compress(users.Count, userIndex, itemIndex, values);
+        (ItemStart, ItemUsers, ItemValues) = Compress(items, itemIndex, userIndex, values);
+    }
+
+    /// <summary>
+    /// Compressed rows: for each row, its columns ascending with their values. Two counting-sort passes (by column,
+    /// then stably by row), linear in the number of interactions.
+    /// </summary>
+    private static (int[] Start, int[] Columns, float[] Values) Compress(int rows, int[] row, int[] column, float[] values)
+    {
+        var n = row.Length;
+        var columnCount = column.Length == 0 ? 0 : column.Max() + 1;
+        var byColumn = CountingOrder(column, columnCount, Enumerable.Range(0, n).ToArray());
+        var order = CountingOrder(row, rows, byColumn);
+        var start = new int[rows + 1];
+        foreach (var r in row)
+        {
+            start[r + 1]++;
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            start[r + 1] += start[r];
+        }
+
+        var columns = new int[n];
+        var sorted = new float[n];
+        for (var at = 0; at < n; at++)
+        {
+            columns[at] = column[order[at]];
+            sorted[at] = values[order[at]];
+        }
+
+        return (start, columns, sorted);
+    }
+
+    /// <summary>A stable reordering of <paramref name="input"/> (indices) by <paramref name="key"/>.</summary>
+    private static int[] CountingOrder(int[] key, int keys, int[] input)
+    {
+        var offset = new int[keys + 1];
+        foreach (var e in input)
+        {
+            offset[key[e] + 1]++;
+        }
+
+        for (var k = 0; k < keys; k++)
+        {
+            offset[k + 1] += offset[k];
+        }
+
+        var output = new int[input.Length];
+        foreach (var e in input)
+        {
+            output[offset[key[e]]++] = e;
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Builds the matrix straight from index arrays, for large generated data: the caller guarantees there is no
+    /// repeated (user, item) pair and that every index is in range.
+    /// </summary>
+    public static InteractionMatrix FromIndices(IdMap users, int items, int[] userIndex, int[] itemIndex, float[] values)
+    {
+        if (userIndex.Length != itemIndex.Length || userIndex.Length != values.Length)
+        {
+            throw new ArgumentException("User, item and value arrays must have the same length.");
+        }
+
+        return new InteractionMatrix(users, items, userIndex, itemIndex, values);
+    }
+
+    public IdMap Users { get; }
+
+    public int ItemCount { get; }
+
+    public int Count => UserIndex.Length;
+
+    /// <summary>Per interaction: user, item, value (in the order given, duplicates merged).</summary>
+    public int[] UserIndex { get; }
+
+    public int[] ItemIndex { get; }
+
+    public float[] Values { get; }
+
+    /// <summary>CSR by user: items of user u are UserItems[UserStart[u]..UserStart[u+1]), ascending.</summary>
+    public int[] UserStart { get; }
+
+    public int[] UserItems { get; }
+
+    public float[] UserValues { get; }
+
+    /// <summary>CSR by item: users of item i, ascending.</summary>
+    public int[] ItemStart { get; }
+
+    public int[] ItemUsers { get; }
+
+    public float[] ItemValues { get; }
+
+    public ReadOnlySpan<int> ItemsOf(int user) => UserItems.AsSpan(UserStart[user], UserStart[user + 1] - UserStart[user]);
+
+    /// <summary>
+    /// Builds the matrix over <paramref name="catalog"/>'s items. Interactions with items outside the catalogue are
+    /// refused (with the item named); a repeated pair keeps the sum of values when <paramref name="sumDuplicates"/>,
+    /// the last value otherwise.
+    /// </summary>
+    public static InteractionMatrix Build(IEnumerable<Interaction> interactions, ItemCatalog catalog, bool sumDuplicates, IdMap? users = null)
+    {
+        users ??= new IdMap();
+        var pairs = new Dictionary<(int, int), int>();
+        var u = new List<int>();
+        var it = new List<int>();
+        var v = new List<float>();
+        foreach (var interaction in interactions)
+        {
+            if (!catalog.Items.TryGet(interaction.Item, out var item))
+            {
+                throw new ArgumentException($"Interaction of user '{interaction.User}' names item '{interaction.Item}', which is not in the catalogue.");
+            }
+
+            if (!float.IsFinite(interaction.Value))
+            {
+                throw new ArgumentException($"Interaction ({interaction.User}, {interaction.Item}) has value {interaction.Value}; values must be finite.");
+            }
+
+            var user = users.Add(interaction.User);
+            if (pairs.TryGetValue((user, item), out var at))
+            {
+                v[at] = sumDuplicates ? v[at] + interaction.Value : interaction.Value;
+                continue;
+            }
+
+            pairs[(user, item)] = u.Count;
+            u.Add(user);
+            it.Add(item);
+            v.Add(interaction.Value);
+        }
+
+        return new InteractionMatrix(users, catalog.Count, [.. u], [.. it], [.. v]);
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        Users.Write(writer);
+        writer.Write(ItemCount);
+        writer.Write(Count);
+        for (var e = 0; e < Count; e++)
+        {
+            writer.Write(UserIndex[e]);
+            writer.Write(ItemIndex[e]);
+            writer.Write(Values[e]);
+        }
+    }
+
+    public static InteractionMatrix Read(BinaryReader reader)
+    {
+        var users = IdMap.Read(reader);
+        var items = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        if (items < 0 || count < 0)
+        {
+            throw new InvalidDataException("Negative interaction counts.");
+        }
+
+        var u = new int[count];
+        var it = new int[count];
+        var v = new float[count];
+        for (var e = 0; e < count; e++)
+        {
+            u[e] = reader.ReadInt32();
+            it[e] = reader.ReadInt32();
+            v[e] = reader.ReadSingle();
+            if ((uint)u[e] >= (uint)users.Count || (uint)it[e] >= (uint)items)
+            {
+                throw new InvalidDataException($"Interaction {e} refers to a user or item that does not exist.");
+            }
+        }
+
+        return new InteractionMatrix(users, items, u, it, v);
+    }
+}

@@ -1,0 +1,125 @@
+using NetflixML.Learning.Metrics;
+
+namespace NetflixML.Learning.Recommendation;
+
+/// <summary>The top-k figures of one recommender over a test set, averaged over test users.</summary>
+public sealed record RankingReport
+{
+    public int K { get; init; }
+
+    public int Users { get; init; }
+
+    public double PrecisionAtK { get; init; }
+
+    public double RecallAtK { get; init; }
+
+    /// <summary>Binary-gain NDCG (log2 discount).</summary>
+    public double NdcgAtK { get; init; }
+
+    /// <summary>ML.NET's graded NDCG (gains 0, 3, 7, 15, 31; natural-log discount).</summary>
+    public double NdcgAtKGraded { get; init; }
+
+    public double MapAtK { get; init; }
+
+    /// <summary>Share of users with at least one relevant item in their top k.</summary>
+    public double HitRate { get; init; }
+
+    /// <summary>Share of the catalogue recommended to at least one user.</summary>
+    public double Coverage { get; init; }
+
+    /// <summary>Share of recommended items in a genre the user already watched (users with a history only).</summary>
+    public double GenreMatchRate { get; init; }
+}
+
+/// <summary>A user's held-out items, with a graded label (0..4) for each.</summary>
+public sealed record HeldOut(string User, IReadOnlyDictionary<string, int> Items);
+
+/// <summary>
+/// Evaluates a recommender the way the benchmark protocol says: for each test user, the top k with the items seen
+/// in training excluded; every held-out item is relevant (binary metrics), its label grades ML.NET's NDCG.
+/// </summary>
+public static class RankingEvaluator
+{
+    public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10)
+    {
+        var perUser = new (double P, double R, double N, double G, double Ap, bool Hit, int GenreHits, int GenreTotal)[test.Count];
+        var recommended = new bool[test.Count][];
+        Parallel.For(0, test.Count, u =>
+        {
+            var held = test[u];
+            var labels = new Dictionary<int, int>();
+            foreach (var (item, label) in held.Items)
+            {
+                var index = model.Catalog.Items.IndexOf(item);
+                if (index >= 0)
+                {
+                    labels[index] = label;
+                }
+            }
+
+            var relevant = labels.Keys.ToHashSet();
+            var buffer = new ScoredItem[k];
+            var (count, _) = model.Recommend(held.User, buffer);
+            var ranked = buffer.Take(count).Select(s => s.Item).ToArray();
+            var (genreHits, genreTotal) = GenreMatch(model, held.User, ranked);
+            perUser[u] = (RankingMetrics.PrecisionAtK(ranked, relevant, k), RankingMetrics.RecallAtK(ranked, relevant, k),
+                RankingMetrics.NdcgAtK(ranked, relevant, k), RankingMetrics.NdcgAtKGraded(ranked, labels, k),
+                RankingMetrics.AveragePrecisionAtK(ranked, relevant, k), RankingMetrics.HitAtK(ranked, relevant, k), genreHits, genreTotal);
+            var seen = new bool[model.Catalog.Count];
+            foreach (var item in ranked)
+            {
+                seen[item] = true;
+            }
+
+            recommended[u] = seen;
+        });
+
+        var covered = new bool[model.Catalog.Count];
+        foreach (var flags in recommended)
+        {
+            for (var i = 0; i < flags.Length; i++)
+            {
+                covered[i] |= flags[i];
+            }
+        }
+
+        var n = Math.Max(1, test.Count);
+        var genreTotal = perUser.Sum(p => p.GenreTotal);
+        return new RankingReport
+        {
+            K = k,
+            Users = test.Count,
+            PrecisionAtK = perUser.Sum(p => p.P) / n,
+            RecallAtK = perUser.Sum(p => p.R) / n,
+            NdcgAtK = perUser.Sum(p => p.N) / n,
+            NdcgAtKGraded = perUser.Sum(p => p.G) / n,
+            MapAtK = perUser.Sum(p => p.Ap) / n,
+            HitRate = perUser.Count(p => p.Hit) / (double)n,
+            Coverage = covered.Count(c => c) / (double)Math.Max(1, covered.Length),
+            GenreMatchRate = genreTotal == 0 ? double.NaN : perUser.Sum(p => p.GenreHits) / (double)genreTotal,
+        };
+    }
+
+    /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>
+    public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked)
+    {
+        if (!model.History.Users.TryGet(user, out var u) || model.History.ItemsOf(u).IsEmpty)
+        {
+            return (0, 0);
+        }
+
+        var watched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in model.History.ItemsOf(u))
+        {
+            watched.UnionWith(model.Catalog.Genres(item));
+        }
+
+        var hits = 0;
+        foreach (var item in ranked)
+        {
+            hits += model.Catalog.Genres(item).Any(watched.Contains) ? 1 : 0;
+        }
+
+        return (hits, ranked.Length);
+    }
+}

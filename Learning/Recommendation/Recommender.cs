@@ -1,0 +1,217 @@
+namespace NetflixML.Learning.Recommendation;
+
+/// <summary>Where a recommendation list came from.</summary>
+public enum RecommendationSource
+{
+    /// <summary>A factor model (or the hybrid led by one) scored the user's own history.</summary>
+    FactorModel,
+
+    /// <summary>Titles similar in content to what the user watched (new users with a history, or a content model).</summary>
+    ContentSimilarity,
+
+    /// <summary>The most watched titles: the user is unknown and has no history to go on.</summary>
+    Popularity,
+}
+
+public sealed record RecommendedItem(string ItemId, double Score);
+
+public sealed record RecommendationList(IReadOnlyList<RecommendedItem> Items, RecommendationSource Source);
+
+/// <summary>
+/// What every recommender answers (as the implicit library's recommender base): the top n items for a user, with
+/// seen items excluded and an optional genre filter, and the items most similar to an item. Scores are never NaN:
+/// a user the model has not seen gets content similarity from the items the caller says they watched, or the most
+/// popular items, and the result says which. Implementations are immutable and thread-safe; the span overload of
+/// Recommend allocates nothing (scores go to a per-thread scratch buffer, selection is partial).
+/// </summary>
+public abstract class Recommender
+{
+    [ThreadStatic]
+    private static float[]? _scratchScores;
+
+    protected Recommender(ItemCatalog catalog, InteractionMatrix history)
+    {
+        if (history.ItemCount != catalog.Count)
+        {
+            throw new ArgumentException($"History indexes {history.ItemCount} items; the catalogue has {catalog.Count}.", nameof(history));
+        }
+
+        Catalog = catalog;
+        History = history;
+        Content = new ContentIndex(catalog);
+        Popularity = new float[catalog.Count];
+        for (var i = 0; i < catalog.Count; i++)
+        {
+            // Distinct users per item, with a hair of content-free tie-breaking by index (lower first, via TopN).
+            Popularity[i] = history.ItemStart[i + 1] - history.ItemStart[i];
+        }
+    }
+
+    public ItemCatalog Catalog { get; }
+
+    /// <summary>The interactions the model was trained on: who is known, and what each user has seen.</summary>
+    public InteractionMatrix History { get; }
+
+    public ContentIndex Content { get; }
+
+    /// <summary>Distinct users per item in the training history.</summary>
+    public float[] Popularity { get; }
+
+    public abstract string Name { get; }
+
+    /// <summary>Writes a score for every catalogue item for a known user, and says what produced them.</summary>
+    protected abstract RecommendationSource ScoreKnownUser(int user, Span<float> scores);
+
+    /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity.</summary>
+    protected virtual void ScoreSimilar(int item, Span<float> scores) => Content.ScoreSimilar(item, scores);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the best items for <paramref name="userId"/>, best first; returns how
+    /// many were written and their source. <paramref name="recentItems"/> (catalogue indices) are also excluded,
+    /// and for an unknown user they are the history content similarity starts from.
+    /// </summary>
+    public (int Count, RecommendationSource Source) Recommend(string userId, Span<ScoredItem> destination, bool excludeSeen = true, string? genre = null, ReadOnlySpan<int> recentItems = default)
+    {
+        var scores = Scratch(Catalog.Count);
+        RecommendationSource source;
+        var known = History.Users.TryGet(userId, out var user);
+        if (known)
+        {
+            source = ScoreKnownUser(user, scores);
+        }
+        else if (!recentItems.IsEmpty)
+        {
+            Content.ScoreProfile(recentItems, default, scores);
+            source = RecommendationSource.ContentSimilarity;
+        }
+        else
+        {
+            Popularity.CopyTo(scores);
+            source = RecommendationSource.Popularity;
+        }
+
+        if (excludeSeen)
+        {
+            if (known)
+            {
+                foreach (var item in History.ItemsOf(user))
+                {
+                    scores[item] = float.NegativeInfinity;
+                }
+            }
+
+            foreach (var item in recentItems)
+            {
+                if ((uint)item < (uint)scores.Length)
+                {
+                    scores[item] = float.NegativeInfinity;
+                }
+            }
+        }
+
+        ReadOnlySpan<bool> allowed = default;
+        if (genre is not null)
+        {
+            var mask = Catalog.GenreMask(genre);
+            if (mask is null)
+            {
+                return (0, source);
+            }
+
+            allowed = mask;
+        }
+
+        return (TopN.Select(scores, destination, allowed), source);
+    }
+
+    /// <summary>Convenience form: ids and scores (allocates the list).</summary>
+    public RecommendationList Recommend(string userId, int count, bool excludeSeen = true, string? genre = null, IReadOnlyList<string>? recentItems = null)
+    {
+        CheckCount(count);
+        var recent = recentItems?.Select(Catalog.Items.IndexOf).Where(i => i >= 0).ToArray() ?? [];
+        var buffer = new ScoredItem[count];
+        var (written, source) = Recommend(userId, buffer, excludeSeen, genre, recent);
+        return new RecommendationList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
+    }
+
+    /// <summary>The items most similar to <paramref name="itemId"/>; empty when the catalogue does not hold it.</summary>
+    public IReadOnlyList<RecommendedItem> SimilarItems(string itemId, int count)
+    {
+        CheckCount(count);
+        if (!Catalog.Items.TryGet(itemId, out var item))
+        {
+            return [];
+        }
+
+        var scores = Scratch(Catalog.Count);
+        ScoreSimilar(item, scores);
+        scores[item] = float.NegativeInfinity;
+        var buffer = new ScoredItem[count];
+        var written = TopN.Select(scores, buffer);
+        return buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList();
+    }
+
+    protected static Span<float> Scratch(int length)
+    {
+        if (_scratchScores is null || _scratchScores.Length < length)
+        {
+            _scratchScores = new float[length];
+        }
+
+        return _scratchScores.AsSpan(0, length);
+    }
+
+    private static void CheckCount(int count)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Ask for at least one item.");
+        }
+    }
+
+    /// <summary>Writes model-specific parameters (the catalogue and history are written with the model file).</summary>
+    internal abstract void WriteParameters(BinaryWriter writer);
+
+    /// <summary>Model kind in the file manifest.</summary>
+    public abstract string Kind { get; }
+
+    public virtual string OptionsJson => "{}";
+}
+
+/// <summary>The most popular items for everyone: the baseline every model must beat.</summary>
+public sealed class PopularityRecommender(ItemCatalog catalog, InteractionMatrix history) : Recommender(catalog, history)
+{
+    public override string Name => "popularity";
+
+    public override string Kind => "popularity";
+
+    protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
+    {
+        Popularity.CopyTo(scores);
+        return RecommendationSource.Popularity;
+    }
+
+    internal override void WriteParameters(BinaryWriter writer)
+    {
+    }
+}
+
+/// <summary>Items whose content (genres and metadata) is closest to what the user has seen.</summary>
+public sealed class ContentRecommender(ItemCatalog catalog, InteractionMatrix history) : Recommender(catalog, history)
+{
+    public override string Name => "content";
+
+    public override string Kind => "content";
+
+    protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
+    {
+        var start = History.UserStart[user];
+        var count = History.UserStart[user + 1] - start;
+        Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, scores);
+        return RecommendationSource.ContentSimilarity;
+    }
+
+    internal override void WriteParameters(BinaryWriter writer)
+    {
+    }
+}

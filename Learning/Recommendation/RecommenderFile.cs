@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using NetflixML.Learning.Persistence;
+
+namespace NetflixML.Learning.Recommendation;
+
+/// <summary>
+/// Recommenders in the same verified .zip format as classifiers: manifest.json plus catalog.bin (items, genres,
+/// content tokens), history.bin (known users and what they saw) and parameters.bin (factors, biases, options).
+/// </summary>
+public static class RecommenderFile
+{
+    public const string Kind = "recommender";
+
+    public static ModelManifest Save(string path, Recommender model, ModelMetadata metadata)
+    {
+        var entries = new Dictionary<string, byte[]>
+        {
+            ["catalog.bin"] = ModelFile.Serialize(model.Catalog.Write),
+            ["history.bin"] = ModelFile.Serialize(model.History.Write),
+            ["parameters.bin"] = ModelFile.Serialize(model.WriteParameters),
+        };
+        var manifest = new ModelManifest
+        {
+            Kind = Kind,
+            Task = metadata.Task,
+            Trainer = model.Kind,
+            TrainerOptions = JsonNode.Parse(model.OptionsJson),
+            FeatureSet = metadata.FeatureSet,
+            Features = metadata.Features,
+            Preprocessing = new JsonObject { ["model"] = model.Name, ["items"] = model.Catalog.Count, ["users"] = model.History.Users.Count, ["interactions"] = model.History.Count },
+            Metrics = metadata.Metrics,
+            TrainingDataFingerprint = metadata.TrainingDataFingerprint,
+            TrainingRows = metadata.TrainingRows,
+            CreatedAt = metadata.CreatedAt,
+            Properties = metadata.Properties,
+        };
+        return ModelFile.Write(path, manifest, entries);
+    }
+
+    public static (Recommender Model, ModelManifest Manifest) Load(string path)
+    {
+        var (manifest, entries) = ModelFile.ReadVerified(path);
+        if (manifest.Kind != Kind)
+        {
+            throw new ModelFileException(path, $"holds a {manifest.Kind} model, not a recommender");
+        }
+
+        try
+        {
+            var catalog = ModelFile.Deserialize(entries, "catalog.bin", ItemCatalog.Read);
+            var history = ModelFile.Deserialize(entries, "history.bin", InteractionMatrix.Read);
+            var options = manifest.TrainerOptions?.ToJsonString() ?? "{}";
+            Recommender model = manifest.Trainer switch
+            {
+                "popularity" => ModelFile.Deserialize(entries, "parameters.bin", _ => new PopularityRecommender(catalog, history)),
+                "content" => ModelFile.Deserialize(entries, "parameters.bin", _ => new ContentRecommender(catalog, history)),
+                "explicit-mf" => ModelFile.Deserialize(entries, "parameters.bin", r => MatrixFactorizationModel.ReadParameters(r, options, catalog, history)),
+                "implicit-als" => ModelFile.Deserialize(entries, "parameters.bin", r => ImplicitFactorModel.ReadParameters(r, options, catalog, history)),
+                "hybrid" => ModelFile.Deserialize(entries, "parameters.bin", r =>
+                {
+                    var hybridOptions = new HybridOptions { ContentWeight = r.ReadDouble(), HistoryHalfWeight = r.ReadDouble() };
+                    var factorOptions = manifest.TrainerOptions?["factors"]?.ToJsonString() ?? "{}";
+                    return new HybridRecommender(ImplicitFactorModel.ReadParameters(r, factorOptions, catalog, history), hybridOptions);
+                }),
+                _ => throw new ModelFileException(path, $"unknown recommender '{manifest.Trainer}'"),
+            };
+            return (model, manifest);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ArgumentException or IOException)
+        {
+            throw new ModelFileException(path, "parameters are malformed: " + ex.Message, ex);
+        }
+    }
+}

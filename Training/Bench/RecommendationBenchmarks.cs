@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using NetflixML.Learning.Core;
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Training.Bench;
+
+public sealed record MfFold(int Fold, double Rmse, double Mae, double TrainSeconds);
+
+public sealed record MfBenchmarkResult(IReadOnlyList<MfFold> Folds, double MeanRmse, double MeanMae);
+
+public sealed record SyntheticMfResult(long Ratings, int Users, int Items, int Rank, int Iterations, double TrainSeconds, double HeldOutRmse, double NoiseSd, double PeakWorkingSetMiB);
+
+public sealed record RecsModel(string Name, double PrecisionAtK, double RecallAtK, double NdcgAtK, double NdcgAtKGraded, double MapAtK, double HitRate, double Coverage, double GenreMatchRate, double TrainSeconds);
+
+public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOnlyList<RecsModel> Models);
+
+public sealed record TopNLatencyResult(int Items, int Rank, int Users, int N, double MedianMicroseconds, double P99Microseconds);
+
+/// <summary>`bench mf`, `bench recs` and `bench topn`: matrix factorisation and recommenders on MovieLens-100K and synthetic data.</summary>
+public static class RecommendationBenchmarks
+{
+    /// <summary>Explicit MF on the u1..u5 base/test splits (or one of them).</summary>
+    public static MfBenchmarkResult MovieLensFolds(string folder, int? fold, IProgress<string>? progress = null)
+    {
+        var movieLens = MovieLens.Open(folder);
+        var trainer = new MatrixFactorizationTrainer();
+        // Warm-up: compile the training path on a small slice so fold 1 is timed like the others.
+        new MatrixFactorizationTrainer(trainer.Options with { NumberOfIterations = 2 }).Fit(movieLens.Matrix(movieLens.Ratings("u1.base").Take(5_000)), movieLens.Catalog);
+        var folds = new List<MfFold>();
+        foreach (var k in fold is { } only ? [only] : new[] { 1, 2, 3, 4, 5 })
+        {
+            progress?.Report($"fold u{k}");
+            var train = movieLens.Matrix(movieLens.Ratings($"u{k}.base"));
+            var test = movieLens.Ratings($"u{k}.test");
+            var clock = Stopwatch.StartNew();
+            var model = trainer.Fit(train, movieLens.Catalog);
+            var seconds = clock.Elapsed.TotalSeconds;
+            double squared = 0, absolute = 0;
+            foreach (var r in test)
+            {
+                var error = model.Predict(r.User, r.Item) - r.Rating;
+                squared += error * error;
+                absolute += Math.Abs(error);
+            }
+
+            folds.Add(new MfFold(k, Math.Round(Math.Sqrt(squared / test.Count), 4), Math.Round(absolute / test.Count, 4), Math.Round(seconds, 3)));
+        }
+
+        return new MfBenchmarkResult(folds, Math.Round(folds.Average(f => f.Rmse), 4), Math.Round(folds.Average(f => f.Mae), 4));
+    }
+
+    /// <summary>
+    /// A synthetic low-rank rating matrix of <paramref name="ratings"/> entries (100 ratings a user on average,
+    /// items a fifth as many as users), trained at the given rank; 1 % of the ratings are held out.
+    /// </summary>
+    public static SyntheticMfResult Synthetic(long ratings, int rank, int iterations, int seed, IProgress<string>? progress = null)
+    {
+        if (ratings is < 1_000 or > 200_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ratings), ratings, "--ratings must be between 1,000 and 200,000,000.");
+        }
+
+        var users = (int)Math.Max(10, ratings / 100);
+        var items = Math.Max(10, users / 5);
+        const int trueRank = 16;
+        const double noise = 0.5;
+        progress?.Report($"generating {ratings:N0} ratings ({users:N0} users x {items:N0} items, true rank {trueRank})");
+        var rng = new Rng((ulong)seed);
+        var p = new float[users * trueRank];
+        var q = new float[items * trueRank];
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i] = (float)rng.Gaussian(0, 0.5);
+        }
+
+        for (var i = 0; i < q.Length; i++)
+        {
+            q[i] = (float)rng.Gaussian(0, 0.5);
+        }
+
+        var n = (int)ratings;
+        var userIndex = new int[n];
+        var itemIndex = new int[n];
+        var values = new float[n];
+        var chosen = new HashSet<int>();
+        var at = 0;
+        for (var u = 0; u < users && at < n; u++)
+        {
+            var want = u == users - 1 ? n - at : Math.Min(n - at, Math.Min(items, rng.Poisson(100)));
+            chosen.Clear();
+            while (chosen.Count < want)
+            {
+                chosen.Add(rng.NextInt(items));
+            }
+
+            foreach (var i in chosen)
+            {
+                double dot = 0;
+                for (var d = 0; d < trueRank; d++)
+                {
+                    dot += p[u * trueRank + d] * q[i * trueRank + d];
+                }
+
+                userIndex[at] = u;
+                itemIndex[at] = i;
+                values[at] = (float)(3 + dot + rng.Gaussian(0, noise));
+                at++;
+            }
+        }
+
+        var heldOut = new bool[at];
+        var heldCount = 0;
+        for (var e = 0; e < at; e++)
+        {
+            heldOut[e] = rng.Bernoulli(0.01);
+            heldCount += heldOut[e] ? 1 : 0;
+        }
+
+        var trainU = new int[at - heldCount];
+        var trainI = new int[at - heldCount];
+        var trainV = new float[at - heldCount];
+        var t = 0;
+        for (var e = 0; e < at; e++)
+        {
+            if (!heldOut[e])
+            {
+                trainU[t] = userIndex[e];
+                trainI[t] = itemIndex[e];
+                trainV[t++] = values[e];
+            }
+        }
+
+        var userIds = new IdMap(Enumerable.Range(0, users).Select(u => "u" + u.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var itemIds = new IdMap(Enumerable.Range(0, items).Select(i => "i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var catalog = new ItemCatalog(itemIds, Enumerable.Range(0, items).Select(_ => Array.Empty<string>()).ToArray());
+        var matrix = InteractionMatrix.FromIndices(userIds, items, trainU, trainI, trainV);
+        progress?.Report($"training rank {rank}, {iterations} iterations");
+        var clock = Stopwatch.StartNew();
+        var model = new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = rank, NumberOfIterations = iterations }).Fit(matrix, catalog);
+        var seconds = clock.Elapsed.TotalSeconds;
+        double squared = 0;
+        for (var e = 0; e < at; e++)
+        {
+            if (heldOut[e])
+            {
+                var error = model.Predict(userIndex[e], itemIndex[e]) - values[e];
+                squared += error * error;
+            }
+        }
+
+        return new SyntheticMfResult(at, users, items, rank, iterations, Math.Round(seconds, 2), Math.Round(Math.Sqrt(squared / Math.Max(1, heldCount)), 4), noise,
+            Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 0));
+    }
+
+    /// <summary>
+    /// The top-10 protocol: each user's ratings split 75/25 at random (seeded); every held-out item is relevant
+    /// (its rating grades ML.NET's NDCG); items seen in training are excluded.
+    /// </summary>
+    public static RecsBenchmarkResult MovieLensTopN(string folder, int seed, int k = 10, IProgress<string>? progress = null)
+    {
+        var movieLens = MovieLens.Open(folder);
+        var (train, test) = SplitPerUser(movieLens.Ratings("u.data"), seed);
+        var ratings = movieLens.Matrix(train);
+        var models = new List<RecsModel>();
+
+        void Run(string name, Func<Recommender> fit)
+        {
+            progress?.Report(name);
+            var clock = Stopwatch.StartNew();
+            var model = fit();
+            var seconds = clock.Elapsed.TotalSeconds;
+            var report = RankingEvaluator.Evaluate(model, test, k);
+            models.Add(new RecsModel(name, R(report.PrecisionAtK), R(report.RecallAtK), R(report.NdcgAtK), R(report.NdcgAtKGraded), R(report.MapAtK), R(report.HitRate), R(report.Coverage), R(report.GenreMatchRate), Math.Round(seconds, 3)));
+        }
+
+        Run("popularity", () => new PopularityRecommender(movieLens.Catalog, ratings));
+        Run("content", () => new ContentRecommender(movieLens.Catalog, ratings));
+        Run("explicit-mf", () => new MatrixFactorizationTrainer().Fit(ratings, movieLens.Catalog));
+        ImplicitFactorModel? implicitModel = null;
+        Run("implicit-mf", () => implicitModel = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog));
+        Run("hybrid", () => new HybridRecommender(implicitModel!));
+        return new RecsBenchmarkResult(k, seed, test.Count, models);
+    }
+
+    public static (List<MovieLensRating> Train, List<HeldOut> Test) SplitPerUser(IReadOnlyList<MovieLensRating> ratings, int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        var train = new List<MovieLensRating>();
+        var test = new List<HeldOut>();
+        foreach (var user in ratings.GroupBy(r => r.User).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var mine = user.OrderBy(r => r.Item, StringComparer.Ordinal).ToArray();
+            rng.Shuffle(mine.AsSpan());
+            var cut = (int)Math.Round(mine.Length * 0.75);
+            train.AddRange(mine[..cut]);
+            if (cut < mine.Length)
+            {
+                test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)Math.Clamp(Math.Round(r.Rating) - 1, 0, 4))));
+            }
+        }
+
+        return (train, test);
+    }
+
+    /// <summary>Single-user Recommend latency over a catalogue of <paramref name="items"/> items at <paramref name="rank"/>.</summary>
+    public static TopNLatencyResult RecommendLatency(int items, int rank, int users, int n, int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        var itemIds = new IdMap(Enumerable.Range(0, items).Select(i => "i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        string[] genres = ["Drama", "Comedy", "Action", "Horror", "Documentary"];
+        var catalog = new ItemCatalog(itemIds, Enumerable.Range(0, items).Select(i => new[] { genres[i % genres.Length] }).ToArray());
+        var interactions = new List<Interaction>();
+        for (var u = 0; u < users; u++)
+        {
+            for (var e = 0; e < 30; e++)
+            {
+                interactions.Add(new Interaction("u" + u.ToString(System.Globalization.CultureInfo.InvariantCulture), "i" + rng.NextInt(items).ToString(System.Globalization.CultureInfo.InvariantCulture), 1));
+            }
+        }
+
+        var matrix = InteractionMatrix.Build(interactions, catalog, sumDuplicates: true);
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 2 }).Fit(matrix, catalog);
+        var buffer = new ScoredItem[n];
+        var ids = Enumerable.Range(0, users).Select(u => "u" + u.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var latency = LatencyProbe.Measure(20_000, i => model.Recommend(ids[i % users], buffer));
+        return new TopNLatencyResult(items, rank, users, n, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1));
+    }
+
+    private static double R(double value) => double.IsNaN(value) ? double.NaN : Math.Round(value, 4);
+}

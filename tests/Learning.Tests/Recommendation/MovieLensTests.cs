@@ -1,0 +1,74 @@
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Learning.Tests.Recommendation;
+
+/// <summary>Published-scale figures on real data (MovieLens-100K in ../shared/data, read in place).</summary>
+public sealed class MovieLensTests
+{
+    private static string Folder
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            var folder = Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data", "movielens-100k"));
+            return Directory.Exists(folder) ? folder : throw new InvalidOperationException($"{folder} is missing: clone beside ../shared.");
+        }
+    }
+
+    private static (ItemCatalog Catalog, List<(string User, string Item, float Rating)> Ratings) Load(string file)
+    {
+        var ids = new IdMap();
+        var genres = new List<string[]>();
+        foreach (var line in File.ReadLines(Path.Combine(Folder, "u.item"), System.Text.Encoding.Latin1))
+        {
+            var f = line.Split('|');
+            ids.Add(f[0]);
+            genres.Add(Enumerable.Range(0, 19).Where(j => f[5 + j] == "1").Select(j => "g" + j).ToArray());
+        }
+
+        var ratings = File.ReadLines(Path.Combine(Folder, file)).Select(l => l.Split('\t'))
+            .Select(f => (f[0], f[1], float.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        return (new ItemCatalog(ids, genres), ratings);
+    }
+
+    [Fact]
+    public void Explicit_mf_beats_every_reference_rmse_on_fold_u1()
+    {
+        // References on u1: ML.NET 0.958 (its defaults); five-fold means LIBMF 0.912, SVD++ 0.919, biased SVD 0.934.
+        var (catalog, train) = Load("u1.base");
+        var (_, test) = Load("u1.test");
+        var model = new MatrixFactorizationTrainer().Fit(InteractionMatrix.Build(train.Select(r => new Interaction(r.User, r.Item, r.Rating)), catalog, false), catalog);
+        var rmse = Math.Sqrt(test.Average(r => Math.Pow(model.Predict(r.User, r.Item) - r.Rating, 2)));
+        Assert.InRange(rmse, 0.88, 0.92);
+    }
+
+    [Fact]
+    public void Implicit_mf_top10_beats_the_published_item_similarity_figures()
+    {
+        var (catalog, all) = Load("u.data");
+        var rng = new Core.Rng(3);
+        var train = new List<Interaction>();
+        var test = new List<HeldOut>();
+        foreach (var user in all.GroupBy(r => r.User).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var mine = user.OrderBy(r => r.Item, StringComparer.Ordinal).ToArray();
+            rng.Shuffle(mine.AsSpan());
+            var cut = (int)Math.Round(mine.Length * 0.75);
+            train.AddRange(mine[..cut].Select(r => new Interaction(r.User, r.Item, r.Rating)));
+            test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)r.Rating - 1)));
+        }
+
+        var history = InteractionMatrix.Build(train, catalog, false);
+        var report = RankingEvaluator.Evaluate(new ImplicitAlsTrainer().Fit(history, catalog), test);
+        var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(catalog, history), test);
+        // SAR (item similarity) reaches P@10 0.33 / NDCG@10 0.38 on this protocol; BPR 0.39 / 0.44.
+        Assert.True(report.PrecisionAtK >= 0.35, $"P@10 {report.PrecisionAtK:F3}");
+        Assert.True(report.NdcgAtK >= 0.40, $"NDCG@10 {report.NdcgAtK:F3}");
+        Assert.True(report.NdcgAtK > 1.8 * popularity.NdcgAtK, $"NDCG@10 {report.NdcgAtK:F3} vs popularity {popularity.NdcgAtK:F3}");
+    }
+}

@@ -1,0 +1,78 @@
+using NetflixML.Learning.Metrics;
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Learning.Tests.Recommendation;
+
+public sealed class RankingMetricTests
+{
+    private static readonly HashSet<int> Relevant = [2, 5, 9];
+
+    [Fact]
+    public void Precision_recall_and_hit_rate_by_hand()
+    {
+        int[] ranked = [5, 1, 2, 7];
+        Assert.Equal(2 / 4.0, RankingMetrics.PrecisionAtK(ranked, Relevant, 4), 12);
+        Assert.Equal(2 / 10.0, RankingMetrics.PrecisionAtK(ranked, Relevant, 10), 12); // a short list still counts 10 slots
+        Assert.Equal(2 / 3.0, RankingMetrics.RecallAtK(ranked, Relevant, 4), 12);
+        Assert.True(RankingMetrics.HitAtK(ranked, Relevant, 1));
+        Assert.False(RankingMetrics.HitAtK([1, 3], Relevant, 2));
+    }
+
+    [Fact]
+    public void Binary_ndcg_by_hand()
+    {
+        // Hits at positions 1 and 3: DCG = 1/log2(2) + 1/log2(4) = 1.5; ideal (3 relevant, k=4) = 1 + 1/log2(3) + 1/2.
+        var expected = 1.5 / (1 + 1 / Math.Log2(3) + 0.5);
+        Assert.Equal(expected, RankingMetrics.NdcgAtK([5, 1, 2, 7], Relevant, 4), 12);
+        Assert.Equal(1.0, RankingMetrics.NdcgAtK([9, 2, 5], Relevant, 3), 12);
+    }
+
+    [Fact]
+    public void MlNet_graded_ndcg_uses_its_gains_and_natural_log_discount()
+    {
+        var labels = new Dictionary<int, int> { [2] = 4, [5] = 1, [9] = 0 };
+        // Ranked 5 (gain 3) then 2 (gain 31): DCG = 3/ln 2 + 31/ln 3; ideal = 31/ln 2 + 3/ln 3.
+        var expected = (3 / Math.Log(2) + 31 / Math.Log(3)) / (31 / Math.Log(2) + 3 / Math.Log(3));
+        Assert.Equal(expected, RankingMetrics.NdcgAtKGraded([5, 2], labels, 2), 12);
+    }
+
+    [Fact]
+    public void Average_precision_at_k_by_hand()
+    {
+        // Hits at 1 and 3: (1/1 + 2/3) / min(3, 4).
+        Assert.Equal((1 + 2.0 / 3) / 3, RankingMetrics.AveragePrecisionAtK([5, 1, 2, 7], Relevant, 4), 12);
+        // Only 2 slots: divide by min(3, 2) = 2.
+        Assert.Equal((1 + 1.0) / 2, RankingMetrics.AveragePrecisionAtK([9, 5], Relevant, 2), 12);
+    }
+
+    [Fact]
+    public void Coverage_and_genre_match_from_the_evaluator()
+    {
+        var catalog = RecommenderTestData.Catalog(8); // genres by index % 4
+        var history = InteractionMatrix.Build([new Interaction("a", "item0", 1), new Interaction("a", "item4", 1), new Interaction("b", "item1", 1)], catalog, true);
+        var popularity = new PopularityRecommender(catalog, history);
+        var report = RankingEvaluator.Evaluate(popularity, [new HeldOut("a", new Dictionary<string, int> { ["item1"] = 1 }), new HeldOut("b", new Dictionary<string, int> { ["item5"] = 1 })], k: 2);
+        // a: seen 0, 4 -> gets item1 (pop 1) then item2 (ties by index); b: seen 1 -> gets item0, item4 (pop 1 each).
+        Assert.Equal(0.25 * 1 + 0.25 * 0, report.PrecisionAtK * 2 / 2, 12);
+        Assert.Equal(4 / 8.0, report.Coverage, 12);
+        // a watched Drama only (0, 4): item1 Comedy, item2 Action -> 0 of 2; b watched Comedy: item0, item4 Drama -> 0 of 2.
+        Assert.Equal(0.0, report.GenreMatchRate, 12);
+    }
+
+    [Fact]
+    public void TopN_matches_a_full_sort_with_ties_broken_by_index()
+    {
+        var rng = new Core.Rng(9);
+        var scores = Enumerable.Range(0, 5_000).Select(_ => (float)Math.Round(rng.NextDouble() * 50)).ToArray();
+        scores[17] = float.NaN;
+        scores[18] = float.NegativeInfinity;
+        var allowed = Enumerable.Range(0, 5_000).Select(i => i % 7 != 0).ToArray();
+        var buffer = new ScoredItem[25];
+        var count = TopN.Select(scores, buffer, allowed);
+        var expected = Enumerable.Range(0, 5_000).Where(i => allowed[i] && float.IsFinite(scores[i]))
+            .OrderByDescending(i => scores[i]).ThenBy(i => i).Take(25).ToArray();
+        Assert.Equal(25, count);
+        Assert.Equal(expected, buffer.Select(b => b.Item));
+        Assert.Equal(3, TopN.Select([1f, 2f, float.NaN, 3f], new ScoredItem[10]));
+    }
+}

@@ -1,0 +1,145 @@
+using NetflixML.Learning.Persistence;
+using NetflixML.Learning.Recommendation;
+using NetflixML.Learning.Tests.Support;
+
+namespace NetflixML.Learning.Tests.Recommendation;
+
+/// <summary>The contract every recommender honours, run for each of the five.</summary>
+public sealed class RecommenderContractTests
+{
+    private static readonly ItemCatalog Catalog = RecommenderTestData.Catalog(80);
+    private static readonly InteractionMatrix History = InteractionMatrix.Build(RecommenderTestData.Clustered(120, 80, 1).Train, Catalog, sumDuplicates: true);
+
+    public static TheoryData<string> Models => new() { "popularity", "content", "explicit-mf", "implicit-mf", "hybrid" };
+
+    private static Recommender Model(string name, int? threads = null) => RecommenderTestData.All(Catalog, History, threads).Single(m => m.Name == name);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Saved_and_reloaded_model_recommends_the_same(string name)
+    {
+        var model = Model(name);
+        using var dir = new TempDirectory();
+        RecommenderFile.Save(dir.File("r.zip"), model, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        var (reloaded, manifest) = RecommenderFile.Load(dir.File("r.zip"));
+        Assert.Equal(model.Kind, manifest.Trainer);
+        Assert.Equal(model.Name, reloaded.Name);
+        foreach (var user in new[] { "user0", "user7", "user33", "stranger" })
+        {
+            Assert.Equal(model.Recommend(user, 10), reloaded.Recommend(user, 10), RecommendationListComparer.Instance);
+        }
+
+        Assert.Equal(model.SimilarItems("item5", 5), reloaded.SimilarItems("item5", 5));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Same_data_and_seed_give_the_same_file_whatever_the_thread_count(string name)
+    {
+        using var dir = new TempDirectory();
+        var metadata = new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch };
+        RecommenderFile.Save(dir.File("a.zip"), Model(name, threads: 1), metadata);
+        RecommenderFile.Save(dir.File("b.zip"), Model(name, threads: 2), metadata);
+        Assert.Equal(File.ReadAllBytes(dir.File("a.zip")), File.ReadAllBytes(dir.File("b.zip")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Unknown_users_get_popularity_or_content_and_never_nan(string name)
+    {
+        var model = Model(name);
+        var stranger = model.Recommend("nobody", 10);
+        Assert.Equal(RecommendationSource.Popularity, stranger.Source);
+        Assert.Equal(10, stranger.Items.Count);
+        Assert.All(stranger.Items, i => Assert.True(double.IsFinite(i.Score)));
+        var withHistory = model.Recommend("nobody", 10, recentItems: ["item2", "item6"]);
+        Assert.Equal(RecommendationSource.ContentSimilarity, withHistory.Source);
+        Assert.DoesNotContain(withHistory.Items, i => i.ItemId is "item2" or "item6");
+        // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
+        Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
+        Assert.Empty(model.SimilarItems("no-such-item", 5));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Seen_items_are_excluded_unless_asked_otherwise(string name)
+    {
+        var model = Model(name);
+        for (var u = 0; u < 40; u++)
+        {
+            var user = $"user{u}";
+            var seen = History.ItemsOf(History.Users.IndexOf(user)).ToArray().Select(i => Catalog.Items[i]).ToHashSet();
+            var list = model.Recommend(user, 10);
+            Assert.Equal(10, list.Items.Count);
+            Assert.DoesNotContain(list.Items, i => seen.Contains(i.ItemId));
+            Assert.All(list.Items, i => Assert.True(double.IsFinite(i.Score)));
+        }
+
+        var popularity = new PopularityRecommender(Catalog, History);
+        var mostPopular = popularity.Recommend("nobody", 1).Items[0].ItemId;
+        var fan = History.Users.Ids.First(u => History.ItemsOf(History.Users.IndexOf(u)).Contains(Catalog.Items.IndexOf(mostPopular)));
+        Assert.Equal(mostPopular, popularity.Recommend(fan, 1, excludeSeen: false).Items[0].ItemId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Genre_filter_is_honoured(string name)
+    {
+        var model = Model(name);
+        foreach (var user in new[] { "user0", "user3" })
+        {
+            var seen = History.ItemsOf(History.Users.IndexOf(user)).ToArray();
+            var unseenHorror = Enumerable.Range(0, Catalog.Count).Count(i => i % 4 == 3 && !seen.Contains(i));
+            var list = model.Recommend(user, 10, genre: "horror"); // case-insensitive
+            Assert.Equal(Math.Min(10, unseenHorror), list.Items.Count);
+            Assert.All(list.Items, i => Assert.Contains("Horror", Catalog.Genres(Catalog.Items.IndexOf(i.ItemId))));
+        }
+
+        Assert.Empty(model.Recommend("user3", 10, genre: "Musical").Items);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Parallel_calls_give_the_sequential_answers(string name)
+    {
+        var model = Model(name);
+        var users = Enumerable.Range(0, 120).Select(u => $"user{u}").ToArray();
+        var sequential = users.Select(u => model.Recommend(u, 10)).ToArray();
+        var parallel = new RecommendationList[users.Length];
+        Parallel.For(0, users.Length * 3, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k => parallel[k % users.Length] = model.Recommend(users[k % users.Length], 10));
+        for (var u = 0; u < users.Length; u++)
+        {
+            Assert.Equal(sequential[u], parallel[u], RecommendationListComparer.Instance);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void The_span_overload_allocates_nothing(string name)
+    {
+        var model = Model(name);
+        var buffer = new ScoredItem[10];
+        for (var i = 0; i < 50; i++)
+        {
+            model.Recommend("user5", buffer);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++)
+        {
+            model.Recommend("user5", buffer);
+            model.Recommend("nobody", buffer);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private sealed class RecommendationListComparer : IEqualityComparer<RecommendationList>
+    {
+        public static readonly RecommendationListComparer Instance = new();
+
+        public bool Equals(RecommendationList? x, RecommendationList? y) => x!.Source == y!.Source && x.Items.SequenceEqual(y.Items);
+
+        public int GetHashCode(RecommendationList obj) => obj.Items.Count;
+    }
+}

@@ -1,0 +1,69 @@
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Learning.Tests.Recommendation;
+
+public sealed class RecommenderRecoveryTests
+{
+    [Fact]
+    public void Explicit_mf_recovers_a_planted_low_rank_matrix_to_near_its_noise_floor()
+    {
+        var catalog = RecommenderTestData.Catalog(300);
+        var (train, test, noise) = RecommenderTestData.LowRank(1_500, 300, 80, 0.3, 3);
+        var model = new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = 8, NumberOfIterations = 40, LearningRate = 0.05, Lambda = 0.02 })
+            .Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: false), catalog);
+        var rmse = Math.Sqrt(test.Average(r => Math.Pow(model.Predict(r.User, r.Item) - r.Value, 2)));
+        var spread = Math.Sqrt(test.Average(r => Math.Pow(r.Value - 3, 2)));
+        Assert.True(rmse < noise * 1.25, $"RMSE {rmse:F3}, noise floor {noise}, rating spread {spread:F3}");
+    }
+
+    [Fact]
+    public void Explicit_mf_answers_unknown_users_and_items_with_biases_not_nan()
+    {
+        var catalog = RecommenderTestData.Catalog(50);
+        var ratings = new List<Interaction>();
+        for (var u = 0; u < 30; u++)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                ratings.Add(new Interaction($"user{u}", $"item{i}", i < 20 ? 4.5f : 1.5f));
+            }
+        }
+
+        var model = new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = 4 }).Fit(InteractionMatrix.Build(ratings, catalog, false), catalog);
+        Assert.InRange(model.Predict("stranger", "item3"), 4.0, 4.6);   // mean + item bias
+        Assert.InRange(model.Predict("stranger", "item30"), 1.4, 2.0);
+        Assert.InRange(model.Predict("stranger", "item45"), 2.9, 3.1);   // never rated: the global mean
+        Assert.InRange(model.Predict("user1", "item45"), 2.5, 3.5);
+    }
+
+    [Fact]
+    public void Implicit_als_finds_each_users_favourite_genre()
+    {
+        var catalog = RecommenderTestData.Catalog(200);
+        var (train, test) = RecommenderTestData.Clustered(400, 200, 4);
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(history, catalog);
+        var report = RankingEvaluator.Evaluate(model, test);
+        var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(catalog, history), test);
+        Assert.True(report.PrecisionAtK > 2 * popularity.PrecisionAtK, $"ALS {report.PrecisionAtK:F3}, popularity {popularity.PrecisionAtK:F3}");
+        // 85 % of each user's items are in one genre; most recommendations should be in it.
+        var inFavourite = Enumerable.Range(0, 400).Average(u =>
+            model.Recommend($"user{u}", 10).Items.Count(i => int.Parse(i.ItemId[4..], System.Globalization.CultureInfo.InvariantCulture) % 4 == u % 4) / 10.0);
+        Assert.True(inFavourite > 0.8, $"{inFavourite:F2}");
+    }
+
+    [Fact]
+    public void Hybrid_leans_on_content_for_users_with_little_history()
+    {
+        var catalog = RecommenderTestData.Catalog(200);
+        var (train, _) = RecommenderTestData.Clustered(200, 200, 5);
+        train.Add(new Interaction("newcomer", "item7", 1)); // one Horror title (7 % 4 == 3)
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var hybrid = new HybridRecommender(new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(history, catalog));
+        Assert.True(hybrid.FactorWeight(1) < 0.5 && hybrid.FactorWeight(50) > 0.85);
+        var list = hybrid.Recommend("newcomer", 5);
+        Assert.Equal(RecommendationSource.ContentSimilarity, list.Source);
+        Assert.All(list.Items, i => Assert.Equal("Horror", catalog.Genres(catalog.Items.IndexOf(i.ItemId))[0]));
+        Assert.Equal(RecommendationSource.FactorModel, hybrid.Recommend("user3", 5).Source);
+    }
+}

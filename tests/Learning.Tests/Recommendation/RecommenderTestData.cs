@@ -1,0 +1,106 @@
+using NetflixML.Learning.Core;
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Learning.Tests.Recommendation;
+
+/// <summary>A small planted world: users and items with rank-3 tastes; items have one of four genres.</summary>
+internal static class RecommenderTestData
+{
+    public static readonly string[] GenreNames = ["Drama", "Comedy", "Action", "Horror"];
+
+    public static ItemCatalog Catalog(int items)
+    {
+        var ids = new IdMap(Enumerable.Range(0, items).Select(i => $"item{i}"));
+        var genres = Enumerable.Range(0, items).Select(i => new[] { GenreNames[i % 4] }).ToArray();
+        var tokens = Enumerable.Range(0, items).Select(i => new[] { "genre:" + GenreNames[i % 4], "decade:" + (1980 + 10 * (i % 3)) }).ToArray();
+        return new ItemCatalog(ids, genres, tokens);
+    }
+
+    /// <summary>Ratings r = 3 + p.q + noise for a random subset of pairs (held-out share returned separately).</summary>
+    public static (List<Interaction> Train, List<Interaction> Test, double Noise) LowRank(int users, int items, int perUser, double noise, ulong seed)
+    {
+        var rng = new Rng(seed);
+        const int rank = 3;
+        var p = new double[users, rank];
+        var q = new double[items, rank];
+        for (var u = 0; u < users; u++)
+        {
+            for (var d = 0; d < rank; d++)
+            {
+                p[u, d] = rng.Gaussian(0, 0.8);
+            }
+        }
+
+        for (var i = 0; i < items; i++)
+        {
+            for (var d = 0; d < rank; d++)
+            {
+                q[i, d] = rng.Gaussian(0, 0.8);
+            }
+        }
+
+        var train = new List<Interaction>();
+        var test = new List<Interaction>();
+        for (var u = 0; u < users; u++)
+        {
+            var chosen = new HashSet<int>();
+            while (chosen.Count < perUser)
+            {
+                chosen.Add(rng.NextInt(items));
+            }
+
+            foreach (var i in chosen.Order())
+            {
+                double dot = 0;
+                for (var d = 0; d < rank; d++)
+                {
+                    dot += p[u, d] * q[i, d];
+                }
+
+                var interaction = new Interaction($"user{u}", $"item{i}", (float)(3 + dot + rng.Gaussian(0, noise)));
+                (rng.Bernoulli(0.1) ? test : train).Add(interaction);
+            }
+        }
+
+        return (train, test, noise);
+    }
+
+    /// <summary>Implicit data: each user likes one of four genres and watches mostly items of it.</summary>
+    public static (List<Interaction> Train, List<HeldOut> Test) Clustered(int users, int items, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var train = new List<Interaction>();
+        var test = new List<HeldOut>();
+        for (var u = 0; u < users; u++)
+        {
+            var favourite = u % 4;
+            var watched = new HashSet<int>();
+            while (watched.Count < 20)
+            {
+                var item = rng.Bernoulli(0.85) ? 4 * rng.NextInt(items / 4) + favourite : rng.NextInt(items);
+                watched.Add(item);
+            }
+
+            var ordered = watched.Order().ToArray();
+            rng.Shuffle(ordered.AsSpan());
+            foreach (var item in ordered[..15])
+            {
+                train.Add(new Interaction($"user{u}", $"item{item}", 1));
+            }
+
+            test.Add(new HeldOut($"user{u}", ordered[15..].ToDictionary(i => $"item{i}", _ => 1)));
+        }
+
+        return (train, test);
+    }
+
+    public static IEnumerable<Recommender> All(ItemCatalog catalog, InteractionMatrix history, int? threads = null)
+    {
+        yield return new PopularityRecommender(catalog, history);
+        yield return new ContentRecommender(catalog, history);
+        yield return new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = 8, Threads = threads }).Fit(history, catalog);
+        var implicitModel = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5, Threads = threads }).Fit(history, catalog);
+        yield return implicitModel;
+        yield return new HybridRecommender(implicitModel);
+    }
+}
