@@ -88,10 +88,10 @@ internal sealed class Top10World
         var actors = Math.Max(30, count * 3 / 4);
         DirectorNames = Enumerable.Range(0, directors).Select(_ => faker.Name.FullName()).ToArray();
         ActorNames = Enumerable.Range(0, actors).Select(_ => faker.Name.FullName()).ToArray();
-        var directorQuality = Enumerable.Range(0, directors).Select(_ => rng.Gaussian(0, 0.4)).ToArray();
-        var actorPower = Enumerable.Range(0, actors).Select(_ => rng.Gaussian(0, 0.35)).ToArray();
+        var directorQuality = Enumerable.Range(0, directors).Select(_ => rng.Gaussian(0, 0.3)).ToArray();
+        var actorPower = Enumerable.Range(0, actors).Select(_ => rng.Gaussian(0, 0.25)).ToArray();
         // A few directors and actors work a lot (Zipf-like), so their track records are informative.
-        var directorWeights = Enumerable.Range(0, directors).Select(d => 1 / Math.Pow(d + 1, 0.5)).ToArray();
+        var directorWeights = Enumerable.Range(0, directors).Select(d => 1 / Math.Pow(d + 1, 0.8)).ToArray();
         var actorWeights = Enumerable.Range(0, actors).Select(a => 1 / Math.Pow(a + 1, 0.7)).ToArray();
 
         var firstRelease = SyntheticCalendar.FirstWeek.AddDays(-56);

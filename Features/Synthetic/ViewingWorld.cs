@@ -301,7 +301,7 @@ internal sealed class ViewingWorld
         double total = 0;
         for (var i = 0; i < _movies; i++)
         {
-            var logit = Affinity(u, i) + 0.9 * _moviePopularity[i];
+            var logit = 1.4 * Affinity(u, i) + 0.6 * _moviePopularity[i];
             total += Math.Exp(logit);
             weights[i] = total;
         }

@@ -13,16 +13,17 @@ public sealed record HybridOptions
     public double ContentWeight { get; init; } = 0.05;
 
     /// <summary>
-    /// History length at which the factor model and content weigh the same: a user with n interactions gets
-    /// factor weight n / (n + this), so new users lean on content.
+    /// History length at which the factor model gets half the trust: a user with n interactions trusts the factors
+    /// n / (n + this); the rest goes to content similarity and popularity in equal parts, so new users lean on them.
     /// </summary>
     public double HistoryHalfWeight { get; init; } = 3;
 }
 
 /// <summary>
-/// Implicit factors blended with content similarity: score = w z(factor) + (1 - w) z(content), where the factor
-/// weight w = (1 - ContentWeight) n / (n + HistoryHalfWeight) grows with the user's history n. Scores are
-/// standardised per user so the two scales mix fairly. Items the factor model never saw get content alone.
+/// Implicit factors blended with content similarity and popularity. With trust t = n / (n + HistoryHalfWeight) for
+/// a user with n interactions: factor weight t (1 - c), content t c + (1 - t) / 2, popularity (1 - t) / 2, where c is
+/// <see cref="HybridOptions.ContentWeight"/>. Scores are standardised per user so the scales mix fairly; items the
+/// factor model never saw get no factor part.
 /// </summary>
 public sealed class HybridRecommender : Recommender
 {
@@ -34,11 +35,16 @@ public sealed class HybridRecommender : Recommender
     {
         Factors = factors;
         Options = options ?? new HybridOptions();
+        _popularityScore = Popularity.Select(p => MathF.Log(1 + p)).ToArray();
+        Standardise(_popularityScore);
         if (Options.ContentWeight is < 0 or > 1 || Options.HistoryHalfWeight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Content weight lies in [0, 1]; the half-weight history is non-negative.");
         }
     }
+
+    // Standardised log popularity, computed once.
+    private readonly float[] _popularityScore;
 
     public ImplicitFactorModel Factors { get; }
 
@@ -59,8 +65,14 @@ public sealed class HybridRecommender : Recommender
         }
     }
 
-    /// <summary>The factor model's weight for a user with <paramref name="history"/> interactions.</summary>
-    public double FactorWeight(int history) => (1 - Options.ContentWeight) * history / (history + Options.HistoryHalfWeight);
+    /// <summary>The factor, content and popularity weights for a user with <paramref name="history"/> interactions.</summary>
+    public (double Factor, double Content, double Popularity) Weights(int history)
+    {
+        var trust = history / (history + Options.HistoryHalfWeight);
+        return (trust * (1 - Options.ContentWeight), trust * Options.ContentWeight + (1 - trust) / 2, (1 - trust) / 2);
+    }
+
+    public double FactorWeight(int history) => Weights(history).Factor;
 
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
@@ -74,15 +86,16 @@ public sealed class HybridRecommender : Recommender
         var start = History.UserStart[user];
         var count = History.UserStart[user + 1] - start;
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, content);
-        var w = (float)FactorWeight(count);
+        var (wf, wc, wp) = Weights(count);
         Standardise(scores);
         Standardise(content);
         for (var i = 0; i < scores.Length; i++)
         {
-            scores[i] = float.IsNegativeInfinity(scores[i]) ? content[i] : w * scores[i] + (1 - w) * content[i];
+            var blend = (float)(wc * content[i] + wp * _popularityScore[i]);
+            scores[i] = float.IsNegativeInfinity(scores[i]) ? blend : (float)wf * scores[i] + blend;
         }
 
-        return w >= 0.5 ? RecommendationSource.FactorModel : RecommendationSource.ContentSimilarity;
+        return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
 
     protected override void ScoreSimilar(int item, Span<float> scores)

@@ -40,7 +40,13 @@ public sealed record HeldOut(string User, IReadOnlyDictionary<string, int> Items
 /// </summary>
 public static class RankingEvaluator
 {
-    public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10)
+    /// <param name="model">The recommender.</param>
+    /// <param name="test">Held-out items per user.</param>
+    /// <param name="k">List length.</param>
+    /// <param name="alsoSeen">Per user, items seen in training that the model's own history may not hold (e.g. watched
+    /// but never rated, for a rating model): excluded too, and for a user the model does not know, the history
+    /// content similarity starts from.</param>
+    public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10, Func<string, int[]>? alsoSeen = null)
     {
         var perUser = new (double P, double R, double N, double G, double Ap, bool Hit, int GenreHits, int GenreTotal)[test.Count];
         var recommended = new bool[test.Count][];
@@ -59,7 +65,7 @@ public static class RankingEvaluator
 
             var relevant = labels.Keys.ToHashSet();
             var buffer = new ScoredItem[k];
-            var (count, _) = model.Recommend(held.User, buffer);
+            var (count, _) = model.Recommend(held.User, buffer, recentItems: alsoSeen?.Invoke(held.User) ?? []);
             var ranked = buffer.Take(count).Select(s => s.Item).ToArray();
             var (genreHits, genreTotal) = GenreMatch(model, held.User, ranked);
             perUser[u] = (RankingMetrics.PrecisionAtK(ranked, relevant, k), RankingMetrics.RecallAtK(ranked, relevant, k),

@@ -16,6 +16,10 @@ public static class NetflixCli
         var root = new RootCommand("NetflixML: generate data, ingest it, train and compare models, audit leakage, benchmark.");
         root.Subcommands.Add(GenerateCommand.Create(io));
         root.Subcommands.Add(IngestCommand.Create(io));
+        root.Subcommands.Add(FeaturesCommand.Create(io));
+        root.Subcommands.Add(TrainCommand.Create(io));
+        root.Subcommands.Add(LeakageCommand.Create(io));
+        root.Subcommands.Add(EvaluateCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
         PipelineCommand.Attach(root, io);
         var parse = root.Parse(args);
@@ -29,6 +33,11 @@ public static class NetflixCli
             return BadInput;
         }
         catch (OptionValueException ex)
+        {
+            error.WriteLine("error: " + ex.Message);
+            return BadInput;
+        }
+        catch (Learning.Persistence.ModelFileException ex)
         {
             error.WriteLine("error: " + ex.Message);
             return BadInput;

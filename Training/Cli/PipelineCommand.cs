@@ -1,10 +1,15 @@
 using System.CommandLine;
+using NetflixML.Features.Catalog;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Synthetic;
+using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Cli;
 
-/// <summary>No command: the whole pipeline on the default data (generate if missing, ingest, report).</summary>
+/// <summary>
+/// No command: the whole pipeline on the default data: generate it if missing, ingest, train and compare every
+/// candidate of every task, save the champions, audit leakage, print the leaderboard.
+/// </summary>
 public static class PipelineCommand
 {
     public static void Attach(RootCommand root, ConsoleIo io)
@@ -23,13 +28,23 @@ public static class PipelineCommand
         }
 
         var report = Ingestor.Ingest(settings.RawFolder, settings.Database, io.ProgressFor("ingest"));
+        if (!json)
+        {
+            IngestCommand.Print(io, report, settings.Database);
+        }
+
+        var run = new RunSettings(settings.ModelsFolder, settings.Seed, RunSettings.Now());
+        var inputs = TrainingInputs.Resolve(settings.Database, null, null, io.ProgressFor("train"));
+        var leaderboard = TrainCommand.Run(io, FeatureCatalog.Tasks, inputs, run);
+        var leakage = LeakageCommand.Run(io, [FeatureCatalog.Top10, FeatureCatalog.Churn], inputs, settings.ModelsFolder, settings.Seed, run.CreatedAt);
         if (json)
         {
-            io.Output.WriteLine(report.ToJson());
+            io.Output.WriteLine($"{{\"quality\":{report.ToJson()},\"leaderboard\":{leaderboard.ToJson()},\"leakage\":{leakage.ToJson()}}}");
         }
         else
         {
-            IngestCommand.Print(io, report, settings.Database);
+            TrainCommand.Print(io, leaderboard, FeatureCatalog.Tasks);
+            LeakageCommand.Print(io, leakage, [FeatureCatalog.Top10, FeatureCatalog.Churn]);
         }
 
         return NetflixCli.Ok;

@@ -23,7 +23,7 @@ internal static class CliRunner
     }
 }
 
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

@@ -71,13 +71,20 @@ public sealed class DataCommandTests
     {
         using var dir = new TempDirectory();
         var io = new ConsoleIo(new StringWriter(), new StringWriter());
-        var settings = new PipelineSettings(dir.Path, Seed: 9, Scale: 0.02);
+        var settings = new PipelineSettings(dir.Path, Seed: 9, Scale: 0.05);
         Assert.Equal(0, PipelineCommand.Run(io, settings, json: false));
         Assert.True(File.Exists(Path.Combine(settings.RawFolder, "truth.json")));
         Assert.True(File.Exists(settings.Database));
         var printed = io.Output.ToString()!;
         Assert.Contains("Data quality", printed, StringComparison.Ordinal);
         Assert.Contains("users.csv", printed, StringComparison.Ordinal);
+        Assert.Contains("top10: champion", printed, StringComparison.Ordinal);
+        Assert.Contains("leakage audit", printed, StringComparison.Ordinal);
+        foreach (var file in new[] { "top10.zip", "churn.zip", "recommend.zip", "leaderboard.json", "leakage-report.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(settings.ModelsFolder, file)), file);
+        }
+
         Assert.Contains("generating it", io.Error.ToString(), StringComparison.Ordinal);
 
         // A second run keeps the existing raw data (no regeneration).

@@ -1,0 +1,211 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Ingestion;
+using NetflixML.Learning.Data;
+
+namespace NetflixML.Features.Churn;
+
+/// <summary>One subscriber at the snapshot: feature values by name, and whether they churned (null if unknown).</summary>
+public sealed record ChurnRow(string UserId, IReadOnlyDictionary<string, double> Numeric, IReadOnlyDictionary<string, string?> Categorical, bool? Churned);
+
+/// <summary>
+/// Churn features at a snapshot date. Behaviour features use only events strictly before the snapshot; the label is
+/// users.is_active = false (the subscription ended in the 30 days after the snapshot). The post-snapshot columns
+/// exist for the leakage audit and are never in a deployable set.
+/// </summary>
+public static class ChurnFeatures
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private const double Cap = 365;
+
+    /// <summary>
+    /// The snapshot: 61 days before the day after the last recorded activity, i.e. two months before the data ends
+    /// (a 30-day label window and a month after it). For the synthetic data this is its planted snapshot, 2025-11-01.
+    /// </summary>
+    public static DateTime ResolveSnapshot(SqliteConnection db)
+    {
+        var last = LastActivity(db, null).Values.DefaultIfEmpty(DateTime.MinValue).Max();
+        if (last == DateTime.MinValue)
+        {
+            throw new DataInputException("The database has no watch, search, review or recommendation events, so there is no snapshot to compute churn features at.");
+        }
+
+        return last.Date.AddDays(1).AddDays(-61);
+    }
+
+    /// <summary>Features of every subscriber who had subscribed before the snapshot (or of one, when <paramref name="userId"/> is given).</summary>
+    public static IReadOnlyList<ChurnRow> Compute(SqliteConnection db, DateTime snapshot, string? userId = null)
+    {
+        var s = snapshot.ToString("yyyy-MM-dd HH:mm:ss", Inv);
+        var sd = snapshot.ToString("yyyy-MM-dd", Inv);
+        string Days(int days, bool dateOnly) => snapshot.AddDays(-days).ToString(dateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", Inv);
+        var filter = userId is null ? string.Empty : " AND user_id = $user";
+
+        var watch = Query(db, $"""
+            SELECT user_id, count(*),
+              sum(watch_date >= '{Days(7, false)}'), sum(watch_date >= '{Days(30, false)}'), sum(watch_date >= '{Days(90, false)}'),
+              sum(watch_date >= '{Days(90, false)}' AND watch_date < '{Days(30, false)}'),
+              max(watch_date),
+              avg(CASE WHEN watch_date >= '{Days(90, false)}' THEN progress_percentage END),
+              total(CASE WHEN watch_date >= '{Days(30, false)}' THEN watch_duration_minutes END),
+              count(DISTINCT CASE WHEN watch_date >= '{Days(90, false)}' THEN movie_id END)
+            FROM {GoldTables.WatchEvents} WHERE watch_date < '{s}'{filter} GROUP BY user_id
+            """, userId);
+        var searches = Query(db, $"""
+            SELECT user_id, sum(search_date >= '{Days(30, true)}'), sum(search_date >= '{Days(90, true)}'), max(search_date)
+            FROM {GoldTables.Searches} WHERE search_date < '{sd}'{filter} GROUP BY user_id
+            """, userId);
+        var reviews = Query(db, $"""
+            SELECT user_id, sum(review_date >= '{Days(90, true)}'), avg(rating), max(review_date)
+            FROM {GoldTables.Reviews} WHERE review_date < '{sd}'{filter} GROUP BY user_id
+            """, userId);
+        var recommendations = Query(db, $"""
+            SELECT user_id, sum(was_clicked = 1 AND recommendation_date >= '{Days(30, false)}'),
+              sum(recommendation_date >= '{Days(90, false)}'), sum(was_clicked = 1 AND recommendation_date >= '{Days(90, false)}'), max(recommendation_date)
+            FROM {GoldTables.Recommendations} WHERE recommendation_date < '{s}'{filter} GROUP BY user_id
+            """, userId);
+        var watchAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.WatchEvents} WHERE watch_date >= '{s}'{filter} GROUP BY user_id", userId);
+        var searchesAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.Searches} WHERE search_date >= '{sd}'{filter} GROUP BY user_id", userId);
+        var lastActivity = LastActivity(db, userId);
+
+        var rows = new List<ChurnRow>();
+        using var users = db.CreateCommand();
+        users.CommandText = $"SELECT user_id, subscription_plan, subscription_start_date, monthly_spend, household_size, primary_device, age, country, is_active FROM {GoldTables.Users} WHERE subscription_start_date < '{sd}'{filter} ORDER BY user_id";
+        if (userId is not null)
+        {
+            users.Parameters.AddWithValue("$user", userId);
+        }
+
+        using var reader = users.ExecuteReader();
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            double Get(int i) => reader.IsDBNull(i) ? double.NaN : reader.GetDouble(i);
+            var start = DateTime.ParseExact(reader.GetString(2), "yyyy-MM-dd", Inv);
+            var sinceStart = Math.Min(Cap, (snapshot - start).TotalDays);
+            var w = watch.GetValueOrDefault(id);
+            var se = searches.GetValueOrDefault(id);
+            var rv = reviews.GetValueOrDefault(id);
+            var rc = recommendations.GetValueOrDefault(id);
+            double Count(object?[]? values, int i) => values?[i] is { } v ? Convert.ToDouble(v, Inv) : 0;
+            double Value(object?[]? values, int i) => values?[i] is { } v ? Convert.ToDouble(v, Inv) : double.NaN;
+            DateTime? Date(object?[]? values, int i) => values?[i] is string text ? DateTime.Parse(text, Inv) : null;
+            double DaysSince(DateTime? date) => date is { } d ? Math.Min(Cap, (snapshot - d).TotalDays) : sinceStart;
+
+            // Column positions follow each query's SELECT list, after user_id.
+            var lastWatch = Date(w, 5);
+            var lastBefore = new[] { lastWatch, Date(se, 2), Date(rv, 2), Date(rc, 3) }.Where(d => d is not null).Max();
+            var sessions30 = Count(w, 2);
+            var sessions31To90 = Count(w, 4);
+            var impressions90 = Count(rc, 1);
+            var numeric = new Dictionary<string, double>
+            {
+                ["tenure_days"] = (snapshot - start).TotalDays,
+                ["monthly_spend"] = Get(3),
+                ["household_size"] = Get(4),
+                ["age"] = Get(6),
+                ["sessions_7d"] = Count(w, 1),
+                ["sessions_30d"] = sessions30,
+                ["sessions_90d"] = Count(w, 3),
+                ["sessions_total"] = Count(w, 0),
+                ["watch_trend"] = Math.Log(1 + sessions30) - Math.Log(1 + sessions31To90 / 2),
+                ["days_since_last_watch"] = DaysSince(lastWatch),
+                ["completion_rate_90d"] = Value(w, 6) / 100,
+                ["minutes_30d"] = Count(w, 7),
+                ["titles_90d"] = Count(w, 8),
+                ["searches_30d"] = Count(se, 0),
+                ["searches_90d"] = Count(se, 1),
+                ["reviews_90d"] = Count(rv, 0),
+                ["mean_review_rating"] = Value(rv, 1),
+                ["recommendation_clicks_30d"] = Count(rc, 0),
+                ["recommendation_click_rate_90d"] = impressions90 > 0 ? Count(rc, 2) / impressions90 : double.NaN,
+                ["days_since_last_activity"] = DaysSince(lastBefore),
+                ["sessions_after_snapshot"] = Count(watchAfter.GetValueOrDefault(id), 0),
+                ["searches_after_snapshot"] = Count(searchesAfter.GetValueOrDefault(id), 0),
+                ["last_activity_days_after_snapshot"] = lastActivity.TryGetValue(id, out var last) ? (last - snapshot).TotalDays : double.NaN,
+            };
+            var categorical = new Dictionary<string, string?>
+            {
+                ["subscription_plan"] = reader.IsDBNull(1) ? null : reader.GetString(1),
+                ["primary_device"] = reader.IsDBNull(5) ? null : reader.GetString(5),
+                ["country"] = reader.IsDBNull(7) ? null : reader.GetString(7),
+            };
+            rows.Add(new ChurnRow(id, numeric, categorical, reader.IsDBNull(8) ? null : reader.GetInt64(8) == 0));
+        }
+
+        return rows;
+    }
+
+    public static TabularData Build(IReadOnlyList<ChurnRow> rows, FeatureSet set, bool withLabels = true)
+    {
+        var builder = new TabularDataBuilder();
+        foreach (var feature in set.Features)
+        {
+            if (feature.Kind == ColumnKind.Numeric)
+            {
+                builder.AddNumeric(feature.Name, rows.Select(r => r.Numeric[feature.Name]).ToArray());
+            }
+            else
+            {
+                builder.AddCategorical(feature.Name, rows.Select(r => r.Categorical[feature.Name]).ToArray());
+            }
+        }
+
+        if (withLabels)
+        {
+            builder.WithLabels(rows.Select(r => r.Churned is { } c ? (c ? 1f : 0f) : throw new ArgumentException($"Subscriber '{r.UserId}' has no churn outcome.")).ToArray());
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Each user's last recorded activity of any kind, at any time.</summary>
+    private static Dictionary<string, DateTime> LastActivity(SqliteConnection db, string? userId)
+    {
+        var filter = userId is null ? string.Empty : " WHERE user_id = $user";
+        var result = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var (table, column) in new[] { (GoldTables.WatchEvents, "watch_date"), (GoldTables.Searches, "search_date"), (GoldTables.Reviews, "review_date"), (GoldTables.Recommendations, "recommendation_date") })
+        {
+            foreach (var (user, values) in Query(db, $"SELECT user_id, max({column}) FROM {table}{filter} GROUP BY user_id", userId))
+            {
+                if (values[0] is string text)
+                {
+                    var date = DateTime.Parse(text, Inv);
+                    if (!result.TryGetValue(user, out var known) || date > known)
+                    {
+                        result[user] = date;
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs a per-user aggregate; the first column is user_id, the rest are returned by user.</summary>
+    private static Dictionary<string, object?[]> Query(SqliteConnection db, string sql, string? userId)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        if (userId is not null)
+        {
+            command.Parameters.AddWithValue("$user", userId);
+        }
+
+        using var reader = command.ExecuteReader();
+        var result = new Dictionary<string, object?[]>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var values = new object?[reader.FieldCount - 1];
+            for (var i = 1; i < reader.FieldCount; i++)
+            {
+                values[i - 1] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            result[reader.GetString(0)] = values;
+        }
+
+        return result;
+    }
+}

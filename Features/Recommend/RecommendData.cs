@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NetflixML.Features.Ingestion;
+using NetflixML.Learning.Evaluation;
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Features.Recommend;
+
+/// <summary>
+/// The recommendation task's data, split in time: watch events and ratings before the cut-off train; for each
+/// subscriber, titles first watched on or after it (and never before) are the relevant set. Nothing dated after
+/// the cut-off reaches the training matrices.
+/// </summary>
+public sealed record RecommendSplit(
+    ItemCatalog Catalog,
+    DateTime Cutoff,
+    InteractionMatrix TrainWatches,
+    InteractionMatrix TrainRatings,
+    IReadOnlyList<HeldOut> Test,
+    InteractionMatrix AllWatches,
+    InteractionMatrix AllRatings);
+
+public static class RecommendData
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Every title with its genres and content tokens (genre, type, language, certificate, decade, originality).</summary>
+    public static ItemCatalog Catalog(SqliteConnection db)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT movie_id, genre_primary, genre_secondary, content_type, language, certificate, release_year, is_netflix_original FROM {GoldTables.Movies} ORDER BY movie_id";
+        using var reader = command.ExecuteReader();
+        var ids = new IdMap();
+        var genres = new List<string[]>();
+        var tokens = new List<string[]>();
+        while (reader.Read())
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            ids.Add(reader.GetString(0));
+            var g = new[] { Text(1), Text(2) }.Where(x => x is not null).Select(x => x!).Distinct(StringComparer.Ordinal).ToArray();
+            genres.Add(g);
+            var t = g.Select(x => "genre:" + x).ToList();
+            foreach (var (prefix, value) in new[] { ("type:", Text(3)), ("lang:", Text(4)), ("cert:", Text(5)) })
+            {
+                if (value is not null)
+                {
+                    t.Add(prefix + value);
+                }
+            }
+
+            if (!reader.IsDBNull(6))
+            {
+                t.Add("decade:" + (reader.GetInt64(6) / 10 * 10).ToString(Inv));
+            }
+
+            if (!reader.IsDBNull(7))
+            {
+                t.Add(reader.GetInt64(7) == 1 ? "original:yes" : "original:no");
+            }
+
+            tokens.Add([.. t]);
+        }
+
+        return new ItemCatalog(ids, genres, tokens);
+    }
+
+    public static RecommendSplit Load(SqliteConnection db, double testFraction = 0.2)
+    {
+        var catalog = Catalog(db);
+        var watches = Events(db, $"SELECT user_id, movie_id, watch_date, 1.0 FROM {GoldTables.WatchEvents} ORDER BY watch_date, session_id");
+        if (watches.Count == 0)
+        {
+            throw new DataInputException("The database has no watch events; the recommendation task needs watch_history.csv.");
+        }
+
+        var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");
+        var cutoff = TemporalSplit.CutoffForFraction(watches.Select(w => w.Date).ToArray(), testFraction);
+        var before = watches.Where(w => w.Date < cutoff).ToList();
+        var seenBefore = before.Select(w => (w.User, w.Item)).ToHashSet();
+        var test = watches.Where(w => w.Date >= cutoff && !seenBefore.Contains((w.User, w.Item)))
+            .GroupBy(w => w.User)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new HeldOut(g.Key, g.Select(w => w.Item).Distinct(StringComparer.Ordinal).ToDictionary(i => i, _ => 1)))
+            .ToList();
+
+        var trainWatches = InteractionMatrix.Build(before.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+        var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
+        var allWatches = InteractionMatrix.Build(watches.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+        var allRatings = InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
+        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, allWatches, allRatings);
+    }
+
+    /// <summary>Titles a subscriber has watched, at any time (for excluding them when serving).</summary>
+    public static IReadOnlyList<string> WatchedBy(SqliteConnection db, string userId)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT DISTINCT movie_id FROM {GoldTables.WatchEvents} WHERE user_id = $user ORDER BY movie_id";
+        command.Parameters.AddWithValue("$user", userId);
+        using var reader = command.ExecuteReader();
+        var items = new List<string>();
+        while (reader.Read())
+        {
+            items.Add(reader.GetString(0));
+        }
+
+        return items;
+    }
+
+    private static List<(string User, string Item, DateTime Date, float Value)> Events(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var events = new List<(string, string, DateTime, float)>();
+        while (reader.Read())
+        {
+            events.Add((reader.GetString(0), reader.GetString(1), DateTime.Parse(reader.GetString(2), Inv), (float)reader.GetDouble(3)));
+        }
+
+        return events;
+    }
+}

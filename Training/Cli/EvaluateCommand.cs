@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using NetflixML.Features.Catalog;
+using NetflixML.Learning.Metrics;
+using NetflixML.Learning.Persistence;
+using NetflixML.Learning.Recommendation;
+using NetflixML.Training.Pipeline;
+using Spectre.Console;
+
+namespace NetflixML.Training.Cli;
+
+/// <summary>`evaluate`: scores a saved model against the current data, on the task's test split.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create(ConsoleIo io)
+    {
+        var model = new Option<string>("--model") { Description = "A model file (models/top10.zip, models/candidates/...).", Required = true };
+        var db = new Option<string>("--db") { Description = "SQLite database built by ingest.", DefaultValueFactory = _ => Defaults.Database };
+        var titles = new Option<string?>("--titles") { Description = "Title CSV for a Top-10 model." };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("evaluate", "Evaluate a saved model on the test split of the current data (its metrics beside the baseline).") { model, db, titles, json };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(model)!;
+            var manifest = ModelFile.ReadManifest(path);
+            var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, null, parse.GetValue(titles), io.ProgressFor("evaluate"));
+            var seed = manifest.Properties?["seed"]?.GetValue<int>() ?? Defaults.Seed;
+            object result;
+            if (manifest.Kind == RecommenderFile.Kind)
+            {
+                var (recommender, _) = RecommenderFile.Load(path);
+                var split = inputs.Recommend();
+                var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, user =>
+                    split.TrainWatches.Users.TryGet(user, out var u) ? split.TrainWatches.ItemsOf(u).ToArray() : []);
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report };
+                if (!parse.GetValue(json))
+                {
+                    io.Console.WriteLine($"{path} ({manifest.Trainer}) on titles first watched after {split.Cutoff:yyyy-MM-dd}: P@10 {report.PrecisionAtK.ToString("F4", CultureInfo.InvariantCulture)}, NDCG@10 {report.NdcgAtK.ToString("F4", CultureInfo.InvariantCulture)}, coverage {report.Coverage.ToString("F3", CultureInfo.InvariantCulture)}, genre match {report.GenreMatchRate.ToString("F3", CultureInfo.InvariantCulture)}");
+                }
+            }
+            else
+            {
+                var (classifier, _) = ModelFile.LoadBinaryClassifier(path);
+                var data = manifest.Task == FeatureCatalog.Top10 ? inputs.Top10() : inputs.Churn(seed);
+                var set = FeatureCatalog.Set(manifest.Task, manifest.FeatureSet ?? throw new OptionValueException($"{path}: the manifest names no feature set."));
+                var test = data.Build(set).Subset(data.TestRows);
+                if (!test.Schema.SameAs(classifier.Schema))
+                {
+                    throw new OptionValueException($"{path} was trained on a different layout of the '{set.Name}' features than this build computes; retrain it.");
+                }
+
+                var metrics = BinaryEvaluator.Evaluate(classifier.PredictProbabilities(test), test.Labels!, classifier.Threshold);
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, featureSet = set.Name, rows = test.Rows, threshold = classifier.Threshold, test = BinaryTaskRunner.TestFigures(metrics), baseline = BinaryTaskRunner.BaselineFigures(metrics.Baseline) };
+                if (!parse.GetValue(json))
+                {
+                    var inv = CultureInfo.InvariantCulture;
+                    var table = new Table().Title(Markup.Escape($"{path}: {manifest.Trainer} on '{set.Name}', {test.Rows} test rows")).AddColumns("metric", "model", "baseline");
+                    table.AddRow("AUC", metrics.Auc.ToString("F4", inv), "0.5000");
+                    table.AddRow($"accuracy at {classifier.Threshold.ToString("F3", inv)}", metrics.AtThreshold.Accuracy.ToString("F4", inv), metrics.Baseline.Accuracy.ToString("F4", inv));
+                    table.AddRow("F1", metrics.AtThreshold.F1.ToString("F4", inv), string.Empty);
+                    table.AddRow("log-loss", metrics.LogLoss.ToString("F4", inv), metrics.Baseline.LogLoss.ToString("F4", inv));
+                    table.AddRow("Brier", metrics.Brier.ToString("F4", inv), metrics.Baseline.Brier.ToString("F4", inv));
+                    table.AddRow("calibration error", metrics.CalibrationError.ToString("F4", inv), string.Empty);
+                    io.Console.Write(table);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                io.WriteJson(result);
+            }
+
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+}

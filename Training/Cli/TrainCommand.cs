@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Reporting;
+using NetflixML.Training.Pipeline;
+using Spectre.Console;
+
+namespace NetflixML.Training.Cli;
+
+/// <summary>`train`: compares every candidate of the chosen tasks, saves champions, candidates and the leaderboard.</summary>
+public static class TrainCommand
+{
+    public static Command Create(ConsoleIo io)
+    {
+        var task = new Option<string>("--task") { Description = "top10, churn, recommend or all.", DefaultValueFactory = _ => "all" };
+        var db = new Option<string>("--db") { Description = "SQLite database built by ingest.", DefaultValueFactory = _ => Defaults.Database };
+        var models = new Option<string>("--models") { Description = "Folder for champions, candidates/ and leaderboard.json.", DefaultValueFactory = _ => Defaults.ModelsFolder };
+        var seed = new Option<int>("--seed") { Description = "Seed for splits, folds and randomised trainers.", DefaultValueFactory = _ => Defaults.Seed };
+        var raw = new Option<string?>("--raw") { Description = "Your own folder of CSVs in the ingest schema (ingested into its own database first)." };
+        var titles = new Option<string?>("--titles") { Description = "Your own title CSV for the Top-10 task (our layout or the Top-10 study's)." };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("train", "Train and compare LogisticRegression, FastForest and FastTree on every feature set (top10, churn) and five recommenders (recommend); save the champions.")
+        {
+            task, db, models, seed, raw, titles, json,
+        };
+        command.SetAction(parse =>
+        {
+            var tasks = ParseTasks(parse.GetValue(task)!, allowRecommend: true);
+            var settings = new RunSettings(parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
+            var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("train"));
+            var leaderboard = Run(io, tasks, inputs, settings);
+            if (parse.GetValue(json))
+            {
+                io.Output.WriteLine(leaderboard.ToJson());
+            }
+            else
+            {
+                Print(io, leaderboard, tasks);
+            }
+
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+
+    public static IReadOnlyList<string> ParseTasks(string value, bool allowRecommend)
+    {
+        var known = allowRecommend ? FeatureCatalog.Tasks : [FeatureCatalog.Top10, FeatureCatalog.Churn];
+        if (value == "all")
+        {
+            return known;
+        }
+
+        return known.Contains(value) ? [value] : throw new OptionValueException($"--task must be {string.Join(", ", known)} or all, not '{value}'.");
+    }
+
+    public static Leaderboard Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, RunSettings settings)
+    {
+        var progress = io.ProgressFor("train");
+        var entries = new List<TaskEntry>();
+        foreach (var task in tasks)
+        {
+            entries.Add(task switch
+            {
+                FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), settings, progress),
+                FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), settings, progress),
+                _ => RecommendTaskRunner.Run(inputs.Recommend(), settings, progress),
+            });
+        }
+
+        return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt);
+    }
+
+    public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var entry in leaderboard.Tasks.Where(t => tasks.Contains(t.Task)))
+        {
+            string F(double? value, string format = "F4") => value is { } v && !double.IsNaN(v) ? v.ToString(format, inv) : "-";
+            var title = $"{entry.Task}: champion {entry.Champion} by {entry.Metric}" + (entry.BayesAuc is { } b ? $" (Bayes-optimal test AUC {b.ToString("F4", inv)})" : string.Empty);
+            Table table;
+            if (entry.Task == FeatureCatalog.Recommend)
+            {
+                table = new Table().Title(Markup.Escape(title)).AddColumns("candidate", "P@10", "R@10", "NDCG@10", "MAP@10", "hit rate", "coverage", "genre match", "train s");
+                foreach (var c in entry.Candidates)
+                {
+                    table.AddRow(Markup.Escape(c.Name + (c.Name == entry.Champion ? " *" : string.Empty)), F(c.Test["precisionAtK"]), F(c.Test["recallAtK"]), F(c.Test["ndcgAtK"]), F(c.Test["mapAtK"]),
+                        F(c.Test["hitRate"], "F3"), F(c.Test["coverage"], "F3"), F(c.Test["genreMatchRate"], "F3"), F(c.TrainSeconds, "F2"));
+                }
+            }
+            else
+            {
+                table = new Table().Title(Markup.Escape(title)).AddColumns("candidate", "deployable", "CV AUC", "test AUC", "AUPRC", "accuracy", "F1", "precision", "recall", "log-loss", "Brier", "threshold");
+                foreach (var c in entry.Candidates)
+                {
+                    var cv = c.Cv!["auc"];
+                    table.AddRow(Markup.Escape(c.Name + (c.Name == entry.Champion ? " *" : string.Empty)), c.Deployable ? "yes" : "no (audit)", $"{F(cv.Mean)} ± {F(cv.Std, "F3")}",
+                        F(c.Test["auc"]), F(c.Test["auprc"]), F(c.Test["accuracy"]), F(c.Test["f1"]), F(c.Test["precision"]), F(c.Test["recall"]), F(c.Test["logLoss"]), F(c.Test["brier"]), F(c.Threshold, "F3"));
+                }
+
+                var baseline = entry.Candidates[0].Baseline;
+                table.AddRow("majority-class baseline", string.Empty, "0.5000", "0.5000", F(baseline["positiveRate"]), F(baseline["accuracy"]), string.Empty, string.Empty, string.Empty, F(baseline["logLoss"]), F(baseline["brier"]), string.Empty);
+            }
+
+            io.Console.Write(table);
+            io.Console.WriteLine(entry.Split);
+        }
+
+        io.Console.WriteLine("* champion. Models in models/<task>.zip, candidates in models/candidates/, this table in models/leaderboard.json.");
+    }
+}

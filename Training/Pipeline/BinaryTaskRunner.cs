@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Reporting;
+using NetflixML.Learning.Data;
+using NetflixML.Learning.Evaluation;
+using NetflixML.Learning.Linear;
+using NetflixML.Learning.Metrics;
+using NetflixML.Learning.Persistence;
+using NetflixML.Learning.Training;
+using NetflixML.Learning.Trees;
+
+namespace NetflixML.Training.Pipeline;
+
+/// <summary>
+/// Compares LogisticRegression, FastForest and FastTree on every feature set of a binary task: 5-fold grouped CV on
+/// the training part (which also picks each candidate's threshold, maximising F1 on out-of-fold predictions), then
+/// the test set. The champion is the deployable candidate with the best cross-validated AUC (chosen without looking
+/// at the test set); it is refit on every row with its threshold and written to models/&lt;task&gt;.zip, every candidate
+/// (trained on the training part) to models/candidates/.
+/// </summary>
+public static class BinaryTaskRunner
+{
+    public const string Metric = "auc";
+
+    public static IReadOnlyList<IBinaryTrainer> Trainers(int seed) =>
+    [
+        new LogisticRegressionTrainer(),
+        new FastForestTrainer(new FastForestOptions { Seed = seed }),
+        new FastTreeTrainer(),
+    ];
+
+    public static TaskEntry Run(BinaryTaskData data, RunSettings settings, IProgress<string>? progress = null)
+    {
+        var sets = FeatureCatalog.SetsFor(data.Task);
+        var candidates = new List<(CandidateEntry Entry, IBinaryTrainer Trainer, FeatureSet Set, TabularData All)>();
+        var step = 0;
+        var total = sets.Count * 3;
+        foreach (var set in sets)
+        {
+            var all = data.Build(set);
+            var train = all.Subset(data.TrainRows);
+            var test = all.Subset(data.TestRows);
+            var folds = data.Folds(train, settings.Seed);
+            foreach (var trainer in Trainers(settings.Seed))
+            {
+                step++;
+                var name = $"{data.Task}-{trainer.Name.ToLowerInvariant()}-{set.Name}";
+                progress?.Report($"{data.Task} [{step}/{total}] {trainer.Name} on {set.Name}: 5-fold CV, fit, test");
+                var clock = Stopwatch.StartNew();
+                var cv = CrossValidation.Run(trainer, train, folds);
+                var threshold = Math.Round(BinaryEvaluator.ThresholdMaximisingF1(cv.OutOfFoldProbabilities, train.Labels!), 6);
+                var model = trainer.Fit(train).WithThreshold(threshold);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var testMetrics = BinaryEvaluator.Evaluate(model.PredictProbabilities(test), test.Labels!, threshold);
+                var entry = new CandidateEntry
+                {
+                    Name = name,
+                    Trainer = trainer.Name,
+                    FeatureSet = set.Name,
+                    Deployable = set.Deployable,
+                    Contract = set.Contract,
+                    Cv = CvSummary(cv),
+                    Test = TestFigures(testMetrics),
+                    Baseline = BaselineFigures(testMetrics.Baseline),
+                    Threshold = threshold,
+                    TrainSeconds = Math.Round(seconds, 3),
+                };
+                ModelFile.Save(settings.CandidatePath(name), model, Metadata(data, set, entry, train, settings, refit: false));
+                candidates.Add((entry, trainer, set, all));
+            }
+        }
+
+        var deployable = candidates.Where(c => c.Entry.Deployable).ToList();
+        if (deployable.Count == 0)
+        {
+            throw new InvalidOperationException($"No deployable candidate for {data.Task}.");
+        }
+
+        var champion = deployable.MaxBy(c => c.Entry.Cv![Metric].Mean);
+        progress?.Report($"{data.Task}: champion {champion.Entry.Name} (CV AUC {champion.Entry.Cv![Metric].Mean:F4}); refitting on all {champion.All.Rows} rows");
+        var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
+        ModelFile.Save(settings.ChampionPath(data.Task), refit, Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true));
+
+        var bayes = data.TrueProbability is { } truth
+            ? Math.Round(AreaUnderRocCurve.Compute(data.TestRows.Select(i => truth[i]).ToArray(), data.TestRows.Select(i => champion.All.Labels![i]).ToArray()), 5)
+            : (double?)null;
+        return new TaskEntry
+        {
+            Task = data.Task,
+            Metric = Metric,
+            Champion = champion.Entry.Name,
+            Split = data.Split,
+            TrainRows = data.TrainRows.Length,
+            TestRows = data.TestRows.Length,
+            BayesAuc = bayes,
+            Candidates = candidates.Select(c => c.Entry).ToList(),
+        };
+    }
+
+    public static IReadOnlyDictionary<string, MetricStat> CvSummary(CrossValidationResult cv)
+    {
+        MetricStat Of(Func<BinaryMetrics, double> metric)
+        {
+            var s = cv.Summary(metric);
+            return new MetricStat(Math.Round(s.Mean, 5), Math.Round(s.Std, 5));
+        }
+
+        return new Dictionary<string, MetricStat>
+        {
+            ["auc"] = Of(m => m.Auc),
+            ["auprc"] = Of(m => m.Auprc),
+            ["accuracy"] = Of(m => m.AtThreshold.Accuracy),
+            ["f1"] = Of(m => m.AtThreshold.F1),
+            ["precision"] = Of(m => m.AtThreshold.Precision),
+            ["recall"] = Of(m => m.AtThreshold.Recall),
+            ["logLoss"] = Of(m => m.LogLoss),
+            ["brier"] = Of(m => m.Brier),
+        };
+    }
+
+    public static IReadOnlyDictionary<string, double> TestFigures(BinaryMetrics m) => new Dictionary<string, double>
+    {
+        ["auc"] = Math.Round(m.Auc, 5),
+        ["auprc"] = Math.Round(m.Auprc, 5),
+        ["accuracy"] = Math.Round(m.AtThreshold.Accuracy, 5),
+        ["f1"] = Math.Round(m.AtThreshold.F1, 5),
+        ["precision"] = Math.Round(m.AtThreshold.Precision, 5),
+        ["recall"] = Math.Round(m.AtThreshold.Recall, 5),
+        ["accuracyAtHalf"] = Math.Round(m.AtHalf.Accuracy, 5),
+        ["logLoss"] = Math.Round(m.LogLoss, 5),
+        ["logLossReduction"] = Math.Round(m.LogLossReduction, 5),
+        ["brier"] = Math.Round(m.Brier, 5),
+        ["calibrationError"] = Math.Round(m.CalibrationError, 5),
+    };
+
+    public static IReadOnlyDictionary<string, double> BaselineFigures(BaselineMetrics b) => new Dictionary<string, double>
+    {
+        ["positiveRate"] = Math.Round(b.PositiveRate, 5),
+        ["accuracy"] = Math.Round(b.Accuracy, 5),
+        ["auc"] = b.Auc,
+        ["logLoss"] = Math.Round(b.LogLoss, 5),
+        ["brier"] = Math.Round(b.Brier, 5),
+    };
+
+    private static ModelMetadata Metadata(BinaryTaskData data, FeatureSet set, CandidateEntry entry, TabularData trainedOn, RunSettings settings, bool refit)
+    {
+        var metrics = new JsonObject
+        {
+            ["test"] = ToJson(entry.Test),
+            ["cv"] = new JsonObject(entry.Cv!.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject { ["mean"] = kv.Value.Mean, ["std"] = kv.Value.Std }))),
+            ["baseline"] = ToJson(entry.Baseline),
+            ["threshold"] = entry.Threshold,
+        };
+        return new ModelMetadata
+        {
+            Task = data.Task,
+            FeatureSet = set.Name,
+            Features = set.Features.Select(f => new ModelFeature(f.Name, f.TypeName, f.Availability.ToString(), f.Description)).ToList(),
+            Metrics = metrics,
+            TrainingDataFingerprint = DataFingerprint.Of(trainedOn),
+            TrainingRows = trainedOn.Rows,
+            CreatedAt = settings.CreatedAt,
+            Properties = new JsonObject
+            {
+                ["name"] = entry.Name,
+                ["contract"] = set.Contract,
+                ["deployable"] = set.Deployable,
+                ["split"] = data.Split,
+                ["thresholdRule"] = "maximises F1 on out-of-fold predictions of the training part",
+                ["trainedOn"] = refit ? "every labelled row (training part and test set); metrics are the evaluated candidate's" : "the training part",
+                ["seed"] = settings.Seed,
+            },
+        };
+    }
+
+    public static JsonObject ToJson(IReadOnlyDictionary<string, double> values) =>
+        new(values.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+}

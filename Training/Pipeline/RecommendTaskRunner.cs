@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Recommend;
+using NetflixML.Features.Reporting;
+using NetflixML.Learning.Persistence;
+using NetflixML.Learning.Recommendation;
+
+namespace NetflixML.Training.Pipeline;
+
+/// <summary>
+/// The recommendation task: popularity, content, explicit MF (on ratings), implicit MF (on watch events) and the
+/// hybrid, trained on interactions before the temporal cut-off and judged on titles first watched after it (k = 10,
+/// every title a user watched before the cut-off excluded). The champion (best NDCG@10) is refit on all
+/// interactions for serving.
+/// </summary>
+public static class RecommendTaskRunner
+{
+    public const string Metric = "ndcgAtK";
+    public const int K = 10;
+
+    public static TaskEntry Run(RecommendSplit split, RunSettings settings, IProgress<string>? progress = null)
+    {
+        var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
+        var watchedBefore = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var user in split.TrainWatches.Users.Ids)
+        {
+            watchedBefore[user] = split.TrainWatches.ItemsOf(split.TrainWatches.Users.IndexOf(user)).ToArray();
+        }
+
+        int[] Seen(string user) => watchedBefore.GetValueOrDefault(user) ?? [];
+        var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
+        var builders = Builders(split, settings.Seed);
+        var step = 0;
+        RankingReport? popularity = null;
+        foreach (var (name, fit, refit) in builders)
+        {
+            step++;
+            progress?.Report($"recommend [{step}/{builders.Count}] {name}: fit before {split.Cutoff:yyyy-MM-dd}, top-{K} after");
+            var clock = Stopwatch.StartNew();
+            var model = fit();
+            var seconds = clock.Elapsed.TotalSeconds;
+            var report = RankingEvaluator.Evaluate(model, split.Test, K, Seen);
+            popularity ??= report;
+            var entryName = $"recommend-{name}-{set.Name}";
+            var entry = new CandidateEntry
+            {
+                Name = entryName,
+                Trainer = name,
+                FeatureSet = set.Name,
+                Deployable = true,
+                Contract = set.Contract,
+                Test = Figures(report),
+                Baseline = new Dictionary<string, double> { ["precisionAtK"] = R(popularity.PrecisionAtK), ["ndcgAtK"] = R(popularity.NdcgAtK), ["coverage"] = R(popularity.Coverage) },
+                TrainSeconds = Math.Round(seconds, 3),
+            };
+            RecommenderFile.Save(settings.CandidatePath(entryName), model, Metadata(set, entry, split, settings, refit: false, model));
+            candidates.Add((entry, refit));
+        }
+
+        var champion = candidates.MaxBy(c => c.Entry.Test[Metric]);
+        progress?.Report($"recommend: champion {champion.Entry.Name} (NDCG@{K} {champion.Entry.Test[Metric]:F4}); refitting on all interactions");
+        var served = champion.Refit();
+        RecommenderFile.Save(settings.ChampionPath(FeatureCatalog.Recommend), served, Metadata(set, champion.Entry, split, settings, refit: true, served));
+        return new TaskEntry
+        {
+            Task = FeatureCatalog.Recommend,
+            Metric = Metric,
+            Champion = champion.Entry.Name,
+            Split = $"temporal: interactions before {split.Cutoff:yyyy-MM-dd HH:mm} train ({split.TrainWatches.Count} user-title pairs), titles first watched after it are each user's relevant set ({split.Test.Count} users); k = {K}, titles watched before excluded",
+            TrainRows = split.TrainWatches.Count,
+            TestRows = split.Test.Count,
+            Candidates = candidates.Select(c => c.Entry).ToList(),
+        };
+    }
+
+    private static List<(string Name, Func<Recommender> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed)
+    {
+        var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
+        var implicitOptions = new ImplicitAlsOptions { Seed = seed };
+        return
+        [
+            ("popularity", () => new PopularityRecommender(split.Catalog, split.TrainWatches), () => new PopularityRecommender(split.Catalog, split.AllWatches)),
+            ("content", () => new ContentRecommender(split.Catalog, split.TrainWatches), () => new ContentRecommender(split.Catalog, split.AllWatches)),
+            ("explicit-mf", () => new MatrixFactorizationTrainer(explicitOptions).Fit(split.TrainRatings, split.Catalog), () => new MatrixFactorizationTrainer(explicitOptions).Fit(split.AllRatings, split.Catalog)),
+            ("implicit-mf", () => new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog), () => new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog)),
+            ("hybrid", () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog)), () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog))),
+        ];
+    }
+
+    private static IReadOnlyDictionary<string, double> Figures(RankingReport r) => new Dictionary<string, double>
+    {
+        ["precisionAtK"] = R(r.PrecisionAtK),
+        ["recallAtK"] = R(r.RecallAtK),
+        ["ndcgAtK"] = R(r.NdcgAtK),
+        ["ndcgAtKGraded"] = R(r.NdcgAtKGraded),
+        ["mapAtK"] = R(r.MapAtK),
+        ["hitRate"] = R(r.HitRate),
+        ["coverage"] = R(r.Coverage),
+        ["genreMatchRate"] = R(r.GenreMatchRate),
+    };
+
+    private static ModelMetadata Metadata(FeatureSet set, CandidateEntry entry, RecommendSplit split, RunSettings settings, bool refit, Recommender model) => new()
+    {
+        Task = FeatureCatalog.Recommend,
+        FeatureSet = set.Name,
+        Features = set.Features.Select(f => new ModelFeature(f.Name, f.TypeName, f.Availability.ToString(), f.Description)).ToList(),
+        Metrics = new JsonObject { ["test"] = BinaryTaskRunner.ToJson(entry.Test), ["baseline"] = BinaryTaskRunner.ToJson(entry.Baseline), ["k"] = K },
+        TrainingRows = model.History.Count,
+        CreatedAt = settings.CreatedAt,
+        Properties = new JsonObject
+        {
+            ["name"] = entry.Name,
+            ["contract"] = set.Contract,
+            ["cutoff"] = split.Cutoff.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            ["trainedOn"] = refit ? "every interaction (before and after the cut-off); metrics are the evaluated candidate's" : "interactions before the cut-off",
+            ["seed"] = settings.Seed,
+        },
+    };
+
+    private static double R(double value) => double.IsNaN(value) ? double.NaN : Math.Round(value, 5);
+}

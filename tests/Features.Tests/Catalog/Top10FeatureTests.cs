@@ -1,0 +1,123 @@
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Tests.Support;
+using NetflixML.Features.Top10;
+
+namespace NetflixML.Features.Tests.Catalog;
+
+public sealed class Top10FeatureTests
+{
+    private static TitleRecord Title(string id, string date, string director, bool hit, params string[] cast) => new()
+    {
+        TitleId = id,
+        ReleaseDate = DateTime.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+        Director = director,
+        Cast = cast,
+        Genres = ["Drama"],
+        InTop10 = hit,
+        BudgetUsd = 1e7,
+    };
+
+    private static readonly IReadOnlyList<TitleRecord> Titles =
+    [
+        Title("t1", "2024-01-01", "Ada", true, "Kim", "Lee"),
+        Title("t2", "2024-02-01", "Ada", false, "Kim"),
+        Title("t3", "2024-03-01", "Bo", true, "Lee"),
+        Title("t4", "2024-05-01", "Ada", true, "Kim", "Max"),
+    ];
+
+    [Fact]
+    public void Track_records_count_only_titles_settled_eight_weeks_before_release()
+    {
+        var data = Top10Features.Build(Titles, FeatureCatalog.Set(FeatureCatalog.Top10, "prerelease"));
+        var priors = data.Numeric(data.Schema.IndexOf("director_prior_titles")).ToArray();
+        // t2 (Feb 1) is 31 days after t1: t1 not settled yet. t4 (May 1) sees t1 and t2 (settled), not t3's director.
+        Assert.Equal([0, 0, 0, 2], priors);
+        var director = data.Numeric(data.Schema.IndexOf("director_track_record")).ToArray();
+        // t4: Ada had 1 hit in 2 settled titles; all settled titles by then: t1, t2, t3? t3 (Mar 1) is 61 days before: settled.
+        // Prior = 2 hits / 3 titles; shrunk rate = (1 + 2 * 2/3) / (2 + 2).
+        Assert.Equal((1 + 2 * (2.0 / 3)) / 4, director[3], 12);
+    }
+
+    [Fact]
+    public void A_later_title_changes_no_track_record_of_an_earlier_one()
+    {
+        var set = FeatureCatalog.Set(FeatureCatalog.Top10, "early-signal");
+        var before = Top10Features.Build(Titles, set);
+        var extended = Titles.Append(Title("t5", "2024-06-01", "Ada", true, "Kim", "Lee")).ToList();
+        var after = Top10Features.Build(extended, set);
+        foreach (var feature in new[] { "director_prior_titles", "director_track_record", "cast_track_record", "cast_best_track_record" })
+        {
+            var column = before.Schema.IndexOf(feature);
+            Assert.Equal(before.Numeric(column).ToArray(), after.Numeric(column)[..Titles.Count].ToArray());
+        }
+    }
+
+    [Fact]
+    public void Feature_sets_follow_availability()
+    {
+        var sets = FeatureCatalog.SetsFor(FeatureCatalog.Top10);
+        Assert.Equal(["prerelease", "early-signal", "leaky"], sets.Select(s => s.Name));
+        Assert.All(sets[0].Features, f => Assert.Equal(Availability.Known, f.Availability));
+        Assert.Equal(["log_first_week_hours"], sets[1].Features.Except(sets[0].Features).Select(f => f.Name));
+        Assert.True(sets[0].Deployable && sets[1].Deployable);
+        Assert.False(sets[2].Deployable);
+        Assert.Contains(sets[2].Features, f => f.Name == "weekly_hours_viewed" && f.Availability == Availability.PostOutcome);
+        var churn = FeatureCatalog.SetsFor(FeatureCatalog.Churn);
+        Assert.True(churn.Single(s => s.Name == "behaviour").Deployable);
+        Assert.False(churn.Single(s => s.Name == "leaky").Deployable);
+    }
+}
+
+public sealed class TitleTableTests
+{
+    [Fact]
+    public void The_studys_layout_is_read_from_a_hand_written_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("study.csv"), """
+            movie_name,rating,votes,meta_score,genre0,pr_rating,year,duration,cast0,director,netflix_top_10,weekly_hours_viewed,weekly_views,extra_column
+            Glass Onion,7.1,"452,000",81,"Comedy, Crime, Drama",PG-13,2022,2.3,"Daniel Craig, Edward Norton",Rian Johnson,1,"82,100,000",35.4,ignored
+            The Gray Man,6.5,"250,000",49,"Action, Thriller",PG-13,2022,2.1,"Ryan Gosling, Chris Evans",Anthony Russo,1,"88,550,000",,x
+            Quiet Film,6.0,1200,,Drama,R,2021,1.5,Nobody,Someone,0,,,y
+            """);
+        var titles = TitleTable.FromCsv(dir.File("study.csv"));
+        Assert.Equal(3, titles.Count);
+        var quiet = titles[0]; // 2021 sorts first
+        Assert.Equal("Quiet Film", quiet.Title);
+        Assert.Equal(90, quiet.RuntimeMinutes, 9); // 1.5 hours
+        Assert.False(quiet.InTop10);
+        Assert.True(double.IsNaN(quiet.MetaScore));
+        var onion = titles.Single(t => t.Title == "Glass Onion");
+        Assert.Equal(["Comedy", "Crime", "Drama"], onion.Genres);
+        Assert.Equal(["Daniel Craig", "Edward Norton"], onion.Cast);
+        Assert.Equal(452_000, onion.Votes);
+        Assert.Equal(82_100_000, onion.WeeklyHoursViewed);
+        Assert.Equal(7.1, onion.ImdbRating);
+        Assert.Equal(2022, onion.Year);
+        Assert.Null(onion.ReleaseDate);
+        Assert.Equal("PG-13", onion.Certificate);
+    }
+
+    [Fact]
+    public void An_unknown_layout_lists_the_columns_each_layout_needs()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("odd.csv"), "name,score\nA,1\n");
+        var error = Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("odd.csv")));
+        Assert.Contains("odd.csv: unknown column layout (columns: name, score)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("title_id, title, release_date", error.Message, StringComparison.Ordinal);
+        Assert.Contains("movie_name, rating, votes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_values_are_reported_with_file_and_line()
+    {
+        using var dir = new TempDirectory();
+        var header = "movie_name,rating,votes,meta_score,genre0,pr_rating,year,duration,cast0,director,netflix_top_10";
+        File.WriteAllText(dir.File("bad.csv"), header + "\nA,7,10,50,Drama,R,2020,2,X,Y,1\nB,seven,10,50,Drama,R,2020,2,X,Y,0\n");
+        Assert.Equal("bad.csv:3: column 'rating' is not a number: 'seven'.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("bad.csv"))).Message);
+        File.WriteAllText(dir.File("label.csv"), header + "\nA,7,10,50,Drama,R,2020,2,X,Y,maybe\n");
+        Assert.Equal("label.csv:2: netflix_top_10 must be 0 or 1, not 'maybe'.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("label.csv"))).Message);
+        Assert.EndsWith("nope.csv: no such titles file.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("nope.csv"))).Message, StringComparison.Ordinal);
+    }
+}
