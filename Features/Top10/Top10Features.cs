@@ -12,13 +12,45 @@ public readonly record struct TrackRecord(double DirectorPriorTitles, double Dir
 /// settled by then count, i.e. titles released at least <see cref="SettleDays"/> earlier (a Top-10 run rarely lasts
 /// longer), or, for titles known only by year, titles of earlier years. Rates are shrunk toward the rate of all
 /// settled titles with a prior weight of two titles, so one hit does not make a 100 % director.
+/// The history is indexed once (titles by director and by actor; settled counts by date and by year with running hit
+/// totals), so a query costs a binary search plus the director's and actors' own titles, not a scan of the history:
+/// the API answers one title per request from the same index.
 /// </summary>
-public sealed class TrackRecordIndex(IReadOnlyList<TitleRecord> history)
+public sealed class TrackRecordIndex
 {
     public const int SettleDays = 56;
     private const double PriorWeight = 2;
 
-    public IReadOnlyList<TitleRecord> History { get; } = history;
+    private readonly Dictionary<string, List<TitleRecord>> _byDirector = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<TitleRecord>> _byActor = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Running<DateTime> _datedByDate;
+    private readonly Running<int> _datedByYear;
+    private readonly Running<int> _undatedByYear;
+
+    public TrackRecordIndex(IReadOnlyList<TitleRecord> history)
+    {
+        History = history;
+        var known = history.Where(t => t.InTop10 is not null).ToList();
+        foreach (var title in known)
+        {
+            if (title.Director is { } director)
+            {
+                Add(_byDirector, director, title);
+            }
+
+            foreach (var actor in title.Cast.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                Add(_byActor, actor, title);
+            }
+        }
+
+        var dated = known.Where(t => t.ReleaseDate is not null).ToList();
+        _datedByDate = new Running<DateTime>(dated.Select(t => (t.ReleaseDate!.Value, t.InTop10 == true)));
+        _datedByYear = new Running<int>(dated.Select(t => (t.Year ?? t.ReleaseDate!.Value.Year, t.InTop10 == true)));
+        _undatedByYear = new Running<int>(known.Where(t => t.ReleaseDate is null && t.Year is not null).Select(t => (t.Year!.Value, t.InTop10 == true)));
+    }
+
+    public IReadOnlyList<TitleRecord> History { get; }
 
     public static bool Settled(TitleRecord earlier, DateTime? releaseDate, int? year)
     {
@@ -39,43 +71,101 @@ public sealed class TrackRecordIndex(IReadOnlyList<TitleRecord> history)
 
     public TrackRecord For(DateTime? releaseDate, int? year, string? director, IReadOnlyList<string> cast)
     {
-        double settled = 0, settledHits = 0, directorTitles = 0, directorHits = 0;
-        var actorTitles = new double[cast.Count];
-        var actorHits = new double[cast.Count];
-        foreach (var earlier in History)
+        // Settled titles overall: dated ones by date (or by year when this title has no date), undated ones by year.
+        var thisYear = year ?? releaseDate?.Year;
+        var (settled, settledHits) = releaseDate is { } date
+            ? _datedByDate.AtMost(date.AddDays(-SettleDays))
+            : thisYear is { } y1 ? _datedByYear.AtMost(y1 - 1) : (0, 0);
+        if (thisYear is { } y2)
         {
-            if (!Settled(earlier, releaseDate, year))
-            {
-                continue;
-            }
-
-            var hit = earlier.InTop10 == true ? 1 : 0;
-            settled++;
-            settledHits += hit;
-            if (director is not null && string.Equals(earlier.Director, director, StringComparison.OrdinalIgnoreCase))
-            {
-                directorTitles++;
-                directorHits += hit;
-            }
-
-            for (var a = 0; a < cast.Count; a++)
-            {
-                if (earlier.Cast.Contains(cast[a], StringComparer.OrdinalIgnoreCase))
-                {
-                    actorTitles[a]++;
-                    actorHits[a] += hit;
-                }
-            }
+            var (undated, undatedHits) = _undatedByYear.AtMost(y2 - 1);
+            settled += undated;
+            settledHits += undatedHits;
         }
 
-        var prior = settled > 0 ? settledHits / settled : 0.25;
+        var prior = settled > 0 ? (double)settledHits / settled : 0.25;
         double Rate(double hits, double titles) => (hits + PriorWeight * prior) / (titles + PriorWeight);
-        var castRates = Enumerable.Range(0, cast.Count).Select(a => Rate(actorHits[a], actorTitles[a])).ToArray();
+        (double Titles, double Hits) Record(Dictionary<string, List<TitleRecord>> index, string name)
+        {
+            double titles = 0, hits = 0;
+            if (index.TryGetValue(name, out var list))
+            {
+                foreach (var earlier in list)
+                {
+                    if (Settled(earlier, releaseDate, year))
+                    {
+                        titles++;
+                        hits += earlier.InTop10 == true ? 1 : 0;
+                    }
+                }
+            }
+
+            return (titles, hits);
+        }
+
+        var (directorTitles, directorHits) = director is null ? (0, 0) : Record(_byDirector, director);
+        var castRates = new double[cast.Count];
+        for (var a = 0; a < cast.Count; a++)
+        {
+            var (titles, hits) = Record(_byActor, cast[a]);
+            castRates[a] = Rate(hits, titles);
+        }
+
         return new TrackRecord(
             director is null ? double.NaN : directorTitles,
             director is null ? double.NaN : Rate(directorHits, directorTitles),
             castRates.Length == 0 ? double.NaN : castRates.Average(),
             castRates.Length == 0 ? double.NaN : castRates.Max());
+    }
+
+    private static void Add(Dictionary<string, List<TitleRecord>> index, string name, TitleRecord title)
+    {
+        if (!index.TryGetValue(name, out var list))
+        {
+            index[name] = list = [];
+        }
+
+        list.Add(title);
+    }
+
+    /// <summary>Keys in order with the running count of titles and hits up to each, for "how many at or before k".</summary>
+    private sealed class Running<TKey>
+        where TKey : IComparable<TKey>
+    {
+        private readonly TKey[] _keys;
+        private readonly int[] _hitsThrough;
+
+        public Running(IEnumerable<(TKey Key, bool Hit)> items)
+        {
+            var sorted = items.OrderBy(i => i.Key).ToArray();
+            _keys = sorted.Select(i => i.Key).ToArray();
+            _hitsThrough = new int[sorted.Length];
+            for (int i = 0, hits = 0; i < sorted.Length; i++)
+            {
+                hits += sorted[i].Hit ? 1 : 0;
+                _hitsThrough[i] = hits;
+            }
+        }
+
+        /// <summary>Titles and hits with key &lt;= limit.</summary>
+        public (int Titles, int Hits) AtMost(TKey limit)
+        {
+            int lo = 0, hi = _keys.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_keys[mid].CompareTo(limit) <= 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return (lo, lo == 0 ? 0 : _hitsThrough[lo - 1]);
+        }
     }
 }
 

@@ -100,6 +100,13 @@ public sealed class BinaryClassifier
         return result;
     }
 
+    // Largest contribution first, ties by name: a total order, so explanations are deterministic.
+    private static readonly Comparison<FeatureContribution> LargestFirst = (a, b) =>
+    {
+        var byMagnitude = Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution));
+        return byMagnitude != 0 ? byMagnitude : string.CompareOrdinal(a.Feature, b.Feature);
+    };
+
     /// <summary>The score split by raw column (linear: weight x value; trees: path contributions), largest first.</summary>
     public Explanation Explain(in FeatureRow row)
     {
@@ -115,10 +122,13 @@ public sealed class BinaryClassifier
         }
 
         var score = bias + perFeature.Sum();
-        var contributions = perColumn
-            .Select((c, i) => new FeatureContribution(Schema.Columns[i].Name, c))
-            .OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Feature, StringComparer.Ordinal)
-            .ToList();
+        var contributions = new FeatureContribution[perColumn.Length];
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            contributions[i] = new FeatureContribution(Schema.Columns[i].Name, perColumn[i]);
+        }
+
+        Array.Sort(contributions, LargestFirst);
         return new Explanation(score, Calibrator.Probability(score), bias, contributions);
     }
 }

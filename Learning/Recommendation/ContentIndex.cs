@@ -108,15 +108,34 @@ public sealed class ContentIndex
         }
 
         norm = norm > 0 ? 1 / MathF.Sqrt(norm) : 0;
-        for (var i = 0; i < scores.Length; i++)
-        {
-            float sum = 0;
-            for (var e = _start[i]; e < _start[i + 1]; e++)
-            {
-                sum += profile[_token[e]] * _weight[e];
-            }
+        Cosines(profile, norm, scores);
+    }
 
-            scores[i] = sum * norm;
+    // Every item's sparse dot product with the profile, in entry order; pointers because the bounds checks on three
+    // arrays in the inner loop cost as much as the arithmetic.
+    private unsafe void Cosines(Span<float> profile, float norm, Span<float> scores)
+    {
+        if (scores.Length > _start.Length - 1)
+        {
+            throw new ArgumentException($"Scores for {scores.Length} items; the index holds {_start.Length - 1}.", nameof(scores));
+        }
+
+        fixed (int* start = _start)
+        fixed (int* token = _token)
+        fixed (float* weight = _weight)
+        fixed (float* p = profile)
+        {
+            var e = start[0];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                float sum = 0;
+                for (var end = start[i + 1]; e < end; e++)
+                {
+                    sum += p[token[e]] * weight[e];
+                }
+
+                scores[i] = sum * norm;
+            }
         }
     }
 

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NetflixML.Learning.Recommendation;
 
 /// <summary>
@@ -121,17 +125,35 @@ public sealed class HybridRecommender : Recommender
         }
     }
 
-    /// <summary>z-scores over the finite entries; infinite entries stay as they are.</summary>
-    private static void Standardise(Span<float> values)
+    /// <summary>
+    /// z-scores over the finite entries; infinite entries stay as they are. Eight floats at a time, summed in double
+    /// precision (it runs twice per recommendation, over the whole catalogue).
+    /// </summary>
+    internal static void Standardise(Span<float> values)
     {
-        double sum = 0, sumSq = 0;
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var sum = Vector256<double>.Zero;
+        var sumSq = Vector256<double>.Zero;
         var n = 0;
-        foreach (var v in values)
+        var i = 0;
+        for (; i + 8 <= values.Length; i += 8)
         {
-            if (float.IsFinite(v))
+            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+            var finite = Vector256.Equals(v - v, Vector256<float>.Zero);
+            var clean = Vector256.ConditionalSelect(finite, v, Vector256<float>.Zero);
+            n += BitOperations.PopCount(finite.ExtractMostSignificantBits());
+            var (lower, upper) = Vector256.Widen(clean);
+            sum += lower + upper;
+            sumSq += (lower * lower) + (upper * upper);
+        }
+
+        double total = Vector256.Sum(sum), totalSq = Vector256.Sum(sumSq);
+        for (; i < values.Length; i++)
+        {
+            if (float.IsFinite(values[i]))
             {
-                sum += v;
-                sumSq += (double)v * v;
+                total += values[i];
+                totalSq += (double)values[i] * values[i];
                 n++;
             }
         }
@@ -141,13 +163,22 @@ public sealed class HybridRecommender : Recommender
             return;
         }
 
-        var mean = sum / n;
-        var sd = Math.Sqrt(Math.Max(sumSq / n - mean * mean, 1e-12));
-        for (var i = 0; i < values.Length; i++)
+        var mean = total / n;
+        var sd = Math.Sqrt(Math.Max((totalSq / n) - (mean * mean), 1e-12));
+        var shift = Vector256.Create((float)mean);
+        var scale = Vector256.Create((float)(1 / sd));
+        for (i = 0; i + 8 <= values.Length; i += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+            var finite = Vector256.Equals(v - v, Vector256<float>.Zero);
+            Vector256.ConditionalSelect(finite, (v - shift) * scale, v).StoreUnsafe(ref first, (nuint)i);
+        }
+
+        for (; i < values.Length; i++)
         {
             if (float.IsFinite(values[i]))
             {
-                values[i] = (float)((values[i] - mean) / sd);
+                values[i] = (values[i] - (float)mean) * (float)(1 / sd);
             }
         }
     }

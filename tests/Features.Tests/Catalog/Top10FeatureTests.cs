@@ -53,6 +53,78 @@ public sealed class Top10FeatureTests
     }
 
     [Fact]
+    public void The_indexed_track_records_equal_a_scan_of_the_history()
+    {
+        // Dated, year-only and outcome-unknown titles, directors and actors in mixed case, repeated cast names.
+        var random = new Random(5);
+        string[] directors = ["Ada", "Bo", "Cy", "ada"];
+        string[] actors = ["Kim", "Lee", "Max", "KIM", "Noor", "Oz"];
+        var history = Enumerable.Range(0, 400).Select(i => new TitleRecord
+        {
+            TitleId = "h" + i,
+            ReleaseDate = i % 5 == 0 ? null : new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Unspecified).AddDays(random.Next(1500)),
+            Year = i % 5 == 0 ? (i % 10 == 0 ? 2020 + random.Next(4) : null) : (i % 7 == 0 ? 2021 : null),
+            Director = i % 9 == 0 ? null : directors[random.Next(directors.Length)],
+            Cast = Enumerable.Range(0, random.Next(4)).Select(_ => actors[random.Next(actors.Length)]).ToArray(),
+            InTop10 = i % 11 == 0 ? null : random.NextDouble() < 0.3,
+        }).ToList();
+        var index = new TrackRecordIndex(history);
+
+        for (var q = 0; q < 300; q++)
+        {
+            DateTime? date = q % 4 == 0 ? null : new DateTime(2019, 6, 1, 0, 0, 0, DateTimeKind.Unspecified).AddDays(random.Next(2000));
+            int? year = q % 4 == 0 ? (q % 8 == 0 ? 2019 + random.Next(6) : null) : (q % 3 == 0 ? date!.Value.Year : null);
+            var director = q % 6 == 0 ? null : q % 6 == 1 ? "Nobody" : directors[random.Next(directors.Length)];
+            var cast = Enumerable.Range(0, random.Next(4)).Select(_ => q % 5 == 0 ? "Unknown" : actors[random.Next(actors.Length)]).ToArray();
+
+            var expected = Scan(history, date, year, director, cast);
+            var actual = index.For(date, year, director, cast);
+
+            Assert.Equal(expected.DirectorPriorTitles, actual.DirectorPriorTitles);
+            Assert.Equal(expected.DirectorRate, actual.DirectorRate);
+            Assert.Equal(expected.CastRate, actual.CastRate);
+            Assert.Equal(expected.CastBestRate, actual.CastBestRate);
+        }
+    }
+
+    /// <summary>The definition, as a scan over every earlier title.</summary>
+    private static TrackRecord Scan(IReadOnlyList<TitleRecord> history, DateTime? date, int? year, string? director, string[] cast)
+    {
+        double settled = 0, settledHits = 0, directorTitles = 0, directorHits = 0;
+        var actorTitles = new double[cast.Length];
+        var actorHits = new double[cast.Length];
+        foreach (var earlier in history.Where(e => TrackRecordIndex.Settled(e, date, year)))
+        {
+            var hit = earlier.InTop10 == true ? 1 : 0;
+            settled++;
+            settledHits += hit;
+            if (director is not null && string.Equals(earlier.Director, director, StringComparison.OrdinalIgnoreCase))
+            {
+                directorTitles++;
+                directorHits += hit;
+            }
+
+            for (var a = 0; a < cast.Length; a++)
+            {
+                if (earlier.Cast.Contains(cast[a], StringComparer.OrdinalIgnoreCase))
+                {
+                    actorTitles[a]++;
+                    actorHits[a] += hit;
+                }
+            }
+        }
+
+        var prior = settled > 0 ? settledHits / settled : 0.25;
+        double Rate(double hits, double titles) => (hits + (2 * prior)) / (titles + 2);
+        var rates = Enumerable.Range(0, cast.Length).Select(a => Rate(actorHits[a], actorTitles[a])).ToArray();
+        return new TrackRecord(
+            director is null ? double.NaN : directorTitles,
+            director is null ? double.NaN : Rate(directorHits, directorTitles),
+            rates.Length == 0 ? double.NaN : rates.Average(),
+            rates.Length == 0 ? double.NaN : rates.Max());
+    }
+
+    [Fact]
     public void Feature_sets_follow_availability()
     {
         var sets = FeatureCatalog.SetsFor(FeatureCatalog.Top10);

@@ -52,6 +52,59 @@ public sealed class RecommenderRecoveryTests
         Assert.True(inFavourite > 0.8, $"{inFavourite:F2}");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(64)]
+    public void Scoring_every_item_at_once_gives_exactly_each_pairs_dot_product(int rank)
+    {
+        // 203 items: not a multiple of the four items scored together; ranks with and without a remainder of eight.
+        var catalog = RecommenderTestData.Catalog(203);
+        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var scores = new float[catalog.Count];
+
+        for (var user = 0; user < model.History.Users.Count; user++)
+        {
+            model.ScoreUser(user, scores);
+            for (var item = 0; item < catalog.Count; item++)
+            {
+                Assert.Equal(model.Score(user, item), scores[item]);
+            }
+        }
+
+        Assert.Contains(scores, float.IsFinite);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(1003)]
+    public void Standardising_gives_z_scores_of_the_finite_entries_and_leaves_the_rest(int length)
+    {
+        var random = new Random(length);
+        var values = Enumerable.Range(0, length).Select(i => i % 7 == 3 ? float.NegativeInfinity : i % 11 == 5 ? float.NaN : (float)((random.NextDouble() * 40) - 7)).ToArray();
+        var finite = values.Where(float.IsFinite).Select(v => (double)v).ToArray();
+        var mean = finite.Average();
+        var sd = Math.Sqrt(finite.Average(v => (v - mean) * (v - mean)));
+
+        var standardised = values.ToArray();
+        HybridRecommender.Standardise(standardised);
+
+        for (var i = 0; i < length; i++)
+        {
+            if (float.IsFinite(values[i]))
+            {
+                Assert.Equal((values[i] - mean) / sd, standardised[i], 4);
+            }
+            else
+            {
+                Assert.Equal(values[i], standardised[i]);
+            }
+        }
+    }
+
     [Fact]
     public void Hybrid_leans_on_content_for_users_with_little_history()
     {
