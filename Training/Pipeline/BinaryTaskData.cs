@@ -14,8 +14,9 @@ public sealed class BinaryTaskData
 {
     private readonly Func<FeatureSet, TabularData> _build;
 
-    private BinaryTaskData(string task, IReadOnlyList<string> ids, Func<FeatureSet, TabularData> build, int[] train, int[] test, string split, double[]? truth)
+    private BinaryTaskData(string task, IReadOnlyList<string> ids, Func<FeatureSet, TabularData> build, int[] train, int[] test, string split, double[]? truth, DateTime? snapshot = null)
     {
+        Snapshot = snapshot;
         Task = task;
         Ids = ids;
         _build = build;
@@ -35,6 +36,9 @@ public sealed class BinaryTaskData
     public int[] TestRows { get; }
 
     public string Split { get; }
+
+    /// <summary>The churn snapshot the features were computed at (null for Top-10).</summary>
+    public DateTime? Snapshot { get; }
 
     /// <summary>Planted probabilities per row, when the data came with truth.json.</summary>
     public double[]? TrueProbability { get; }
@@ -76,7 +80,7 @@ public sealed class BinaryTaskData
         var train = Enumerable.Range(0, labelled.Count).Where(i => fold[i] != 0).ToArray();
         return new BinaryTaskData(FeatureCatalog.Churn, labelled.Select(r => r.UserId).ToList(), set => ChurnFeatures.Build(labelled, set), train, test,
             $"snapshot {snapshot:yyyy-MM-dd}: features before it, outcome in the 30 days after; a stratified fifth of subscribers held out as the test set ({test.Length}), 5-fold CV by subscriber on the rest ({train.Length})",
-            TruthFile.For(truth, labelled.Select(r => r.UserId)));
+            TruthFile.For(truth, labelled.Select(r => r.UserId)), snapshot);
     }
 
     /// <summary>The cross-validation folds of the training part, grouped by row id.</summary>

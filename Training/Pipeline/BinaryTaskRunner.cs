@@ -152,6 +152,22 @@ public static class BinaryTaskRunner
             ["baseline"] = ToJson(entry.Baseline),
             ["threshold"] = entry.Threshold,
         };
+        var properties = new JsonObject
+        {
+            ["name"] = entry.Name,
+            ["contract"] = set.Contract,
+            ["deployable"] = set.Deployable,
+            ["split"] = data.Split,
+            ["thresholdRule"] = "maximises F1 on out-of-fold predictions of the training part",
+            ["trainedOn"] = refit ? "every labelled row (training part and test set); metrics are the evaluated candidate's" : "the training part",
+            ["seed"] = settings.Seed,
+        };
+        if (data.Snapshot is { } snapshot)
+        {
+            // The scoring service computes a subscriber's features at this date, as training did.
+            properties["snapshot"] = snapshot.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return new ModelMetadata
         {
             Task = data.Task,
@@ -161,16 +177,7 @@ public static class BinaryTaskRunner
             TrainingDataFingerprint = DataFingerprint.Of(trainedOn),
             TrainingRows = trainedOn.Rows,
             CreatedAt = settings.CreatedAt,
-            Properties = new JsonObject
-            {
-                ["name"] = entry.Name,
-                ["contract"] = set.Contract,
-                ["deployable"] = set.Deployable,
-                ["split"] = data.Split,
-                ["thresholdRule"] = "maximises F1 on out-of-fold predictions of the training part",
-                ["trainedOn"] = refit ? "every labelled row (training part and test set); metrics are the evaluated candidate's" : "the training part",
-                ["seed"] = settings.Seed,
-            },
+            Properties = properties,
         };
     }
 

@@ -54,6 +54,19 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Churn_models_record_the_snapshot_their_features_were_computed_at()
+    {
+        using var db = Features.Storage.SqliteDatabase.Open(trained.Database, readOnly: true);
+        var snapshot = Features.Churn.ChurnFeatures.ResolveSnapshot(db).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var churn = ModelFile.ReadManifest(Path.Combine(trained.Models, "churn.zip"));
+        var top10 = ModelFile.ReadManifest(Path.Combine(trained.Models, "top10.zip"));
+
+        Assert.Equal(snapshot, churn.Properties!["snapshot"]!.GetValue<string>());
+        Assert.False(top10.Properties!.ContainsKey("snapshot"));
+    }
+
+    [Fact]
     public void The_champion_is_never_leaky_even_when_the_leaks_score_best()
     {
         foreach (var task in trained.Leaderboard.Tasks.Where(t => t.Task != FeatureCatalog.Recommend))
