@@ -1,8 +1,11 @@
+using NetflixML.Scoring.Api;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddScoring();
+
 var app = builder.Build();
-
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-
+app.UseScoring();
+app.MapScoringEndpoints();
 app.Run();
 
 /// <summary>The web application's entry point; public so tests can host it with WebApplicationFactory.</summary>

@@ -75,9 +75,15 @@ public static class ModelFile
     }
 
     /// <summary>Loads and verifies a binary classifier.</summary>
-    public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(string path)
+    public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(string path) => LoadBinaryClassifier(ReadVerified(path), path);
+
+    /// <summary>Loads a binary classifier from bytes already read (e.g. to hash them first); errors name <paramref name="path"/>.</summary>
+    public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(byte[] bytes, string path) =>
+        LoadBinaryClassifier(ReadVerified(new MemoryStream(bytes, writable: false), path), path);
+
+    private static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier((ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) file, string path)
     {
-        var (manifest, entries) = ReadVerified(path);
+        var (manifest, entries) = file;
         if (manifest.Kind != "binary-classifier")
         {
             throw new ModelFileException(path, $"holds a {manifest.Kind} model, not a binary classifier");
@@ -149,15 +155,20 @@ public static class ModelFile
             throw new ModelFileException(path, "no such model file");
         }
 
+        return ReadVerified(File.OpenRead(path), path);
+    }
+
+    /// <summary>The same checks on a stream (which this disposes); errors name <paramref name="path"/>.</summary>
+    public static (ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) ReadVerified(Stream stream, string path)
+    {
         ZipArchive zip;
-        FileStream stream;
         try
         {
-            stream = File.OpenRead(path);
             zip = new ZipArchive(stream, ZipArchiveMode.Read);
         }
         catch (InvalidDataException ex)
         {
+            stream.Dispose();
             throw new ModelFileException(path, "not a readable zip archive (truncated or corrupt): " + ex.Message, ex);
         }
 

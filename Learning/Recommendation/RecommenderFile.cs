@@ -37,9 +37,15 @@ public static class RecommenderFile
         return ModelFile.Write(path, manifest, entries);
     }
 
-    public static (Recommender Model, ModelManifest Manifest) Load(string path)
+    public static (Recommender Model, ModelManifest Manifest) Load(string path) => Load(ModelFile.ReadVerified(path), path);
+
+    /// <summary>Loads a recommender from bytes already read; errors name <paramref name="path"/>.</summary>
+    public static (Recommender Model, ModelManifest Manifest) Load(byte[] bytes, string path) =>
+        Load(ModelFile.ReadVerified(new MemoryStream(bytes, writable: false), path), path);
+
+    private static (Recommender Model, ModelManifest Manifest) Load((ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) file, string path)
     {
-        var (manifest, entries) = ModelFile.ReadVerified(path);
+        var (manifest, entries) = file;
         if (manifest.Kind != Kind)
         {
             throw new ModelFileException(path, $"holds a {manifest.Kind} model, not a recommender");

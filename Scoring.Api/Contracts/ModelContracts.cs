@@ -1,0 +1,89 @@
+namespace NetflixML.Scoring.Api.Contracts;
+
+/// <summary>Which model answered.</summary>
+/// <param name="Name">The champion's name: task-trainer-featureset.</param>
+/// <param name="Version">First 12 hex digits of the model file's SHA-256; changes when the file does.</param>
+/// <param name="FeatureSet">The feature set the model was trained on.</param>
+/// <param name="Trainer">LogisticRegression, FastForest, FastTree, or a recommender.</param>
+public sealed record ModelReference(string Name, string Version, string FeatureSet, string Trainer);
+
+/// <summary>One input's share of a prediction, in log-odds (positive pushes toward "yes").</summary>
+/// <param name="Feature">The model feature.</param>
+/// <param name="Contribution">Its contribution to the score, in log-odds.</param>
+public sealed record FactorContribution(string Feature, double Contribution);
+
+/// <summary>A feature a model uses and when it becomes known.</summary>
+/// <param name="Name">Feature name.</param>
+/// <param name="Type">numeric, categorical or categorical-set.</param>
+/// <param name="Availability">Known, EarlySignal or PostOutcome.</param>
+public sealed record ModelFeatureInfo(string Name, string Type, string Availability);
+
+/// <summary>A loaded champion: what it is, how good it is, what it needs.</summary>
+public sealed record LoadedModel
+{
+    /// <summary>top10, churn or recommend.</summary>
+    /// <example>top10</example>
+    public required string Task { get; init; }
+
+    /// <summary>Champion name (task-trainer-featureset).</summary>
+    /// <example>top10-fastforest-early-signal</example>
+    public required string Name { get; init; }
+
+    /// <summary>Trainer.</summary>
+    /// <example>FastForest</example>
+    public required string Trainer { get; init; }
+
+    /// <summary>Feature set.</summary>
+    /// <example>early-signal</example>
+    public string? FeatureSet { get; init; }
+
+    /// <summary>When a model on this feature set may be served.</summary>
+    public string? Contract { get; init; }
+
+    /// <summary>Probability at or above which the answer is "yes" (binary tasks).</summary>
+    /// <example>0.28</example>
+    public double? Threshold { get; init; }
+
+    /// <summary>Figures on the test set (AUC, accuracy, F1 ... or precision@10, NDCG@10 ...).</summary>
+    public IReadOnlyDictionary<string, double> Test { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Cross-validated means on the training part (binary tasks).</summary>
+    public IReadOnlyDictionary<string, double>? Cv { get; init; }
+
+    /// <summary>What the majority class or popularity reaches on the same test set.</summary>
+    public IReadOnlyDictionary<string, double> Baseline { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>First 12 hex digits of the file's SHA-256.</summary>
+    /// <example>3fa9c01b77e2</example>
+    public required string Version { get; init; }
+
+    /// <summary>SHA-256 of the model file.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The file it was loaded from.</summary>
+    /// <example>/srv/netflixml/models/top10.zip</example>
+    public required string File { get; init; }
+
+    /// <summary>When the model was trained.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When this process loaded it.</summary>
+    public DateTimeOffset LoadedAt { get; init; }
+
+    /// <summary>The model's input features.</summary>
+    public IReadOnlyList<ModelFeatureInfo> Features { get; init; } = [];
+}
+
+/// <summary>A model file that failed to load (the previous model, if any, keeps serving).</summary>
+/// <param name="Task">Task or report.</param>
+/// <param name="File">The file.</param>
+/// <param name="Reason">Why it failed.</param>
+/// <param name="At">When.</param>
+public sealed record ModelLoadError(string Task, string File, string Reason, DateTimeOffset At);
+
+/// <summary>Every loaded champion, and any files that failed to load.</summary>
+/// <param name="Models">Loaded champions.</param>
+/// <param name="Errors">Load failures of the last reload.</param>
+/// <param name="LoadedAt">When the current set was loaded.</param>
+/// <param name="Generation">Counts reloads since the process started.</param>
+public sealed record ModelsResponse(IReadOnlyList<LoadedModel> Models, IReadOnlyList<ModelLoadError> Errors, DateTimeOffset LoadedAt, long Generation);

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using NetflixML.Scoring.Api.Configuration;
+using NetflixML.Scoring.Api.Errors;
+using NetflixML.Scoring.Api.Models;
+
+namespace NetflixML.Scoring.Api.Data;
+
+/// <summary>
+/// After start-up, loads the database into memory and computes every subscriber's churn features at the churn
+/// model's snapshot, in the background, so the first requests do not pay for it.
+/// </summary>
+public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<DatabaseWarmUp> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.WarmUpDatabase ? Task.Run(WarmUp, stoppingToken) : Task.CompletedTask;
+
+    private void WarmUp()
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (database.TryCurrent() is not { } gold)
+            {
+                NoDatabase(logger, database.Path);
+                return;
+            }
+
+            if ((registry.Current.Churn?.Snapshot ?? gold.ChurnSnapshot) is { } snapshot)
+            {
+                gold.ChurnFeatures(string.Empty, snapshot);
+            }
+
+            Loaded(logger, database.Path, gold.Movies.Count, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (ServiceUnavailableException ex)
+        {
+            Failed(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} loaded ({Titles} titles, churn features computed) in {ElapsedMs:F0} ms")]
+    private static partial void Loaded(ILogger logger, string path, int titles, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No database at {Path}: subscriber and title look-ups answer 503 until `dotnet run --project Training` creates it")]
+    private static partial void NoDatabase(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database could not be loaded: {Reason}")]
+    private static partial void Failed(ILogger logger, string reason);
+}

@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using NetflixML.Features;
+using NetflixML.Features.Churn;
+using NetflixML.Features.Ingestion;
+using NetflixML.Features.Storage;
+using NetflixML.Features.Top10;
+using NetflixML.Scoring.Api.Configuration;
+using NetflixML.Scoring.Api.Errors;
+
+namespace NetflixML.Scoring.Api.Data;
+
+/// <summary>A title's display facts.</summary>
+public sealed record TitleInfo(string TitleId, string Name, IReadOnlyList<string> Genres);
+
+/// <summary>
+/// The gold tables the by-id endpoints need, held in memory: requests never wait on SQLite. The data is loaded once
+/// per database file and reloaded when the file changes (a new ingest renames a new file into place); the file is
+/// looked at again at most once a second, so a request costs no file-system call either.
+/// </summary>
+public sealed class ScoringDatabase(ScoringPaths paths, TimeProvider clock)
+{
+    public const string Command = "dotnet run --project Training";
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private GoldData? _data;
+    private long _checkedAt;
+
+    public string Path => paths.Database;
+
+    /// <summary>The data as of now; a 503 problem when the database does not exist or cannot be read.</summary>
+    public GoldData Current() => TryCurrent() ?? throw Missing();
+
+    /// <summary>The data as of now, or null when there is no database.</summary>
+    public GoldData? TryCurrent()
+    {
+        var data = Volatile.Read(ref _data);
+        if (data is not null && clock.GetElapsedTime(Volatile.Read(ref _checkedAt)) < RecheckEvery)
+        {
+            return data;
+        }
+
+        lock (_gate)
+        {
+            var info = new FileInfo(paths.Database);
+            if (!info.Exists)
+            {
+                Volatile.Write(ref _data, null);
+                return null;
+            }
+
+            data = _data;
+            if (data is null || data.Stamp != info.LastWriteTimeUtc || data.Length != info.Length)
+            {
+                data = GoldData.Load(paths.Database, info);
+                Volatile.Write(ref _data, data);
+            }
+
+            Volatile.Write(ref _checkedAt, clock.GetTimestamp());
+            return data;
+        }
+    }
+
+    private ServiceUnavailableException Missing() =>
+        new($"The database {paths.Database} does not exist, so subscribers and titles cannot be looked up.", Command);
+
+    internal static ServiceUnavailableException Unreadable(string path, string reason) =>
+        new($"The database {path} cannot be read: {reason}", Command);
+}
+
+/// <summary>One version of the database, in memory. Immutable apart from churn features, computed once per snapshot.</summary>
+public sealed class GoldData
+{
+    private readonly string _path;
+    private readonly HashSet<string> _users;
+    private readonly Dictionary<string, string[]> _watched;
+    private readonly ConcurrentDictionary<DateTime, Lazy<ChurnTable>> _churn = new();
+
+    private GoldData(string path, FileInfo info, SqliteConnection db)
+    {
+        _path = path;
+        Stamp = info.LastWriteTimeUtc;
+        Length = info.Length;
+        var movies = new Dictionary<string, TitleInfo>(StringComparer.Ordinal);
+        Read(db, $"SELECT movie_id, title, genre_primary, genre_secondary FROM {GoldTables.Movies}", r =>
+        {
+            var genres = new[] { r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3) }.OfType<string>().Distinct().ToArray();
+            movies[r.GetString(0)] = new TitleInfo(r.GetString(0), r.GetString(1), genres);
+        });
+        Movies = movies;
+        _users = new HashSet<string>(StringComparer.Ordinal);
+        Read(db, $"SELECT user_id FROM {GoldTables.Users}", r => _users.Add(r.GetString(0)));
+        var watched = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        Read(db, $"SELECT DISTINCT user_id, movie_id FROM {GoldTables.WatchEvents} ORDER BY user_id, movie_id", r =>
+        {
+            var user = r.GetString(0);
+            if (!watched.TryGetValue(user, out var list))
+            {
+                watched[user] = list = [];
+            }
+
+            list.Add(r.GetString(1));
+        });
+        _watched = watched.ToDictionary(w => w.Key, w => w.Value.ToArray(), StringComparer.Ordinal);
+        Top10History = TitleTable.FromDatabase(db);
+        TrackRecords = new TrackRecordIndex(Top10History);
+        try
+        {
+            ChurnSnapshot = Features.Churn.ChurnFeatures.ResolveSnapshot(db);
+        }
+        catch (DataInputException)
+        {
+            ChurnSnapshot = null;
+        }
+    }
+
+    public DateTime Stamp { get; }
+
+    public long Length { get; }
+
+    public IReadOnlyDictionary<string, TitleInfo> Movies { get; }
+
+    /// <summary>Titles with known Top-10 outcomes, for point-in-time track records of a new title.</summary>
+    public IReadOnlyList<TitleRecord> Top10History { get; }
+
+    public TrackRecordIndex TrackRecords { get; }
+
+    /// <summary>The churn snapshot of this data (null when it has no events).</summary>
+    public DateTime? ChurnSnapshot { get; }
+
+    public bool UserExists(string userId) => _users.Contains(userId);
+
+    /// <summary>Every title the subscriber has watched, in id order.</summary>
+    public IReadOnlyList<string> WatchedBy(string userId) => _watched.TryGetValue(userId, out var titles) ? titles : [];
+
+    /// <summary>A subscriber's churn features at the snapshot (null if they had not subscribed by then or do not exist).</summary>
+    public ChurnRow? ChurnFeatures(string userId, DateTime snapshot) =>
+        _churn.GetOrAdd(snapshot, s => new Lazy<ChurnTable>(() => ChurnTable.Compute(_path, s))).Value.Row(userId);
+
+    internal static GoldData Load(string path, FileInfo info)
+    {
+        try
+        {
+            using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
+            return new GoldData(path, info, db);
+        }
+        catch (Exception ex) when (ex is DataInputException or SqliteException)
+        {
+            throw ScoringDatabase.Unreadable(path, ex.Message);
+        }
+    }
+
+    private static void Read(SqliteConnection db, string sql, Action<SqliteDataReader> row)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            row(reader);
+        }
+    }
+
+    /// <summary>Every subscriber's churn features at one snapshot, as flat arrays (a few doubles per subscriber).</summary>
+    private sealed class ChurnTable
+    {
+        private readonly string[] _numericNames;
+        private readonly string[] _categoricalNames;
+        private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
+        private readonly double[] _numeric;
+        private readonly string?[] _categorical;
+
+        private ChurnTable(IReadOnlyList<ChurnRow> rows)
+        {
+            _numericNames = rows.Count == 0 ? [] : [.. rows[0].Numeric.Keys];
+            _categoricalNames = rows.Count == 0 ? [] : [.. rows[0].Categorical.Keys];
+            _numeric = new double[rows.Count * _numericNames.Length];
+            _categorical = new string?[rows.Count * _categoricalNames.Length];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                _rows[rows[i].UserId] = i;
+                for (var j = 0; j < _numericNames.Length; j++)
+                {
+                    _numeric[(i * _numericNames.Length) + j] = rows[i].Numeric[_numericNames[j]];
+                }
+
+                for (var j = 0; j < _categoricalNames.Length; j++)
+                {
+                    _categorical[(i * _categoricalNames.Length) + j] = rows[i].Categorical[_categoricalNames[j]];
+                }
+            }
+        }
+
+        public static ChurnTable Compute(string path, DateTime snapshot)
+        {
+            try
+            {
+                using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
+                return new ChurnTable(Features.Churn.ChurnFeatures.Compute(db, snapshot));
+            }
+            catch (Exception ex) when (ex is DataInputException or SqliteException)
+            {
+                throw ScoringDatabase.Unreadable(path, ex.Message);
+            }
+        }
+
+        public ChurnRow? Row(string userId)
+        {
+            if (!_rows.TryGetValue(userId, out var i))
+            {
+                return null;
+            }
+
+            var numeric = new Dictionary<string, double>(_numericNames.Length, StringComparer.Ordinal);
+            for (var j = 0; j < _numericNames.Length; j++)
+            {
+                numeric[_numericNames[j]] = _numeric[(i * _numericNames.Length) + j];
+            }
+
+            var categorical = new Dictionary<string, string?>(_categoricalNames.Length, StringComparer.Ordinal);
+            for (var j = 0; j < _categoricalNames.Length; j++)
+            {
+                categorical[_categoricalNames[j]] = _categorical[(i * _categoricalNames.Length) + j];
+            }
+
+            return new ChurnRow(userId, numeric, categorical, null);
+        }
+    }
+}

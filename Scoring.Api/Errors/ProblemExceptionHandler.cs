@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace NetflixML.Scoring.Api.Errors;
+
+/// <summary>
+/// Maps exceptions to application/problem+json: what the request needs is missing -> 503 with the command that
+/// creates it; malformed JSON -> 400; a body over the limit -> 413; anything else -> 500 with a trace id and no
+/// stack trace (it is logged).
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ServiceUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than the configured limit (Scoring:MaxRequestBodyBytes)."),
+            BadHttpRequestException e when e.InnerException is System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON: " + json.Message),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "An unexpected error occurred; it has been logged with the trace id below."),
+        };
+        if (status >= 500 && exception is not ServiceUnavailableException)
+        {
+            Unexpected(logger, exception, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = httpContext.Request.Path };
+        if (exception is ServiceUnavailableException { Command.Length: > 0 } unavailable)
+        {
+            problem.Extensions["command"] = unavailable.Command;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
+    private static partial void Unexpected(ILogger logger, Exception exception, string path);
+}
+
+/// <summary>Refuses a body whose declared length is over the limit before anything reads it (413).</summary>
+public sealed class RequestSizeLimit(RequestDelegate next, Microsoft.Extensions.Options.IOptions<Configuration.ScoringOptions> options)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        if (context.Request.ContentLength > limit)
+        {
+            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        await next(context);
+    }
+}

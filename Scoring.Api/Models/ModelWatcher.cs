@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using NetflixML.Scoring.Api.Configuration;
+
+namespace NetflixML.Scoring.Api.Models;
+
+/// <summary>
+/// Loads the models at start-up, then watches the models folder: each change restarts a short quiet timer, and when it
+/// runs out (a retrain writes several files) the registry reloads once.
+/// </summary>
+public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<ModelWatcher> logger) : IHostedService, IDisposable
+{
+    private FileSystemWatcher? _watcher;
+    private Timer? _timer;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (!options.Value.WatchModels)
+        {
+            return;
+        }
+
+        if (!Directory.Exists(registry.ModelsFolder))
+        {
+            Log.NotWatching(logger, registry.ModelsFolder);
+            return;
+        }
+
+        _timer = new Timer(_ => _ = ReloadAsync(), null, Timeout.Infinite, Timeout.Infinite);
+        _watcher = new FileSystemWatcher(registry.ModelsFolder)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            IncludeSubdirectories = false,
+        };
+        _watcher.Changed += OnChange;
+        _watcher.Created += OnChange;
+        _watcher.Deleted += OnChange;
+        _watcher.Renamed += OnChange;
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    private void OnChange(object sender, FileSystemEventArgs e)
+    {
+        if (e.Name is { } name && (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+        {
+            _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        Log.Changed(logger, registry.ModelsFolder);
+        await registry.ReloadAsync().ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_watcher is not null)
+        {
+            _watcher.EnableRaisingEvents = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _timer?.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net.Mime;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace NetflixML.Scoring.Api.OpenApi;
+
+/// <summary>Adds the health endpoints (mapped by the health-check middleware, which API Explorer does not see).</summary>
+public sealed class HealthEndpointsFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        swaggerDoc.Paths ??= [];
+        swaggerDoc.Paths["/health/live"] = Path("Liveness: the process is up.", "Always 200 while the process runs.");
+        swaggerDoc.Paths["/health/ready"] = Path("Readiness: every champion (top10, churn, recommend) is loaded.", "200 when all are loaded; 503 otherwise, naming what is missing.");
+    }
+
+    private static OpenApiPathItem Path(string summary, string description) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new OpenApiOperation
+            {
+                Summary = summary,
+                Description = description,
+                Tags = new HashSet<OpenApiTagReference> { new("Health") },
+                Responses = new OpenApiResponses
+                {
+                    ["200"] = new OpenApiResponse { Description = "Healthy: {\"status\":\"Healthy\",\"checks\":[...]}", Content = new Dictionary<string, OpenApiMediaType> { [MediaTypeNames.Application.Json] = new() } },
+                    ["503"] = new OpenApiResponse { Description = "Unhealthy, with each check's description.", Content = new Dictionary<string, OpenApiMediaType> { [MediaTypeNames.Application.Json] = new() } },
+                },
+            },
+        },
+    };
+}

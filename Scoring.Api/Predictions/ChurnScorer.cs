@@ -1,0 +1,94 @@
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Churn;
+using NetflixML.Learning.Data;
+using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Models;
+
+namespace NetflixML.Scoring.Api.Predictions;
+
+/// <summary>Scores a subscriber's behaviour features with the churn champion.</summary>
+public static class ChurnScorer
+{
+    public static void Validate(ChurnFeaturesRequest r, Validation v, string prefix = "")
+    {
+        foreach (var (field, value) in new (string, double?)[]
+        {
+            ("tenureDays", r.TenureDays), ("monthlySpend", r.MonthlySpend), ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d),
+            ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal), ("daysSinceLastWatch", r.DaysSinceLastWatch), ("minutes30d", r.Minutes30d),
+            ("titles90d", r.Titles90d), ("searches30d", r.Searches30d), ("searches90d", r.Searches90d), ("reviews90d", r.Reviews90d),
+            ("recommendationClicks30d", r.RecommendationClicks30d), ("daysSinceLastActivity", r.DaysSinceLastActivity),
+        })
+        {
+            v.AtLeast(prefix + field, value, 0);
+        }
+
+        v.Range(prefix + "age", r.Age, 0, 120, "years");
+        v.Range(prefix + "householdSize", r.HouseholdSize, 1, 20);
+        v.Range(prefix + "completionRate90d", r.CompletionRate90d, 0, 1);
+        v.Range(prefix + "recommendationClickRate90d", r.RecommendationClickRate90d, 0, 1);
+        v.Range(prefix + "meanReviewRating", r.MeanReviewRating, 1, 5);
+        v.Range(prefix + "watchTrend", r.WatchTrend, -20, 20);
+    }
+
+    /// <summary>The request as a churn row (missing values stay missing).</summary>
+    public static ChurnRow FromRequest(ChurnFeaturesRequest r)
+    {
+        double N(double? value) => value ?? double.NaN;
+        var numeric = new Dictionary<string, double>
+        {
+            ["tenure_days"] = N(r.TenureDays),
+            ["monthly_spend"] = N(r.MonthlySpend),
+            ["household_size"] = N(r.HouseholdSize),
+            ["age"] = N(r.Age),
+            ["sessions_7d"] = N(r.Sessions7d),
+            ["sessions_30d"] = N(r.Sessions30d),
+            ["sessions_90d"] = N(r.Sessions90d),
+            ["sessions_total"] = N(r.SessionsTotal),
+            ["watch_trend"] = N(r.WatchTrend),
+            ["days_since_last_watch"] = N(r.DaysSinceLastWatch),
+            ["completion_rate_90d"] = N(r.CompletionRate90d),
+            ["minutes_30d"] = N(r.Minutes30d),
+            ["titles_90d"] = N(r.Titles90d),
+            ["searches_30d"] = N(r.Searches30d),
+            ["searches_90d"] = N(r.Searches90d),
+            ["reviews_90d"] = N(r.Reviews90d),
+            ["mean_review_rating"] = N(r.MeanReviewRating),
+            ["recommendation_clicks_30d"] = N(r.RecommendationClicks30d),
+            ["recommendation_click_rate_90d"] = N(r.RecommendationClickRate90d),
+            ["days_since_last_activity"] = N(r.DaysSinceLastActivity),
+            ["sessions_after_snapshot"] = double.NaN,
+            ["searches_after_snapshot"] = double.NaN,
+            ["last_activity_days_after_snapshot"] = double.NaN,
+        };
+        var categorical = new Dictionary<string, string?>
+        {
+            ["subscription_plan"] = r.SubscriptionPlan,
+            ["primary_device"] = r.PrimaryDevice,
+            ["country"] = r.Country,
+        };
+        return new ChurnRow(r.Reference ?? string.Empty, numeric, categorical, null);
+    }
+
+    public static ChurnPredictionResponse Score(ServedClassifier served, ChurnRow row, string? userId, string? reference, DateOnly? snapshot)
+    {
+        var set = FeatureCatalog.Set(FeatureCatalog.Churn, served.Manifest.FeatureSet!);
+        var numeric = set.Features.Where(f => f.Kind == ColumnKind.Numeric).Select(f => row.Numeric[f.Name]).ToArray();
+        var categorical = set.Features.Where(f => f.Kind == ColumnKind.Categorical).Select(f => row.Categorical[f.Name]).ToArray();
+        var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, default));
+        var probability = explanation.Probability;
+        var baseRate = served.Manifest.Metrics?["baseline"]?["positiveRate"]?.GetValue<double>() ?? 0.15;
+        var threshold = served.Model.Threshold;
+        return new ChurnPredictionResponse
+        {
+            UserId = userId,
+            Reference = reference,
+            Probability = Math.Round(probability, 6),
+            Threshold = threshold,
+            WillChurn = probability >= threshold,
+            RiskBand = probability >= threshold ? "high" : probability >= baseRate ? "medium" : "low",
+            TopFactors = explanation.Contributions.Take(5).Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
+            Snapshot = snapshot,
+            Model = Top10Scorer.Reference(served),
+        };
+    }
+}

@@ -1,0 +1,66 @@
+using NetflixML.Learning.Recommendation;
+using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Data;
+using NetflixML.Scoring.Api.Models;
+
+namespace NetflixML.Scoring.Api.Predictions;
+
+/// <summary>Recommendations and similar titles from the recommendation champion, with names and reasons.</summary>
+public static class RecommendationService
+{
+    public static RecommendationsResponse Recommend(ServedRecommender served, GoldData database, string userId, int count, string? genre)
+    {
+        // Everything the subscriber has watched, including after the model was trained, is excluded; for a subscriber
+        // the model never saw, it is also the history content similarity starts from.
+        var watched = database.WatchedBy(userId);
+        var list = served.Model.Recommend(userId, count, excludeSeen: true, genre, watched);
+        var reason = list.Source switch
+        {
+            RecommendationSource.FactorModel => "matches your viewing (factor model)",
+            RecommendationSource.ContentSimilarity => "similar to what you watched (content similarity)",
+            _ => "popular with subscribers (new subscriber: no history yet)",
+        };
+        return new RecommendationsResponse
+        {
+            UserId = userId,
+            Source = Source(list.Source),
+            Genre = genre,
+            Titles = list.Items.Select(i => Title(database, i, reason)).ToList(),
+            Model = Reference(served),
+        };
+    }
+
+    public static SimilarTitlesResponse? Similar(ServedRecommender served, GoldData database, string titleId, int count)
+    {
+        if (!served.Model.Catalog.Items.TryGet(titleId, out _))
+        {
+            return null;
+        }
+
+        var similar = served.Model.SimilarItems(titleId, count);
+        var name = database.Movies.TryGetValue(titleId, out var info) ? info.Name : titleId;
+        return new SimilarTitlesResponse
+        {
+            TitleId = titleId,
+            Name = name,
+            Similar = similar.Select(i => Title(database, i, $"watched by the same subscribers as {name} / similar content")).ToList(),
+            Model = Reference(served),
+        };
+    }
+
+    public static ModelReference Reference(ServedRecommender served) =>
+        new(served.Name, served.Version, served.Manifest.FeatureSet ?? string.Empty, served.Manifest.Trainer);
+
+    public static string Source(RecommendationSource source) => source switch
+    {
+        RecommendationSource.FactorModel => "factor-model",
+        RecommendationSource.ContentSimilarity => "content-similarity",
+        _ => "popularity",
+    };
+
+    private static RecommendedTitle Title(GoldData database, RecommendedItem item, string reason)
+    {
+        var info = database.Movies.TryGetValue(item.ItemId, out var known) ? known : new TitleInfo(item.ItemId, item.ItemId, []);
+        return new RecommendedTitle(item.ItemId, info.Name, info.Genres, Math.Round(item.Score, 6), reason);
+    }
+}

@@ -1,0 +1,169 @@
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Top10;
+using NetflixML.Learning.Data;
+using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Models;
+
+namespace NetflixML.Scoring.Api.Predictions;
+
+/// <summary>Turns a title request into the champion's features and scores it.</summary>
+public static class Top10Scorer
+{
+    // Which request field each Top-10 feature reads.
+    private static readonly Dictionary<string, string[]> FieldsOfFeature = new(StringComparer.Ordinal)
+    {
+        ["genres"] = ["genres"],
+        ["certificate"] = ["certificate"],
+        ["runtime_minutes"] = ["runtimeMinutes"],
+        ["release_month"] = ["releaseDate"],
+        ["is_original"] = ["isOriginal"],
+        ["log_budget"] = ["budgetUsd"],
+        ["director_prior_titles"] = ["director", "releaseDate"],
+        ["director_track_record"] = ["director", "releaseDate"],
+        ["cast_track_record"] = ["cast", "releaseDate"],
+        ["cast_best_track_record"] = ["cast", "releaseDate"],
+        ["log_first_week_hours"] = ["firstWeekHoursViewed"],
+        ["imdb_rating"] = ["imdbRating"],
+        ["log_votes"] = ["votes"],
+        ["meta_score"] = ["metaScore"],
+        ["weekly_hours_viewed"] = ["weeklyHoursViewed"],
+        ["cumulative_weeks_in_top_10"] = ["cumulativeWeeksInTop10"],
+        ["weekly_views"] = [],
+    };
+
+    public const string Yes = "Yes, it will be in the Netflix Top 10!";
+    public const string No = "Sorry, this title will not make the cut.";
+
+    public static void Validate(Top10TitleRequest request, Validation validation, string prefix = "")
+    {
+        validation.Range(prefix + "runtimeMinutes", request.RuntimeMinutes, 1, 600, "minutes");
+        validation.Range(prefix + "budgetUsd", request.BudgetUsd, 0, 1e9, "USD");
+        validation.AtLeast(prefix + "firstWeekHoursViewed", request.FirstWeekHoursViewed, 0);
+        validation.Range(prefix + "imdbRating", request.ImdbRating, 1, 10);
+        validation.AtLeast(prefix + "votes", request.Votes, 0);
+        validation.Range(prefix + "metaScore", request.MetaScore, 0, 100);
+        validation.AtLeast(prefix + "weeklyHoursViewed", request.WeeklyHoursViewed, 0);
+        validation.Range(prefix + "cumulativeWeeksInTop10", request.CumulativeWeeksInTop10, 0, 520);
+        if (request.ReleaseDate is { Year: < 1900 or > 2100 } date)
+        {
+            validation.Add(prefix + "releaseDate", $"must be between 1900-01-01 and 2100-12-31; got {date:yyyy-MM-dd}.");
+        }
+
+        if (request.Genres is { Count: > 20 })
+        {
+            validation.Add(prefix + "genres", $"must list 0-20 genres; got {request.Genres.Count}.");
+        }
+
+        if (request.Cast is { Count: > 100 })
+        {
+            validation.Add(prefix + "cast", $"must list 0-100 names; got {request.Cast.Count}.");
+        }
+    }
+
+    public static Top10PredictionResponse Score(ServedClassifier served, Top10TitleRequest request, TrackRecordIndex trackRecords)
+    {
+        var set = FeatureCatalog.Set(FeatureCatalog.Top10, served.Manifest.FeatureSet!);
+        var title = new TitleRecord
+        {
+            TitleId = "request",
+            Title = request.Title ?? string.Empty,
+            ReleaseDate = request.ReleaseDate?.ToDateTime(TimeOnly.MinValue),
+            Genres = request.Genres ?? [],
+            Certificate = request.Certificate,
+            RuntimeMinutes = request.RuntimeMinutes ?? double.NaN,
+            Director = request.Director,
+            Cast = request.Cast ?? [],
+            IsOriginal = request.IsOriginal is { } original ? (original ? 1 : 0) : double.NaN,
+            BudgetUsd = request.BudgetUsd ?? double.NaN,
+            MetaScore = request.MetaScore ?? double.NaN,
+            ImdbRating = request.ImdbRating ?? double.NaN,
+            Votes = request.Votes ?? double.NaN,
+            FirstWeekHoursViewed = request.FirstWeekHoursViewed ?? double.NaN,
+            WeeklyHoursViewed = request.WeeklyHoursViewed ?? double.NaN,
+            CumulativeWeeksInTop10 = request.CumulativeWeeksInTop10 ?? double.NaN,
+        };
+        var record = trackRecords.For(title.ReleaseDate, null, title.Director, title.Cast);
+        var plan = Plans.GetOrAdd(set.Name, _ => new Plan(set));
+        var numeric = new double[plan.Numeric.Length];
+        for (var i = 0; i < numeric.Length; i++)
+        {
+            numeric[i] = Top10Features.Numeric(plan.Numeric[i], title, record);
+        }
+
+        var categorical = new string?[plan.Categorical.Length];
+        for (var i = 0; i < categorical.Length; i++)
+        {
+            categorical[i] = Top10Features.Categorical(plan.Categorical[i], title);
+        }
+
+        var sets = new string[]?[plan.Sets.Length];
+        for (var i = 0; i < sets.Length; i++)
+        {
+            sets[i] = Top10Features.Set(plan.Sets[i], title);
+        }
+
+        var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, sets));
+        var probability = explanation.Probability;
+        var given = Given(request);
+        var used = plan.Fields;
+        return new Top10PredictionResponse
+        {
+            Title = request.Title,
+            Probability = Math.Round(probability, 6),
+            Threshold = served.Model.Threshold,
+            WillMakeTop10 = probability >= served.Model.Threshold,
+            Message = probability >= served.Model.Threshold ? Yes : No,
+            Model = Reference(served),
+            InputsUsed = used.Where(given.Contains).ToList(),
+            InputsIgnored = given.Where(g => !used.Contains(g)).ToList(),
+            InputsMissing = used.Where(u => !given.Contains(u)).ToList(),
+            Explanation = explanation.Contributions.Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
+        };
+    }
+
+    // What a feature set reads, worked out once per set rather than per request.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Plan> Plans = new(StringComparer.Ordinal);
+
+    private sealed class Plan(FeatureSet set)
+    {
+        public string[] Numeric { get; } = [.. set.Features.Where(f => f.Kind == ColumnKind.Numeric).Select(f => f.Name)];
+
+        public string[] Categorical { get; } = [.. set.Features.Where(f => f.Kind == ColumnKind.Categorical).Select(f => f.Name)];
+
+        public string[] Sets { get; } = [.. set.Features.Where(f => f.Kind is not ColumnKind.Numeric and not ColumnKind.Categorical).Select(f => f.Name)];
+
+        /// <summary>Request fields the set's features read.</summary>
+        public string[] Fields { get; } = [.. set.Features.SelectMany(f => FieldsOfFeature[f.Name]).Distinct()];
+    }
+
+    public static ModelReference Reference(ServedClassifier served) =>
+        new(served.Name, served.Version, served.Manifest.FeatureSet ?? string.Empty, served.Manifest.Trainer);
+
+    private static HashSet<string> Given(Top10TitleRequest r)
+    {
+        var given = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string field, bool present)
+        {
+            if (present)
+            {
+                given.Add(field);
+            }
+        }
+
+        Add("releaseDate", r.ReleaseDate is not null);
+        Add("genres", r.Genres is { Count: > 0 });
+        Add("certificate", r.Certificate is not null);
+        Add("runtimeMinutes", r.RuntimeMinutes is not null);
+        Add("director", r.Director is not null);
+        Add("cast", r.Cast is { Count: > 0 });
+        Add("isOriginal", r.IsOriginal is not null);
+        Add("budgetUsd", r.BudgetUsd is not null);
+        Add("firstWeekHoursViewed", r.FirstWeekHoursViewed is not null);
+        Add("imdbRating", r.ImdbRating is not null);
+        Add("votes", r.Votes is not null);
+        Add("metaScore", r.MetaScore is not null);
+        Add("weeklyHoursViewed", r.WeeklyHoursViewed is not null);
+        Add("cumulativeWeeksInTop10", r.CumulativeWeeksInTop10 is not null);
+        return given;
+    }
+}

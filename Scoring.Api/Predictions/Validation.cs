@@ -1,0 +1,57 @@
+namespace NetflixML.Scoring.Api.Predictions;
+
+/// <summary>Collects field errors for a 400 validation problem: each names the field and the allowed range.</summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public void Range(string field, double? value, double min, double max, string? unit = null)
+    {
+        if (value is { } v && (!double.IsFinite(v) || v < min || v > max))
+        {
+            var range = double.IsPositiveInfinity(max) ? $"{Format(min)} or more" : $"{Format(min)}-{Format(max)}";
+            Add(field, $"must be {range}{(unit is null ? string.Empty : " " + unit)}; got {Format(v)}.");
+        }
+    }
+
+    // Digits grouped, no exponent: "1,000,000,000", not "1E+09".
+    private static string Format(double value) =>
+        double.IsFinite(value) ? value.ToString("#,0.##########", System.Globalization.CultureInfo.InvariantCulture) : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public void AtLeast(string field, double? value, double min) => Range(field, value, min, double.PositiveInfinity);
+
+    /// <summary>A batch: 1 to <paramref name="max"/> items, each validated with its index in the field names (titles[3].imdbRating).</summary>
+    public static Validation ForBatch<T>(string field, IReadOnlyList<T> items, int max, Action<T, Validation, string> validate)
+    {
+        var validation = new Validation();
+        validation.Count(field, items.Count, 1, max);
+        for (var i = 0; i < items.Count && validation.IsValid; i++)
+        {
+            validate(items[i], validation, $"{field}[{i}].");
+        }
+
+        return validation;
+    }
+
+    public void Count(string field, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            Add(field, $"must be {min}-{max}; got {value}.");
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace NetflixML.Scoring.Api.Tests;
+
+/// <summary>Every error a client can cause, or meet, is problem+json that says what was wrong, and never a stack trace.</summary>
+[Collection(ScoringCollection.Name)]
+public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
+{
+    private readonly ScoringFactory _factory = fixture.Factory();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Theory]
+    [InlineData("imdbRating", 11, "1-10")]
+    [InlineData("imdbRating", 0.5, "1-10")]
+    [InlineData("metaScore", 101, "0-100")]
+    [InlineData("runtimeMinutes", 0, "1-600 minutes")]
+    [InlineData("runtimeMinutes", 601, "1-600 minutes")]
+    [InlineData("budgetUsd", -1, "0-1,000,000,000 USD")]
+    [InlineData("firstWeekHoursViewed", -5, "0 or more")]
+    public async Task Top10_field_out_of_range_is_400_naming_the_field_and_range(string field, double value, string range)
+    {
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/top10/predictions", new JsonObject { ["title"] = "x", [field] = value });
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal([field], errors.Keys);
+        Assert.Contains(range, errors[field]);
+        Assert.Contains("got", errors[field]);
+    }
+
+    [Fact]
+    public async Task Several_bad_fields_are_all_named()
+    {
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/top10/predictions", new { imdbRating = 12, metaScore = -3, runtimeMinutes = 9000 });
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal(["imdbRating", "metaScore", "runtimeMinutes"], errors.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData("completionRate90d", 1.5, "0-1")]
+    [InlineData("age", 130, "0-120 years")]
+    [InlineData("sessions30d", -1, "0 or more")]
+    public async Task Churn_field_out_of_range_is_400(string field, double value, string range)
+    {
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new JsonObject { [field] = value });
+
+        var errors = await ValidationErrors(response);
+        Assert.Contains(range, errors[field]);
+    }
+
+    [Theory]
+    [InlineData("/api/top10/predictions/batch", "titles", 0)]
+    [InlineData("/api/top10/predictions/batch", "titles", 1001)]
+    [InlineData("/api/churn/predictions/batch", "subscribers", 0)]
+    [InlineData("/api/churn/predictions/batch", "subscribers", 1001)]
+    public async Task Batch_size_outside_1_to_1000_is_400(string path, string field, int size)
+    {
+        var items = new JsonArray(Enumerable.Range(0, size).Select(_ => (JsonNode?)new JsonObject()).ToArray());
+
+        var response = await _factory.CreateClient().PostAsJsonAsync(path, new JsonObject { [field] = items });
+
+        var errors = await ValidationErrors(response);
+        Assert.Contains("1-1000;", errors[field]);
+        Assert.Contains($"got {size}", errors[field]);
+    }
+
+    [Fact]
+    public async Task A_full_batch_of_1000_is_served()
+    {
+        var titles = new JsonArray(Enumerable.Range(0, 1000).Select(i => (JsonNode?)new JsonObject { ["title"] = $"t{i}", ["runtimeMinutes"] = 60 + (i % 90) }).ToArray());
+
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/top10/predictions/batch", new JsonObject { ["titles"] = titles });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = (await response.Content.ReadFromJsonAsync<JsonObject>())!["predictions"]!.AsArray();
+        Assert.Equal(1000, predictions.Count);
+        Assert.Equal("t999", predictions[999]!["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_bad_item_in_a_batch_is_named_by_its_index()
+    {
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/top10/predictions/batch", new { titles = new object[] { new { imdbRating = 5 }, new { imdbRating = 50 } } });
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal(["titles[1].imdbRating"], errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"runtimeMinutes\": }")]
+    [InlineData("/api/top10/predictions", "{\"runtimeMinutes\": \"long\"}")]
+    [InlineData("/api/churn/predictions", "not json at all")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [ {\"title\": 1 ]}")]
+    public async Task Malformed_json_is_400_without_a_stack_trace(string path, string body)
+    {
+        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("not valid JSON", text);
+        Assert.DoesNotContain(" at NetflixML", text);
+        Assert.DoesNotContain(" at Microsoft", text);
+        Assert.DoesNotContain(".cs:line", text);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_configured_limit_is_413()
+    {
+        using var factory = fixture.Factory(settings: ("Scoring:MaxRequestBodyBytes", "2000"));
+        var client = factory.CreateClient();
+        var small = await client.PostAsJsonAsync("/api/top10/predictions", new { title = "small" });
+        var titles = Enumerable.Range(0, 100).Select(i => new { title = $"a long enough title number {i}" }).ToList();
+
+        var large = await client.PostAsJsonAsync("/api/top10/predictions/batch", new { titles });
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Equal("application/problem+json", large.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("MaxRequestBodyBytes", await large.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_is_413_too()
+    {
+        using var factory = fixture.Factory(settings: ("Scoring:MaxRequestBodyBytes", "2000"));
+        var json = "{\"titles\":[" + string.Join(',', Enumerable.Range(0, 100).Select(i => $"{{\"title\":\"title {i}\"}}")) + "]}";
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await factory.CreateClient().PostAsync("/api/top10/predictions/batch", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/users/user_99999999/churn", "No subscriber 'user_99999999'")]
+    [InlineData("/api/users/user_99999999/recommendations", "No subscriber 'user_99999999'")]
+    [InlineData("/api/titles/movie_99999/similar", "No title 'movie_99999'")]
+    [InlineData("/api/models/nonsense/leaderboard", "No task 'nonsense'")]
+    public async Task Unknown_subscriber_title_or_task_is_404(string path, string detail)
+    {
+        var response = await _factory.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("count=0", "count", "1-100")]
+    [InlineData("count=101", "count", "1-100")]
+    [InlineData("genre=Polka", "genre", "Drama")]
+    public async Task Bad_recommendation_query_is_400(string query, string field, string hint)
+    {
+        var user = fixture.Strings("SELECT user_id FROM gold_users ORDER BY user_id LIMIT 1")[0];
+
+        var response = await _factory.CreateClient().GetAsync($"/api/users/{user}/recommendations?{query}");
+
+        var errors = await ValidationErrors(response);
+        Assert.Contains(hint, errors[field]);
+    }
+
+    [Fact]
+    public async Task Similar_count_out_of_range_is_400()
+    {
+        var response = await _factory.CreateClient().GetAsync("/api/titles/movie_0001/similar?count=500");
+
+        var errors = await ValidationErrors(response);
+        Assert.Contains("1-100", errors["count"]);
+    }
+
+    [Fact]
+    public async Task A_task_without_a_model_is_503_with_the_command_that_creates_it()
+    {
+        var models = fixture.CopyModels();
+        File.Delete(Path.Combine(models, "top10.zip"));
+        File.Delete(Path.Combine(models, "recommend.zip"));
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var user = fixture.Strings("SELECT user_id FROM gold_users ORDER BY user_id LIMIT 1")[0];
+
+        var top10 = await client.PostAsJsonAsync("/api/top10/predictions", new { title = "x" });
+        var recs = await client.GetAsync($"/api/users/{user}/recommendations");
+        var churn = await client.GetAsync($"/api/users/{user}/churn");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, top10.StatusCode);
+        Assert.Equal("application/problem+json", top10.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("dotnet run --project Training -- train --task top10", (await top10.Content.ReadFromJsonAsync<JsonObject>())!["command"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, recs.StatusCode);
+        Assert.Equal("dotnet run --project Training -- train --task recommend", (await recs.Content.ReadFromJsonAsync<JsonObject>())!["command"]!.GetValue<string>());
+        Assert.True(churn.IsSuccessStatusCode || churn.StatusCode == HttpStatusCode.NotFound, "the churn model still serves");
+    }
+
+    [Fact]
+    public async Task A_missing_database_is_503_for_lookups_while_payload_predictions_still_work()
+    {
+        using var factory = fixture.Factory(database: Path.Combine(fixture.Root, "no-such.db"));
+        var client = factory.CreateClient();
+
+        var lookup = await client.GetAsync("/api/users/user_00001/churn");
+        var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lookup.StatusCode);
+        var problem = (await lookup.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains("no-such.db", problem["detail"]!.GetValue<string>());
+        Assert.Equal("dotnet run --project Training", problem["command"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, payload.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_404_problem()
+    {
+        var response = await _factory.CreateClient().GetAsync("/api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static async Task<Dictionary<string, string>> ValidationErrors(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        return body["errors"]!.AsObject().ToDictionary(e => e.Key, e => string.Join(" ", e.Value!.AsArray().Select(m => m!.GetValue<string>())));
+    }
+}

@@ -1,0 +1,209 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace NetflixML.Scoring.Api.Tests;
+
+/// <summary>
+/// A retrain changes files in models/ while requests run: the watcher picks the change up, the new model is swapped in
+/// without a failed request, and a file that does not load leaves the old model serving and says why.
+/// </summary>
+[Collection(ScoringCollection.Name)]
+public sealed class HotReloadTests(ScoringFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Replacing_a_model_while_requests_run_fails_none_and_serves_the_new_version(bool atomicRename)
+    {
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var user = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 1")[0];
+        var oldVersion = await Version(client, "top10");
+        var replacement = Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip");
+        var newVersion = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(replacement)))[..12];
+        Assert.NotEqual(oldVersion, newVersion);
+
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var versionsSeen = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var counts = new int[1];
+        async Task Drive(int worker)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                HttpResponseMessage response = (worker % 3) switch
+                {
+                    0 => await client.PostAsJsonAsync("/api/top10/predictions", new { title = "x", runtimeMinutes = 100, genres = new[] { "Drama" } }),
+                    1 => await client.GetAsync($"/api/users/{user}/recommendations?count=5"),
+                    _ => await client.PostAsJsonAsync("/api/top10/predictions/batch", new { titles = new[] { new { title = "a" }, new { title = "b" } } }),
+                };
+                Interlocked.Increment(ref counts[0]);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (worker % 3 == 0)
+                {
+                    var version = (await response.Content.ReadFromJsonAsync<JsonObject>())!["model"]!["version"]!.GetValue<string>();
+                    versionsSeen.AddOrUpdate(version, 1, (_, n) => n + 1);
+                }
+            }
+        }
+
+        var workers = Enumerable.Range(0, 6).Select(w => Task.Run(() => Drive(w))).ToList();
+        await Task.Delay(300);
+        if (atomicRename)
+        {
+            // What `train` does: write beside, then rename over.
+            var temporary = Path.Combine(models, "top10.zip.partial");
+            File.Copy(replacement, temporary);
+            File.Move(temporary, Path.Combine(models, "top10.zip"), overwrite: true);
+        }
+        else
+        {
+            // What an operator's cp does: rewrite the file in place, in pieces.
+            var bytes = File.ReadAllBytes(replacement);
+            await using (var target = new FileStream(Path.Combine(models, "top10.zip"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
+            {
+                for (var offset = 0; offset < bytes.Length; offset += 32_768)
+                {
+                    await target.WriteAsync(bytes.AsMemory(offset, Math.Min(32_768, bytes.Length - offset)));
+                    await target.FlushAsync();
+                    await Task.Delay(20);
+                }
+            }
+        }
+
+        var switched = await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.True(switched, "the new model was not picked up");
+        Assert.Empty(failures);
+        Assert.True(counts[0] > 50, $"only {counts[0]} requests ran");
+        Assert.Subset(new HashSet<string> { oldVersion, newVersion }, versionsSeen.Keys.ToHashSet());
+        Assert.True(versionsSeen.ContainsKey(newVersion), "requests after the swap used the new model");
+        var last = (await (await client.PostAsJsonAsync("/api/top10/predictions", new { title = "after" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(newVersion, last["model"]!["version"]!.GetValue<string>());
+        Assert.Equal("top10-fasttree-prerelease", last["model"]!["name"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string> Corruptions => ["garbage", "truncated", "hash-mismatch", "future-format", "wrong-task"];
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public async Task A_model_file_that_does_not_load_leaves_the_old_model_serving_and_says_why(string corruption)
+    {
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var oldVersion = await Version(client, "top10");
+        var path = Path.Combine(models, "top10.zip");
+        var bytes = Corrupt(corruption, File.ReadAllBytes(path), File.ReadAllBytes(Path.Combine(models, "churn.zip")));
+        var temporary = path + ".partial";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+
+        var noticed = await ScoringFixture.Eventually(async () => (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["errors"]!.AsArray().Count > 0, Patience);
+
+        Assert.True(noticed, "the failed load is not reported in /api/models");
+        var listing = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!;
+        var error = listing["errors"]!.AsArray().Single()!;
+        Assert.Equal("top10", error["task"]!.GetValue<string>());
+        Assert.Equal(path, error["file"]!.GetValue<string>());
+        Assert.Contains(Expected(corruption), error["reason"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(oldVersion, await Version(client, "top10"));
+        var prediction = await client.PostAsJsonAsync("/api/top10/predictions", new { title = "still served" });
+        Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
+        Assert.Equal(oldVersion, (await prediction.Content.ReadFromJsonAsync<JsonObject>())!["model"]!["version"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Contains(factory.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Could not load top10", StringComparison.Ordinal) && e.Message.Contains("previous model keeps serving", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_retrain_that_fixes_the_file_clears_the_error()
+    {
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var path = Path.Combine(models, "top10.zip");
+        var good = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, [1, 2, 3]);
+        Assert.True(await ScoringFixture.Eventually(async () => (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["errors"]!.AsArray().Count == 1, Patience));
+
+        File.WriteAllBytes(path, good);
+
+        Assert.True(await ScoringFixture.Eventually(async () => (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["errors"]!.AsArray().Count == 0, Patience));
+    }
+
+    private static async Task<string> Version(HttpClient client, string task) =>
+        (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray()
+            .Single(m => m!["task"]!.GetValue<string>() == task)!["version"]!.GetValue<string>();
+
+    private static string Expected(string corruption) => corruption switch
+    {
+        "garbage" or "truncated" => "zip",
+        "hash-mismatch" => "sha-256",
+        "future-format" => "format version",
+        _ => "holds a 'churn' model",
+    };
+
+    private static byte[] Corrupt(string corruption, byte[] model, byte[] otherTask)
+    {
+        switch (corruption)
+        {
+            case "garbage":
+                return [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 37))];
+            case "truncated":
+                return model[..(model.Length / 2)];
+            case "wrong-task":
+                return otherTask;
+        }
+
+        using var stream = new MemoryStream();
+        stream.Write(model);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            if (corruption == "hash-mismatch")
+            {
+                var entry = zip.GetEntry("parameters.bin")!;
+                byte[] parameters;
+                using (var read = entry.Open())
+                using (var copy = new MemoryStream())
+                {
+                    read.CopyTo(copy);
+                    parameters = copy.ToArray();
+                }
+
+                parameters[parameters.Length / 2] ^= 0xFF;
+                entry.Delete();
+                using var write = zip.CreateEntry("parameters.bin").Open();
+                write.Write(parameters);
+            }
+            else
+            {
+                var entry = zip.GetEntry("manifest.json")!;
+                JsonNode manifest;
+                using (var read = entry.Open())
+                {
+                    manifest = JsonNode.Parse(read)!;
+                }
+
+                manifest["formatVersion"] = 99;
+                entry.Delete();
+                using var write = zip.CreateEntry("manifest.json").Open();
+                write.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+            }
+        }
+
+        return stream.ToArray();
+    }
+}

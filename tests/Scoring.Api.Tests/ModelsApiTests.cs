@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace NetflixML.Scoring.Api.Tests;
+
+/// <summary>What is served and how good it is: /api/models, the leaderboard, the leakage audit, reload and health.</summary>
+[Collection(ScoringCollection.Name)]
+public sealed class ModelsApiTests(ScoringFixture fixture)
+{
+    [Fact]
+    public async Task The_committed_models_are_served_with_their_identity_and_metrics()
+    {
+        using var factory = fixture.Factory();
+        var leaderboard = JsonNode.Parse(File.ReadAllText(Path.Combine(ScoringFixture.RepositoryModels, "leaderboard.json")))!;
+
+        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>("/api/models"))!;
+
+        Assert.Empty(body["errors"]!.AsArray());
+        var models = body["models"]!.AsArray().ToDictionary(m => m!["task"]!.GetValue<string>(), m => m!);
+        Assert.Equal(["churn", "recommend", "top10"], models.Keys.Order());
+        foreach (var (task, model) in models)
+        {
+            var file = Path.Combine(ScoringFixture.RepositoryModels, task + ".zip");
+            var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+            Assert.Equal(sha, model["sha256"]!.GetValue<string>());
+            Assert.Equal(sha[..12], model["version"]!.GetValue<string>());
+            var entry = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == task)!;
+            Assert.Equal(entry["champion"]!.GetValue<string>(), model["name"]!.GetValue<string>());
+            var candidate = entry["candidates"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == entry["champion"]!.GetValue<string>())!;
+            Assert.Equal(candidate["featureSet"]!.GetValue<string>(), model["featureSet"]!.GetValue<string>());
+            Assert.NotEmpty(model["features"]!.AsArray());
+            Assert.True(model["loadedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(-5));
+            if (task == "recommend")
+            {
+                Assert.Equal(candidate["test"]!["ndcgAtK"]!.GetValue<double>(), model["test"]!["ndcgAtK"]!.GetValue<double>(), 9);
+                Assert.True(model["baseline"]!["ndcgAtK"]!.GetValue<double>() > 0);
+            }
+            else
+            {
+                Assert.Equal(candidate["test"]!["auc"]!.GetValue<double>(), model["test"]!["auc"]!.GetValue<double>(), 9);
+                Assert.Equal(candidate["cv"]!["auc"]!["mean"]!.GetValue<double>(), model["cv"]!["auc"]!.GetValue<double>(), 9);
+                Assert.Equal(candidate["baseline"]!["accuracy"]!.GetValue<double>(), model["baseline"]!["accuracy"]!.GetValue<double>(), 9);
+                Assert.InRange(model["threshold"]!.GetValue<double>(), 0.01, 0.99);
+                Assert.DoesNotContain(model["features"]!.AsArray(), f => f!["availability"]!.GetValue<string>() == "PostOutcome");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Leaderboard_and_leakage_report_are_served_as_written()
+    {
+        using var factory = fixture.Factory();
+        var client = factory.CreateClient();
+        var onDisk = JsonNode.Parse(File.ReadAllText(Path.Combine(ScoringFixture.RepositoryModels, "leaderboard.json")))!;
+
+        foreach (var task in new[] { "top10", "churn", "recommend" })
+        {
+            var served = (await client.GetFromJsonAsync<JsonObject>($"/api/models/{task}/leaderboard"))!;
+            var written = onDisk["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == task)!;
+            Assert.Equal(written["champion"]!.GetValue<string>(), served["champion"]!.GetValue<string>());
+            Assert.Equal(
+                written["candidates"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()),
+                served["candidates"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        }
+
+        var leakage = (await client.GetFromJsonAsync<JsonObject>("/api/models/leakage"))!.ToJsonString();
+        Assert.Contains("cumulative_weeks_in_top_10", leakage);
+        Assert.Contains("sessions_after_snapshot", leakage);
+    }
+
+    [Fact]
+    public async Task Missing_reports_are_503_with_the_command()
+    {
+        var models = fixture.CopyModels();
+        File.Delete(Path.Combine(models, "leaderboard.json"));
+        File.Delete(Path.Combine(models, "leakage-report.json"));
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+
+        var leaderboard = await client.GetAsync("/api/models/top10/leaderboard");
+        var leakage = await client.GetAsync("/api/models/leakage");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, leaderboard.StatusCode);
+        Assert.Equal("dotnet run --project Training -- train", (await leaderboard.Content.ReadFromJsonAsync<JsonObject>())!["command"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, leakage.StatusCode);
+        Assert.Equal("dotnet run --project Training -- leakage", (await leakage.Content.ReadFromJsonAsync<JsonObject>())!["command"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Reload_is_off_without_a_configured_key()
+    {
+        using var factory = fixture.Factory();
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", "anything");
+
+        var response = await client.PostAsync("/api/models/reload", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Scoring:AdminApiKey", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key")]
+    [InlineData("test-key ")]
+    public async Task Reload_without_the_right_key_is_401(string? key)
+    {
+        using var factory = fixture.Factory(settings: ("Scoring:AdminApiKey", "test-key"));
+        var client = factory.CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        var response = await client.PostAsync("/api/models/reload", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Reload_with_the_key_loads_what_is_on_disk_now()
+    {
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models, null, ("Scoring:AdminApiKey", "test-key"), ("Scoring:WatchModels", "false"));
+        var client = factory.CreateClient();
+        var before = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!;
+        File.Copy(Path.Combine(models, "candidates", "top10-logisticregression-prerelease.zip"), Path.Combine(models, "top10.zip"), overwrite: true);
+        var unchanged = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!;
+        client.DefaultRequestHeaders.Add("X-Api-Key", "test-key");
+
+        var response = await client.PostAsync("/api/models/reload", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(Name(before, "top10"), Name(unchanged, "top10"));
+        Assert.Equal("top10-logisticregression-prerelease", Name(after, "top10"));
+        Assert.Equal(Name(before, "churn"), Name(after, "churn"));
+        Assert.Equal(before["generation"]!.GetValue<long>() + 1, after["generation"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Health_live_is_the_process_and_ready_is_every_champion()
+    {
+        using var full = fixture.Factory();
+        using var empty = fixture.Factory(Path.Combine(fixture.Root, "empty-models"));
+
+        var fullLive = await full.CreateClient().GetAsync("/health/live");
+        var fullReady = await full.CreateClient().GetAsync("/health/ready");
+        var emptyLive = await empty.CreateClient().GetAsync("/health/live");
+        var emptyReady = await empty.CreateClient().GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, fullLive.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fullReady.StatusCode);
+        Assert.Equal("Healthy", (await fullReady.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, emptyLive.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, emptyReady.StatusCode);
+        var text = await emptyReady.Content.ReadAsStringAsync();
+        Assert.Contains("top10", text);
+        Assert.Contains("recommend", text);
+    }
+
+    internal static string Name(JsonObject models, string task) =>
+        models["models"]!.AsArray().Single(m => m!["task"]!.GetValue<string>() == task)!["name"]!.GetValue<string>();
+}

@@ -1,0 +1,289 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using NetflixML.Features.Catalog;
+using NetflixML.Features.Churn;
+using NetflixML.Features.Top10;
+using NetflixML.Learning.Persistence;
+
+namespace NetflixML.Scoring.Api.Tests;
+
+/// <summary>
+/// The prediction endpoints answer what the champion model itself answers on the features the training pipeline
+/// computes: the request-to-feature mapping is checked against the Features library, not against itself.
+/// </summary>
+[Collection(ScoringCollection.Name)]
+public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
+{
+    private readonly ScoringFactory _factory = fixture.Factory();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task Top10_batch_matches_the_champion_on_pipeline_features()
+    {
+        var (model, manifest) = ModelFile.LoadBinaryClassifier(Path.Combine(ScoringFixture.RepositoryModels, "top10.zip"));
+        var history = TitleTable.FromDatabase(fixture.Database);
+        var titles = history.Where(t => t.ReleaseDate is not null).Skip(100).Take(40).ToList();
+        var expected = model.PredictProbabilities(Top10Features.Build(titles, FeatureCatalog.Set(FeatureCatalog.Top10, manifest.FeatureSet!), withLabels: false, history));
+
+        var client = _factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/top10/predictions/batch", new { titles = titles.Select(Request).ToList() });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = (await response.Content.ReadFromJsonAsync<JsonObject>())!["predictions"]!.AsArray();
+        Assert.Equal(titles.Count, predictions.Count);
+        for (var i = 0; i < titles.Count; i++)
+        {
+            Assert.Equal(titles[i].Title, predictions[i]!["title"]!.GetValue<string>());
+            Assert.Equal(expected[i], predictions[i]!["probability"]!.GetValue<double>(), 6);
+            var yes = expected[i] >= model.Threshold;
+            Assert.Equal(yes, predictions[i]!["willMakeTop10"]!.GetValue<bool>());
+            Assert.Equal(yes ? "Yes, it will be in the Netflix Top 10!" : "Sorry, this title will not make the cut.", predictions[i]!["message"]!.GetValue<string>());
+        }
+
+        // Both answers occur on real titles, so the threshold is doing something.
+        Assert.Contains(predictions, p => p!["willMakeTop10"]!.GetValue<bool>());
+        Assert.Contains(predictions, p => !p!["willMakeTop10"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Top10_single_prediction_names_the_model_and_which_inputs_it_used()
+    {
+        var client = _factory.CreateClient();
+        var served = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray().Single(m => m!["task"]!.GetValue<string>() == "top10")!;
+        var featureSet = served["featureSet"]!.GetValue<string>();
+        var request = new JsonObject
+        {
+            ["title"] = "The Silent Harbor",
+            ["releaseDate"] = "2025-12-05",
+            ["genres"] = new JsonArray("Thriller", "Crime"),
+            ["certificate"] = "TV-MA",
+            ["runtimeMinutes"] = 112,
+            ["isOriginal"] = true,
+            ["budgetUsd"] = 45_000_000,
+            ["imdbRating"] = 7.4,
+            ["metaScore"] = 71,
+        };
+
+        var response = await client.PostAsJsonAsync("/api/top10/predictions", request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var probability = body["probability"]!.GetValue<double>();
+        Assert.InRange(probability, 0, 1);
+        Assert.Equal(probability >= body["threshold"]!.GetValue<double>(), body["willMakeTop10"]!.GetValue<bool>());
+        Assert.Equal(served["name"]!.GetValue<string>(), body["model"]!["name"]!.GetValue<string>());
+        Assert.Equal(served["version"]!.GetValue<string>(), body["model"]!["version"]!.GetValue<string>());
+        Assert.Equal(featureSet, body["model"]!["featureSet"]!.GetValue<string>());
+
+        // Post-release figures are never used by a deployable set; pre-release facts always are.
+        var used = Strings(body["inputsUsed"]);
+        var ignored = Strings(body["inputsIgnored"]);
+        Assert.Contains("imdbRating", ignored);
+        Assert.Contains("metaScore", ignored);
+        Assert.Contains("genres", used);
+        Assert.Contains("budgetUsd", used);
+        Assert.DoesNotContain("imdbRating", used);
+        var usesFirstWeek = FeatureCatalog.Set(FeatureCatalog.Top10, featureSet).Features.Any(f => f.Name == "log_first_week_hours");
+        Assert.Equal(usesFirstWeek, Strings(body["inputsMissing"]).Contains("firstWeekHoursViewed"));
+        var explanation = body["explanation"]!.AsArray();
+        Assert.NotEmpty(explanation);
+        Assert.All(explanation, e => Assert.False(string.IsNullOrEmpty(e!["feature"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task Churn_for_a_subscriber_matches_the_champion_on_their_features_at_the_snapshot()
+    {
+        var (model, manifest) = ModelFile.LoadBinaryClassifier(Path.Combine(ScoringFixture.RepositoryModels, "churn.zip"));
+        using var db = Features.Storage.SqliteDatabase.Open(fixture.Database, readOnly: true);
+        var snapshot = ChurnFeatures.ResolveSnapshot(db);
+        var rows = ChurnFeatures.Compute(db, snapshot).Take(25).ToList();
+        var expected = model.PredictProbabilities(ChurnFeatures.Build(rows, FeatureCatalog.Set(FeatureCatalog.Churn, manifest.FeatureSet!), withLabels: false));
+        var baseRate = manifest.Metrics!["baseline"]!["positiveRate"]!.GetValue<double>();
+        var client = _factory.CreateClient();
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var body = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{rows[i].UserId}/churn"))!;
+            Assert.Equal(rows[i].UserId, body["userId"]!.GetValue<string>());
+            Assert.Equal(expected[i], body["probability"]!.GetValue<double>(), 6);
+            Assert.Equal(expected[i] >= model.Threshold, body["willChurn"]!.GetValue<bool>());
+            Assert.Equal(snapshot.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), body["snapshot"]!.GetValue<string>());
+            var band = expected[i] >= model.Threshold ? "high" : expected[i] >= baseRate ? "medium" : "low";
+            Assert.Equal(band, body["riskBand"]!.GetValue<string>());
+            Assert.InRange(body["topFactors"]!.AsArray().Count, 1, 5);
+        }
+
+        // The same features sent as a payload (snake_case feature names as camelCase fields) give the same answers.
+        var payload = rows.Select(row =>
+        {
+            var o = new JsonObject { ["reference"] = "case-" + row.UserId };
+            foreach (var (name, value) in row.Numeric.Where(n => !double.IsNaN(n.Value)))
+            {
+                o[Camel(name)] = value;
+            }
+
+            foreach (var (name, value) in row.Categorical.Where(c => c.Value is not null))
+            {
+                o[Camel(name)] = value;
+            }
+
+            return o;
+        }).ToList();
+        var batch = await client.PostAsJsonAsync("/api/churn/predictions/batch", new { subscribers = payload });
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var predictions = (await batch.Content.ReadFromJsonAsync<JsonObject>())!["predictions"]!.AsArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal("case-" + rows[i].UserId, predictions[i]!["reference"]!.GetValue<string>());
+            Assert.Equal(expected[i], predictions[i]!["probability"]!.GetValue<double>(), 6);
+        }
+
+        var single = await client.PostAsJsonAsync("/api/churn/predictions", payload[0]);
+        Assert.Equal(expected[0], (await single.Content.ReadFromJsonAsync<JsonObject>())!["probability"]!.GetValue<double>(), 6);
+    }
+
+    [Fact]
+    public async Task Churn_for_a_subscriber_uses_the_snapshot_the_model_was_trained_at()
+    {
+        // A churn model trained a month earlier: its manifest (not hashed; its parameters are) says 2025-10-01.
+        var models = fixture.CopyModels();
+        var path = Path.Combine(models, "churn.zip");
+        using (var zip = new System.IO.Compression.ZipArchive(File.Open(path, FileMode.Open), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("manifest.json")!;
+            JsonNode manifest;
+            using (var read = entry.Open())
+            {
+                manifest = JsonNode.Parse(read)!;
+            }
+
+            manifest["properties"]!["snapshot"] = "2025-10-01";
+            entry.Delete();
+            using var write = zip.CreateEntry("manifest.json").Open();
+            write.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        }
+
+        var (model, _) = ModelFile.LoadBinaryClassifier(path);
+        using var db = Features.Storage.SqliteDatabase.Open(fixture.Database, readOnly: true);
+        var earlier = new DateTime(2025, 10, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        var rows = ChurnFeatures.Compute(db, earlier).Take(5).ToList();
+        var atDatabaseSnapshot = ChurnFeatures.Compute(db, ChurnFeatures.ResolveSnapshot(db)).ToDictionary(r => r.UserId);
+        var expected = model.PredictProbabilities(ChurnFeatures.Build(rows, FeatureCatalog.Set(FeatureCatalog.Churn, "behaviour"), withLabels: false));
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var body = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{rows[i].UserId}/churn"))!;
+            Assert.Equal("2025-10-01", body["snapshot"]!.GetValue<string>());
+            Assert.Equal(expected[i], body["probability"]!.GetValue<double>(), 6);
+            Assert.NotEqual(rows[i].Numeric["sessions_30d"] + rows[i].Numeric["days_since_last_watch"], atDatabaseSnapshot[rows[i].UserId].Numeric["sessions_30d"] + atDatabaseSnapshot[rows[i].UserId].Numeric["days_since_last_watch"]);
+        }
+    }
+
+    [Fact]
+    public async Task Churn_risk_follows_engagement()
+    {
+        var client = _factory.CreateClient();
+        var engaged = new { subscriptionPlan = "Premium", tenureDays = 900, sessions7d = 6, sessions30d = 25, sessions90d = 70, sessionsTotal = 300, watchTrend = 0, daysSinceLastWatch = 1, daysSinceLastActivity = 1, completionRate90d = 0.9, minutes30d = 1500, titles90d = 30, searches30d = 4, searches90d = 12, reviews90d = 2, recommendationClicks30d = 5, recommendationClickRate90d = 0.3 };
+        var lapsed = new { subscriptionPlan = "Basic", tenureDays = 40, sessions7d = 0, sessions30d = 0, sessions90d = 1, sessionsTotal = 2, watchTrend = -3, daysSinceLastWatch = 80, daysSinceLastActivity = 80, completionRate90d = 0.1, minutes30d = 0, titles90d = 1, searches30d = 0, searches90d = 0, reviews90d = 0, recommendationClicks30d = 0, recommendationClickRate90d = 0.0 };
+
+        var a = (await (await client.PostAsJsonAsync("/api/churn/predictions", engaged)).Content.ReadFromJsonAsync<JsonObject>())!;
+        var b = (await (await client.PostAsJsonAsync("/api/churn/predictions", lapsed)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.True(b["probability"]!.GetValue<double>() > a["probability"]!.GetValue<double>(), $"lapsed {b["probability"]} vs engaged {a["probability"]}");
+        Assert.Equal("low", a["riskBand"]!.GetValue<string>());
+        Assert.Equal("high", b["riskBand"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Recommendations_exclude_everything_the_subscriber_watched_and_honour_the_genre()
+    {
+        var client = _factory.CreateClient();
+        var users = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 5 ORDER BY user_id LIMIT 3");
+        foreach (var user in users)
+        {
+            var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", user)).ToHashSet();
+            var body = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations"))!;
+            var titles = body["titles"]!.AsArray();
+
+            Assert.Equal(10, titles.Count);
+            Assert.Equal("factor-model", body["source"]!.GetValue<string>());
+            Assert.All(titles, t => Assert.DoesNotContain(t!["titleId"]!.GetValue<string>(), watched));
+            Assert.Equal(10, titles.Select(t => t!["titleId"]!.GetValue<string>()).Distinct().Count());
+            var scores = titles.Select(t => t!["score"]!.GetValue<double>()).ToList();
+            Assert.Equal(scores.OrderDescending(), scores);
+            Assert.All(titles, t => Assert.False(string.IsNullOrEmpty(t!["name"]!.GetValue<string>())));
+            Assert.All(titles, t => Assert.Contains("factor model", t!["reason"]!.GetValue<string>()));
+
+            var drama = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=5&genre=drama"))!["titles"]!.AsArray();
+            Assert.Equal(5, drama.Count);
+            Assert.All(drama, t => Assert.Contains("Drama", Strings(t!["genres"])));
+            Assert.All(drama, t => Assert.DoesNotContain(t!["titleId"]!.GetValue<string>(), watched));
+        }
+    }
+
+    [Fact]
+    public async Task A_subscriber_with_no_history_gets_popular_titles_and_is_told_so()
+    {
+        var newcomer = fixture.Strings("SELECT u.user_id FROM gold_users u WHERE NOT EXISTS (SELECT 1 FROM gold_watch_events w WHERE w.user_id = u.user_id) ORDER BY u.user_id LIMIT 1");
+        Assert.Single(newcomer);
+        var mostWatched = fixture.Strings("SELECT movie_id FROM gold_watch_events GROUP BY movie_id ORDER BY COUNT(DISTINCT user_id) DESC LIMIT 30").ToHashSet();
+
+        var body = (await _factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{newcomer[0]}/recommendations"))!;
+
+        Assert.Equal("popularity", body["source"]!.GetValue<string>());
+        var titles = body["titles"]!.AsArray();
+        Assert.Equal(10, titles.Count);
+        Assert.All(titles, t => Assert.Contains("popular", t!["reason"]!.GetValue<string>()));
+        Assert.True(titles.Count(t => mostWatched.Contains(t!["titleId"]!.GetValue<string>())) >= 7, "popular titles are among the most watched");
+    }
+
+    [Fact]
+    public async Task Similar_titles_share_viewers_or_content()
+    {
+        var client = _factory.CreateClient();
+        var title = fixture.Strings("SELECT movie_id FROM gold_watch_events GROUP BY movie_id ORDER BY COUNT(*) DESC LIMIT 1")[0];
+        var genres = fixture.Strings("SELECT genre_primary FROM gold_movies WHERE movie_id = $m", ("$m", title));
+
+        var body = (await client.GetFromJsonAsync<JsonObject>($"/api/titles/{title}/similar?count=7"))!;
+
+        Assert.Equal(title, body["titleId"]!.GetValue<string>());
+        var similar = body["similar"]!.AsArray();
+        Assert.Equal(7, similar.Count);
+        Assert.DoesNotContain(similar, s => s!["titleId"]!.GetValue<string>() == title);
+        var scores = similar.Select(s => s!["score"]!.GetValue<double>()).ToList();
+        Assert.Equal(scores.OrderDescending(), scores);
+
+        // Content similarity is part of the hybrid champion: most neighbours share the title's primary genre.
+        Assert.True(similar.Count(s => Strings(s!["genres"]).Contains(genres[0])) >= 4, $"neighbours of a {genres[0]} title");
+    }
+
+    private static JsonObject Request(TitleRecord t)
+    {
+        double? N(double v) => double.IsNaN(v) ? null : v;
+        return new JsonObject
+        {
+            ["title"] = t.Title,
+            ["releaseDate"] = t.ReleaseDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["genres"] = new JsonArray(t.Genres.Select(g => (JsonNode?)g).ToArray()),
+            ["certificate"] = t.Certificate,
+            ["runtimeMinutes"] = N(t.RuntimeMinutes),
+            ["director"] = t.Director,
+            ["cast"] = new JsonArray(t.Cast.Select(c => (JsonNode?)c).ToArray()),
+            ["isOriginal"] = double.IsNaN(t.IsOriginal) ? null : t.IsOriginal == 1,
+            ["budgetUsd"] = N(t.BudgetUsd),
+            ["firstWeekHoursViewed"] = N(t.FirstWeekHoursViewed),
+        };
+    }
+
+    internal static List<string> Strings(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+
+    private static string Camel(string snake)
+    {
+        var parts = snake.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}
