@@ -15,6 +15,7 @@ public static class BenchCommand
         bench.Subcommands.Add(MatrixFactorization(io));
         bench.Subcommands.Add(Recommenders(io));
         bench.Subcommands.Add(TopNLatency(io));
+        bench.Subcommands.Add(Serve(io));
         return bench;
     }
 
@@ -177,6 +178,75 @@ public static class BenchCommand
                 io.Console.WriteLine($"Recommend top {result.N} of {result.Items:N0} items at rank {result.Rank}: median {result.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {result.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
             }
 
+            return NetflixCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Serve(ConsoleIo io)
+    {
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds per endpoint (after the warm-up).", DefaultValueFactory = _ => 10 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent keep-alive connections.", DefaultValueFactory = _ => 32 };
+        var warmUp = new Option<double>("--warmup") { Description = "Warm-up seconds per endpoint (before its first round).", DefaultValueFactory = _ => 2 };
+        var rounds = new Option<int>("--rounds") { Description = "Each endpoint's seconds are split into this many rounds, interleaved with the other endpoints'.", DefaultValueFactory = _ => 5 };
+        var db = new Option<string>("--db") { Description = "Database the API looks subscribers and titles up in.", DefaultValueFactory = _ => Defaults.Database };
+        var models = new Option<string>("--models") { Description = "Models folder (copied; the copy is what the benchmark swaps models in).", DefaultValueFactory = _ => Defaults.ModelsFolder };
+        var json = NetflixCli.JsonOption();
+        var command = new Command("serve", "Starts Scoring.Api on a loopback port and drives each endpoint with keep-alive connections: requests/s, p50, p99, errors; swaps models mid-run.")
+        {
+            seconds, connections, warmUp, rounds, db, models, json,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            if (parse.GetValue(seconds) < 1 || parse.GetValue(connections) is < 1 or > 1024 || parse.GetValue(warmUp) < 0 || parse.GetValue(rounds) is < 1 or > 100)
+            {
+                throw new OptionValueException("--seconds must be at least 1, --connections 1-1024, --warmup 0 or more and --rounds 1-100.");
+            }
+
+            var options = new ServeBenchmarkOptions(parse.GetValue(seconds), parse.GetValue(connections), parse.GetValue(db)!, parse.GetValue(models)!, parse.GetValue(warmUp), parse.GetValue(rounds));
+            ServeBenchmarkResult result;
+            try
+            {
+                result = await ServeBenchmark.RunAsync(options, io.ProgressFor("bench"));
+            }
+            catch (FileNotFoundException ex)
+            {
+                throw new OptionValueException(ex.Message);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await io.Error.WriteLineAsync("bench serve failed: " + ex.Message);
+                return NetflixCli.Failed;
+            }
+
+            if (parse.GetValue(json))
+            {
+                io.WriteJson(result);
+                return NetflixCli.Ok;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            var table = new Table().Title(Markup.Escape($"{result.Server}: {result.Connections} connections, {result.SecondsPerEndpoint} s per endpoint in {result.Rounds} rounds"))
+                .AddColumns("endpoint", "requests/s", "vs /health/live", "p50 ms", "p99 ms", "errors");
+            foreach (var e in result.Endpoints)
+            {
+                table.AddRow(Markup.Escape(e.Endpoint), e.RequestsPerSecond.ToString("N0", inv), e.RelativeToLive.ToString("P0", inv), e.P50Ms.ToString("F2", inv), e.P99Ms.ToString("F2", inv), e.Errors.ToString(inv));
+            }
+
+            io.Console.Write(table);
+            foreach (var r in result.Reloads)
+            {
+                io.Console.WriteLine($"Reload during {r.During} ({r.How}): {r.OldVersion} -> {r.NewVersion}, served after {r.SecondsUntilServed.ToString("F2", inv)} s; {r.ErrorsInPhase} failed requests on that endpoint.");
+            }
+
+            io.Console.WriteLine($"Prediction log lines: {result.PredictionsLogged:N0} for {result.PredictionRequests:N0} prediction requests (warm-up included).");
+            var targets = new Table().Title("Targets").AddColumns("target", "required", "measured", "met");
+            foreach (var t in result.Targets)
+            {
+                targets.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Required), Markup.Escape(t.Measured), t.Met ? "yes" : "NO");
+            }
+
+            io.Console.Write(targets);
             return NetflixCli.Ok;
         });
         return command;

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+
+namespace NetflixML.Training.Tests;
+
+/// <summary>`bench serve` for a second per endpoint against trained models: it starts the API, measures, swaps models, and reports.</summary>
+[Collection(TrainedModelsCollection.Name)]
+public sealed class BenchServeTests(TrainedModels trained)
+{
+    [Fact]
+    public void Bench_serve_drives_every_endpoint_swaps_two_models_without_errors_and_counts_the_log()
+    {
+        var before = Directory.GetFiles(trained.Models, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        var (code, output, error) = CliRunner.Run("bench", "serve", "--seconds", "1", "--rounds", "1", "--warmup", "0.2", "--connections", "4", "--db", trained.Database, "--models", trained.Models, "--json");
+
+        Assert.True(code == 0, error);
+        var result = JsonNode.Parse(output)!;
+        var endpoints = result["endpoints"]!.AsArray();
+        Assert.Equal(
+            ["GET /health/live", "POST /api/top10/predictions", "POST /api/top10/predictions/batch (100 titles)", "GET /api/users/{id}/churn", "POST /api/churn/predictions",
+             "GET /api/users/{id}/recommendations", "GET /api/titles/{id}/similar", "GET /api/models"],
+            endpoints.Select(e => e!["endpoint"]!.GetValue<string>()));
+        Assert.All(endpoints, e =>
+        {
+            Assert.Equal(0, e!["errors"]!.GetValue<int>());
+            Assert.True(e["requests"]!.GetValue<long>() > 0);
+            Assert.True(e["requestsPerSecond"]!.GetValue<double>() > 0);
+            Assert.InRange(e["p50Ms"]!.GetValue<double>(), 0, e["p99Ms"]!.GetValue<double>());
+        });
+        Assert.Equal(1.0, endpoints[0]!["relativeToLive"]!.GetValue<double>());
+
+        var reloads = result["reloads"]!.AsArray();
+        Assert.Equal(2, reloads.Count);
+        Assert.All(reloads, r => Assert.NotEqual(r!["oldVersion"]!.GetValue<string>(), r["newVersion"]!.GetValue<string>()));
+        Assert.Contains("file watcher", reloads[0]!["how"]!.GetValue<string>());
+        Assert.Contains("POST /api/models/reload", reloads[1]!["how"]!.GetValue<string>());
+
+        Assert.True(result["predictionRequests"]!.GetValue<long>() > 0);
+        Assert.Equal(result["predictionRequests"]!.GetValue<long>(), result["predictionsLogged"]!.GetValue<long>());
+        Assert.Contains(result["targets"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "errors (all endpoints, reloads included)" && t["met"]!.GetValue<bool>());
+
+        // The swaps happened in a copy: the models the bench was pointed at are untouched.
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+    }
+
+    [Fact]
+    public void Bench_serve_without_a_database_says_what_to_run()
+    {
+        var (code, _, error) = CliRunner.Run("bench", "serve", "--db", Path.Combine(trained.Folder.Path, "missing.db"), "--models", trained.Models);
+
+        Assert.Equal(2, code);
+        Assert.Contains("missing.db", error);
+        Assert.Contains("dotnet run --project Training", error);
+    }
+}
