@@ -6,6 +6,7 @@ using NetflixML.Learning.Data;
 using NetflixML.Learning.Evaluation;
 using NetflixML.Learning.Linear;
 using NetflixML.Learning.Metrics;
+using NetflixML.Learning.Models;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Training;
 using NetflixML.Learning.Trees;
@@ -33,7 +34,7 @@ public static class BinaryTaskRunner
     public static TaskEntry Run(BinaryTaskData data, RunSettings settings, IProgress<string>? progress = null)
     {
         var sets = FeatureCatalog.SetsFor(data.Task);
-        var candidates = new List<(CandidateEntry Entry, IBinaryTrainer Trainer, FeatureSet Set, TabularData All)>();
+        var candidates = new List<(CandidateEntry Entry, IBinaryTrainer Trainer, FeatureSet Set, TabularData All, BinaryClassifier Model, TabularData Test)>();
         var step = 0;
         var total = sets.Count * 3;
         foreach (var set in sets)
@@ -67,7 +68,7 @@ public static class BinaryTaskRunner
                     TrainSeconds = Math.Round(seconds, 3),
                 };
                 ModelFile.Save(settings.CandidatePath(name), model, Metadata(data, set, entry, train, settings, refit: false));
-                candidates.Add((entry, trainer, set, all));
+                candidates.Add((entry, trainer, set, all, model, test));
             }
         }
 
@@ -80,7 +81,10 @@ public static class BinaryTaskRunner
         var champion = deployable.MaxBy(c => c.Entry.Cv![Metric].Mean);
         progress?.Report($"{data.Task}: champion {champion.Entry.Name} (CV AUC {champion.Entry.Cv![Metric].Mean:F4}); refitting on all {champion.All.Rows} rows");
         var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
-        ModelFile.Save(settings.ChampionPath(data.Task), refit, Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true));
+        var metadata = Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true);
+        progress?.Report($"{data.Task}: ROC curve and permutation importance of {champion.Entry.Name} on the test set");
+        AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, settings.Seed);
+        ModelFile.Save(settings.ChampionPath(data.Task), refit, metadata);
 
         var bayes = data.TrueProbability is { } truth
             ? Math.Round(AreaUnderRocCurve.Compute(data.TestRows.Select(i => truth[i]).ToArray(), data.TestRows.Select(i => champion.All.Labels![i]).ToArray()), 5)
@@ -142,6 +146,39 @@ public static class BinaryTaskRunner
         ["logLoss"] = Math.Round(b.LogLoss, 5),
         ["brier"] = Math.Round(b.Brier, 5),
     };
+
+    /// <summary>Most points of a champion's stored ROC curve.</summary>
+    public const int RocPoints = 101;
+
+    /// <summary>
+    /// What the dashboard draws for a champion, from the evaluated candidate (trained on the training part) on the
+    /// test set, like the rest of its metrics: the ROC curve (at most <see cref="RocPoints"/> points) with the
+    /// operating point of its threshold, and the AUC drop when each feature is shuffled (5 permutations).
+    /// </summary>
+    public static void AddTestEvaluation(JsonObject metrics, BinaryClassifier candidate, TabularData test, int seed)
+    {
+        var labels = test.Labels!;
+        var probabilities = candidate.PredictProbabilities(test);
+        var curve = RocCurve.Compute(probabilities, labels);
+        var operating = curve.Last(p => p.Threshold >= candidate.Threshold);
+        metrics["roc"] = new JsonObject
+        {
+            ["points"] = new JsonArray(RocCurve.Thin(curve, RocPoints).Select(p => (JsonNode?)new JsonArray(Math.Round(p.FalsePositiveRate, 5), Math.Round(p.TruePositiveRate, 5))).ToArray()),
+            ["operatingPoint"] = new JsonObject
+            {
+                ["threshold"] = candidate.Threshold,
+                ["falsePositiveRate"] = Math.Round(operating.FalsePositiveRate, 5),
+                ["truePositiveRate"] = Math.Round(operating.TruePositiveRate, 5),
+            },
+        };
+        metrics["importance"] = new JsonArray(PermutationFeatureImportance.Compute(candidate, test, permutations: 5, seed: (ulong)seed)
+            .Select(i => (JsonNode?)new JsonObject
+            {
+                ["feature"] = i.Feature,
+                ["aucDrop"] = Math.Round(i.MeanDrop, 5),
+                ["standardError"] = Math.Round(i.StandardError, 5),
+            }).ToArray());
+    }
 
     private static ModelMetadata Metadata(BinaryTaskData data, FeatureSet set, CandidateEntry entry, TabularData trainedOn, RunSettings settings, bool refit)
     {

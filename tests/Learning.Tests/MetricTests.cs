@@ -5,6 +5,42 @@ namespace NetflixML.Learning.Tests;
 public sealed class MetricTests
 {
     [Fact]
+    public void Roc_curve_trapezoids_add_up_to_the_exact_auc_with_ties()
+    {
+        var random = new Random(3);
+        var labels = Enumerable.Range(0, 500).Select(_ => random.NextDouble() < 0.3 ? 1f : 0f).ToArray();
+        // Scores rounded to one decimal: many ties, some across the classes.
+        var scores = labels.Select(l => Math.Round((l * 0.3) + random.NextDouble(), 1)).ToArray();
+
+        var points = RocCurve.Compute(scores, labels);
+
+        Assert.Equal(new RocPoint(0, 0, double.PositiveInfinity), points[0]);
+        Assert.Equal((1.0, 1.0), (points[^1].FalsePositiveRate, points[^1].TruePositiveRate));
+        Assert.Equal(scores.Distinct().Count() + 1, points.Count);
+        for (var k = 1; k < points.Count; k++)
+        {
+            Assert.True(points[k].FalsePositiveRate >= points[k - 1].FalsePositiveRate && points[k].TruePositiveRate >= points[k - 1].TruePositiveRate);
+            Assert.True(points[k].Threshold < points[k - 1].Threshold);
+        }
+
+        Assert.Equal(AreaUnderRocCurve.Compute(scores, labels), RocCurve.Area(points), 12);
+        var thin = RocCurve.Thin(points, 5);
+        Assert.Equal(5, thin.Count);
+        Assert.Equal(points[0], thin[0]);
+        Assert.Equal(points[^1], thin[^1]);
+    }
+
+    [Fact]
+    public void Roc_curve_of_a_perfect_ranking_goes_through_the_top_left_corner()
+    {
+        var points = RocCurve.Compute([0.9, 0.8, 0.2, 0.1], [1f, 1f, 0f, 0f]);
+
+        Assert.Equal([(0.0, 0.0), (0.0, 0.5), (0.0, 1.0), (0.5, 1.0), (1.0, 1.0)], points.Select(p => (p.FalsePositiveRate, p.TruePositiveRate)));
+        Assert.Equal(1.0, RocCurve.Area(points));
+        Assert.Throws<ArgumentException>(() => RocCurve.Compute([0.5, 0.6], [1f, 1f]));
+    }
+
+    [Fact]
     public void Auc_counts_pairs_and_half_counts_ties()
     {
         // Classic example: one of the four positive-negative pairs is misordered.

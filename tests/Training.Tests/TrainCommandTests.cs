@@ -54,6 +54,34 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Binary_champions_carry_their_test_roc_curve_and_feature_importance()
+    {
+        foreach (var task in new[] { FeatureCatalog.Top10, FeatureCatalog.Churn })
+        {
+            var manifest = ModelFile.ReadManifest(Path.Combine(trained.Models, task + ".zip"));
+            var metrics = manifest.Metrics!;
+            var points = metrics["roc"]!["points"]!.AsArray().Select(p => (Fpr: p![0]!.GetValue<double>(), Tpr: p[1]!.GetValue<double>())).ToList();
+
+            Assert.InRange(points.Count, 10, BinaryTaskRunner.RocPoints);
+            Assert.Equal((0.0, 0.0), points[0]);
+            Assert.Equal((1.0, 1.0), points[^1]);
+            var area = points.Zip(points.Skip(1), (a, b) => (b.Fpr - a.Fpr) * (a.Tpr + b.Tpr) / 2).Sum();
+            Assert.Equal(metrics["test"]!["auc"]!.GetValue<double>(), area, 2);
+
+            // The operating point is the threshold's: its true-positive rate is the test recall.
+            var operating = metrics["roc"]!["operatingPoint"]!;
+            Assert.Equal(metrics["threshold"]!.GetValue<double>(), operating["threshold"]!.GetValue<double>());
+            Assert.Equal(metrics["test"]!["recall"]!.GetValue<double>(), operating["truePositiveRate"]!.GetValue<double>(), 4);
+
+            var importance = metrics["importance"]!.AsArray();
+            Assert.Equal(manifest.Features.Select(f => f.Name).Order(), importance.Select(i => i!["feature"]!.GetValue<string>()).Order());
+            var drops = importance.Select(i => i!["aucDrop"]!.GetValue<double>()).ToList();
+            Assert.Equal(drops.OrderDescending(), drops);
+            Assert.True(drops[0] > 0.01, $"{task}: the most important feature moves AUC by {drops[0]}");
+        }
+    }
+
+    [Fact]
     public void Churn_models_record_the_snapshot_their_features_were_computed_at()
     {
         using var db = Features.Storage.SqliteDatabase.Open(trained.Database, readOnly: true);
