@@ -68,6 +68,8 @@ public static class ScoringServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseSwagger();
         app.UseSwaggerUI(ui =>
         {
@@ -83,6 +85,7 @@ public static class ScoringServiceExtensions
         app.MapChurnApi();
         app.MapRecommendationsApi();
         app.MapModelsApi();
+        app.MapAnalyticsApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         return app;

@@ -23,6 +23,8 @@ public static class ModelsApi
         group.MapGet("/", List).WithName("ListModels").WithSummary("Every loaded champion: trainer, feature set, threshold, metrics, version, SHA-256, load time.");
         group.MapGet("/{task}/leaderboard", Leaderboard).WithName("Leaderboard").WithSummary("The task's comparison of every candidate (leaderboard.json).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/{task}/evaluation", Evaluation).WithName("ModelEvaluation").WithSummary("A binary champion's test ROC curve, operating point and feature importance.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/leakage", Leakage).WithName("LeakageReport").WithSummary("The leakage audit: which features leak and what they inflate (leakage-report.json).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/reload", Reload).WithName("ReloadModels").WithSummary("Reload the models from disk now (requires the X-Api-Key header).")
@@ -47,6 +49,40 @@ public static class ModelsApi
         return leaderboard.Task(task) is { } entry
             ? TypedResults.Ok(entry)
             : TypedResults.Problem($"No task '{task}' in the leaderboard (it has {string.Join(", ", leaderboard.Tasks.Select(t => t.Task))}).", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
+    }
+
+    /// <summary>The ROC curve and permutation feature importance of a binary champion, measured on the test set.</summary>
+    /// <param name="task">top10 or churn.</param>
+    /// <param name="registry">Served models.</param>
+    /// <response code="200">ROC points, the threshold's operating point, and each feature's AUC drop when shuffled.</response>
+    /// <response code="404">No such binary task (recommend is a ranking task: see its leaderboard).</response>
+    /// <response code="503">The task's model is not loaded, or was trained before evaluations were stored.</response>
+    public static Results<Ok<ModelEvaluation>, ProblemHttpResult> Evaluation(string task, ModelRegistry registry)
+    {
+        if (task is not (FeatureCatalog.Top10 or FeatureCatalog.Churn))
+        {
+            return TypedResults.Problem($"No binary task '{task}'; ROC curves exist for top10 and churn.", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
+        }
+
+        var served = registry.Current.Classifier(task) ?? throw new ServiceUnavailableException($"No {task} model is loaded from {registry.ModelsFolder}.", $"dotnet run --project Training -- train --task {task}");
+        var metrics = served.Manifest.Metrics;
+        if (metrics?["roc"] is not System.Text.Json.Nodes.JsonObject roc || metrics["importance"] is not System.Text.Json.Nodes.JsonArray importance)
+        {
+            throw new ServiceUnavailableException($"{served.Path} has no stored ROC curve or importance (it predates them).", $"dotnet run --project Training -- train --task {task}");
+        }
+
+        var operating = roc["operatingPoint"];
+        return TypedResults.Ok(new ModelEvaluation
+        {
+            Task = task,
+            Name = served.Name,
+            Trainer = served.Manifest.Trainer,
+            FeatureSet = served.Manifest.FeatureSet,
+            Auc = metrics["test"]?["auc"]?.GetValue<double>(),
+            RocPoints = roc["points"]!.AsArray().Select(p => (IReadOnlyList<double>)[p![0]!.GetValue<double>(), p[1]!.GetValue<double>()]).ToList(),
+            OperatingPoint = operating is null ? null : new OperatingPoint(operating["threshold"]!.GetValue<double>(), operating["falsePositiveRate"]!.GetValue<double>(), operating["truePositiveRate"]!.GetValue<double>()),
+            Importance = importance.Select(i => new FeatureImportanceEntry(i!["feature"]!.GetValue<string>(), i["aucDrop"]!.GetValue<double>(), i["standardError"]!.GetValue<double>())).ToList(),
+        });
     }
 
     /// <summary>The leakage audit report.</summary>

@@ -87,3 +87,43 @@ public sealed record ModelLoadError(string Task, string File, string Reason, Dat
 /// <param name="LoadedAt">When the current set was loaded.</param>
 /// <param name="Generation">Counts reloads since the process started.</param>
 public sealed record ModelsResponse(IReadOnlyList<LoadedModel> Models, IReadOnlyList<ModelLoadError> Errors, DateTimeOffset LoadedAt, long Generation);
+
+/// <summary>The operating point of a champion's threshold on its ROC curve.</summary>
+/// <param name="Threshold">The decision threshold.</param>
+/// <param name="FalsePositiveRate">Share of negatives called positive at it.</param>
+/// <param name="TruePositiveRate">Share of positives found at it (the recall).</param>
+public sealed record OperatingPoint(double Threshold, double FalsePositiveRate, double TruePositiveRate);
+
+/// <summary>How much the test AUC drops when one feature's values are shuffled.</summary>
+/// <param name="Feature">Feature name.</param>
+/// <param name="AucDrop">Mean drop over 5 shuffles.</param>
+/// <param name="StandardError">Its standard error.</param>
+public sealed record FeatureImportanceEntry(string Feature, double AucDrop, double StandardError);
+
+/// <summary>A binary champion's evaluation on the test set: its ROC curve and what its features are worth.</summary>
+public sealed record ModelEvaluation
+{
+    /// <summary>top10 or churn.</summary>
+    public required string Task { get; init; }
+
+    /// <summary>The champion.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Its trainer.</summary>
+    public required string Trainer { get; init; }
+
+    /// <summary>Its feature set.</summary>
+    public string? FeatureSet { get; init; }
+
+    /// <summary>Test AUC.</summary>
+    public double? Auc { get; init; }
+
+    /// <summary>ROC curve points as [false-positive rate, true-positive rate], from (0, 0) to (1, 1).</summary>
+    public IReadOnlyList<IReadOnlyList<double>> RocPoints { get; init; } = [];
+
+    /// <summary>Where the model's threshold sits on the curve.</summary>
+    public OperatingPoint? OperatingPoint { get; init; }
+
+    /// <summary>Permutation importance of every feature, largest first.</summary>
+    public IReadOnlyList<FeatureImportanceEntry> Importance { get; init; } = [];
+}

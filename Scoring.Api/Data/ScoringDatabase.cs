@@ -69,9 +69,17 @@ public sealed class ScoringDatabase(ScoringPaths paths, TimeProvider clock)
         new($"The database {path} cannot be read: {reason}", Command);
 }
 
-/// <summary>One version of the database, in memory. Immutable apart from churn features, computed once per snapshot.</summary>
+/// <summary>
+/// One version of the database, in memory. Immutable apart from what is computed on first use and then kept for the
+/// life of this version: churn features per snapshot, and the analytics figures.
+/// </summary>
 public sealed class GoldData
 {
+    /// <summary>Distinct analytics queries kept; past this (e.g. many different title sets) they are computed each time.</summary>
+    public const int MaxCachedFigures = 512;
+
+    private readonly ConcurrentDictionary<string, Lazy<object>> _figures = new(StringComparer.Ordinal);
+    private int _figuresComputed;
     private readonly string _path;
     private readonly HashSet<string> _users;
     private readonly Dictionary<string, string[]> _watched;
@@ -137,6 +145,41 @@ public sealed class GoldData
     /// <summary>A subscriber's churn features at the snapshot (null if they had not subscribed by then or do not exist).</summary>
     public ChurnRow? ChurnFeatures(string userId, DateTime snapshot) =>
         _churn.GetOrAdd(snapshot, s => new Lazy<ChurnTable>(() => ChurnTable.Compute(_path, s))).Value.Row(userId);
+
+    /// <summary>How many analytics queries have run against this version (the cache's misses).</summary>
+    internal int FiguresComputed => Volatile.Read(ref _figuresComputed);
+
+    /// <summary>An analytics query's result on this version of the database: computed once, then served from memory.</summary>
+    public T Figures<T>(string key, Func<SqliteConnection, T> query)
+        where T : class
+    {
+        if (!_figures.TryGetValue(key, out var figures))
+        {
+            if (_figures.Count >= MaxCachedFigures)
+            {
+                return Run(query);
+            }
+
+            // Publication-only: a failed query is not remembered, and a rare race runs it twice.
+            figures = _figures.GetOrAdd(key, _ => new Lazy<object>(() => Run(query), LazyThreadSafetyMode.PublicationOnly));
+        }
+
+        return (T)figures.Value;
+    }
+
+    private T Run<T>(Func<SqliteConnection, T> query)
+    {
+        Interlocked.Increment(ref _figuresComputed);
+        try
+        {
+            using var db = SqliteDatabase.Open(_path, readOnly: true, pooling: false);
+            return query(db);
+        }
+        catch (Exception ex) when (ex is DataInputException or SqliteException)
+        {
+            throw ScoringDatabase.Unreadable(_path, ex.Message);
+        }
+    }
 
     internal static GoldData Load(string path, FileInfo info)
     {

@@ -65,10 +65,16 @@ public sealed class ScoringFixture : IDisposable
     public ScoringFactory Factory(string? models = null, string? database = null, params (string Key, string? Value)[] settings) =>
         new(models ?? RepositoryModels, database ?? Database, settings);
 
-    /// <summary>Runs a query against the test database (to check answers against the data).</summary>
-    public List<string> Strings(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs a query against the test database (to check answers against the data): the first column as text.</summary>
+    public List<string> Strings(string sql, params (string Name, object Value)[] parameters) =>
+        Rows(sql, parameters).Select(r => r[0].ToString()!).ToList();
+
+    /// <summary>Runs a query against a database: every row's values (DBNull for NULL).</summary>
+    public List<object[]> Rows(string sql, params (string Name, object Value)[] parameters) => Query(Database, sql, parameters);
+
+    public static List<object[]> Query(string database, string sql, params (string Name, object Value)[] parameters)
     {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = sql;
@@ -78,13 +84,15 @@ public sealed class ScoringFixture : IDisposable
         }
 
         using var reader = command.ExecuteReader();
-        var values = new List<string>();
+        var rows = new List<object[]>();
         while (reader.Read())
         {
-            values.Add(reader.GetValue(0).ToString()!);
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
         }
 
-        return values;
+        return rows;
     }
 
     /// <summary>Polls until the condition holds or the timeout passes; returns whether it held.</summary>

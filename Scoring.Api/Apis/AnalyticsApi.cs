@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetflixML.Scoring.Api.Analytics;
+using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Data;
+using NetflixML.Scoring.Api.Predictions;
+
+namespace NetflixML.Scoring.Api.Apis;
+
+/// <summary>
+/// The dashboard's figures: SQL aggregations over the gold tables, computed once per version of the database and
+/// then served from memory until the database file changes.
+/// </summary>
+public static class AnalyticsApi
+{
+    public const int DefaultSimilarTitles = 12;
+    public const int MaxSimilarTitles = 30;
+
+    public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/analytics").WithTags("Analytics");
+        group.MapGet("/countries", Countries).WithName("Countries").WithSummary("Subscribers per country (the country dropdown).")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/plans-devices", PlansAndDevices).WithName("PlansAndDevices").WithSummary("Subscription plans and primary devices of one country's subscribers.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/plans-by-country", PlansByCountry).WithName("PlansByCountry").WithSummary("Subscribers per plan in every country.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/users-per-country", UsersPerCountry).WithName("UsersPerCountry").WithSummary("Subscribers per country on one plan.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/genre-popularity", GenrePopularity).WithName("GenrePopularity").WithSummary("Views, viewers and hours per genre.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/ratings-by-genre", RatingsByGenre).WithName("RatingsByGenre").WithSummary("Quartiles of the ratings of each genre's titles.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/device-engagement", DeviceEngagement).WithName("DeviceEngagement").WithSummary("Minutes per device of the most active subscribers.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/title-similarity", TitleSimilarity).WithName("TitleSimilarity").WithSummary("Audience overlap of a set of titles (default: the most watched).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/genre-flows", GenreFlows).WithName("GenreFlows").WithSummary("Viewing from groups of subscribers (plan, device, country, age) to genres.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    /// <summary>Every country with its number of subscribers, largest first.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <response code="200">Countries and subscribers.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Ok<IReadOnlyList<CountryCount>> Countries(ScoringDatabase database) =>
+        TypedResults.Ok(database.Current().Figures("countries", AnalyticsQueries.Countries));
+
+    /// <summary>How one country's subscribers split by subscription plan and by primary device.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <param name="country">A country from /api/analytics/countries (e.g. USA).</param>
+    /// <response code="200">Subscribers per plan and per device.</response>
+    /// <response code="400">No country given.</response>
+    /// <response code="404">No subscribers in that country (the problem lists the countries).</response>
+    /// <response code="503">The database is missing.</response>
+    public static Results<Ok<PlansAndDevices>, ValidationProblem, ProblemHttpResult> PlansAndDevices(ScoringDatabase database, string? country = null)
+    {
+        var gold = database.Current();
+        var countries = gold.Figures("countries", AnalyticsQueries.Countries).Select(c => c.Country).ToList();
+        if (string.IsNullOrWhiteSpace(country))
+        {
+            return Invalid("country", $"is required: one of {string.Join(", ", countries)}.");
+        }
+
+        return countries.Contains(country, StringComparer.Ordinal)
+            ? TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("plans-devices", country), db => AnalyticsQueries.PlansAndDevices(db, country)))
+            : NotFound("Country not found", $"No subscribers in '{country}'; the countries are {string.Join(", ", countries)}.");
+    }
+
+    /// <summary>Every country's subscribers per plan (plans in a fixed order, for stacking).</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <response code="200">Plans and, per country, subscribers per plan.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Ok<PlansAcrossCountries> PlansByCountry(ScoringDatabase database) =>
+        TypedResults.Ok(database.Current().Figures("plans-by-country", AnalyticsQueries.PlansAcrossCountries));
+
+    /// <summary>How many subscribers each country has on one plan.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <param name="plan">A plan (e.g. Premium).</param>
+    /// <response code="200">Subscribers per country.</response>
+    /// <response code="400">No plan given.</response>
+    /// <response code="404">No such plan (the problem lists the plans).</response>
+    /// <response code="503">The database is missing.</response>
+    public static Results<Ok<UsersPerCountry>, ValidationProblem, ProblemHttpResult> UsersPerCountry(ScoringDatabase database, string? plan = null)
+    {
+        var gold = database.Current();
+        var plans = gold.Figures("plans", AnalyticsQueries.Plans);
+        if (string.IsNullOrWhiteSpace(plan))
+        {
+            return Invalid("plan", $"is required: one of {string.Join(", ", plans)}.");
+        }
+
+        return plans.Contains(plan, StringComparer.Ordinal)
+            ? TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("users-per-country", plan), db => AnalyticsQueries.UsersPerCountry(db, plan)))
+            : NotFound("Plan not found", $"No plan '{plan}'; the plans are {string.Join(", ", plans)}.");
+    }
+
+    /// <summary>How much each genre is watched; a title counts for each of its genres.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <response code="200">Genres, most viewed first.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Ok<IReadOnlyList<GenrePopularity>> GenrePopularity(ScoringDatabase database) =>
+        TypedResults.Ok(database.Current().Figures("genre-popularity", AnalyticsQueries.GenrePopularity));
+
+    /// <summary>The distribution of the ratings (1-5) given to each genre's titles.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <response code="200">Count, mean, minimum, quartiles and maximum per genre, highest median first.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Ok<IReadOnlyList<GenreRatings>> RatingsByGenre(ScoringDatabase database) =>
+        TypedResults.Ok(database.Current().Figures("ratings-by-genre", AnalyticsQueries.RatingsByGenre));
+
+    /// <summary>Minutes watched on each device by the most active subscribers.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <param name="top">How many subscribers, 1-100.</param>
+    /// <response code="200">Devices and, per subscriber, minutes on each.</response>
+    /// <response code="400">top is outside 1-100.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Results<Ok<DeviceEngagement>, ValidationProblem> DeviceEngagement(ScoringDatabase database, int top = 15)
+    {
+        var validation = new Validation();
+        validation.Count("top", top, 1, 100);
+        return validation.IsValid
+            ? TypedResults.Ok(database.Current().Figures(AnalyticsQueries.Key("device-engagement", top), db => AnalyticsQueries.DeviceEngagement(db, top)))
+            : TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    /// <summary>How much the audiences of a set of titles overlap.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <param name="titles">Comma-separated title ids, 2-30 (default: the 12 titles watched by the most subscribers).</param>
+    /// <response code="200">The titles and the similarity of every pair.</response>
+    /// <response code="400">Fewer than 2 or more than 30 titles.</response>
+    /// <response code="404">A title id is not in the catalogue (the problem names it).</response>
+    /// <response code="503">The database is missing.</response>
+    public static Results<Ok<TitleSimilarity>, ValidationProblem, ProblemHttpResult> TitleSimilarity(ScoringDatabase database, string? titles = null)
+    {
+        var gold = database.Current();
+        var ids = string.IsNullOrWhiteSpace(titles)
+            ? gold.Figures(AnalyticsQueries.Key("most-watched", DefaultSimilarTitles), db => AnalyticsQueries.MostWatched(db, DefaultSimilarTitles))
+            : titles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var validation = new Validation();
+        validation.Count("titles", ids.Count, 2, MaxSimilarTitles);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var unknown = gold.Figures(AnalyticsQueries.Key("unknown-titles", string.Join(',', ids)), db => AnalyticsQueries.UnknownTitles(db, ids));
+        return unknown.Count > 0
+            ? NotFound("Title not found", $"No title {string.Join(", ", unknown.Select(t => $"'{t}'"))} in the catalogue.")
+            : TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("title-similarity", string.Join(',', ids)), db => AnalyticsQueries.TitleSimilarity(db, ids)));
+    }
+
+    /// <summary>Viewing from groups of subscribers to genres.</summary>
+    /// <param name="database">The gold tables.</param>
+    /// <param name="by">How subscribers are grouped: plan, device, country or age.</param>
+    /// <param name="genres">How many genres to show, 1-20; the rest are Other.</param>
+    /// <response code="200">Groups, genres and the views between them.</response>
+    /// <response code="400">by is not one of the groupings, or genres is outside 1-20.</response>
+    /// <response code="503">The database is missing.</response>
+    public static Results<Ok<GenreFlows>, ValidationProblem> GenreFlows(ScoringDatabase database, string by = "plan", int genres = 8)
+    {
+        var validation = new Validation();
+        validation.Count("genres", genres, 1, 20);
+        if (!AnalyticsQueries.FlowGroups.ContainsKey(by))
+        {
+            validation.Add("by", $"must be one of {string.Join(", ", AnalyticsQueries.FlowGroups.Keys)}; got '{by}'.");
+        }
+
+        return validation.IsValid
+            ? TypedResults.Ok(database.Current().Figures(AnalyticsQueries.Key("genre-flows", by, genres), db => AnalyticsQueries.GenreFlows(db, by, genres)))
+            : TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    private static ValidationProblem Invalid(string field, string message)
+    {
+        var validation = new Validation();
+        validation.Add(field, message);
+        return TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    private static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
+}
