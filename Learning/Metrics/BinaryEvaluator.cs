@@ -17,13 +17,7 @@ public sealed record BaselineMetrics(double PositiveRate, double Accuracy, doubl
 
     public static BaselineMetrics For(ReadOnlySpan<float> labels)
     {
-        double positives = 0;
-        foreach (var l in labels)
-        {
-            positives += l > 0.5f ? 1 : 0;
-        }
-
-        var rate = labels.Length == 0 ? 0 : positives / labels.Length;
+        var rate = labels.Length == 0 ? 0 : AreaUnderRocCurve.CountPositives(labels) / labels.Length;
         return new BaselineMetrics(rate, Math.Max(rate, 1 - rate), Metrics.LogLoss.Prior(rate), rate * (1 - rate));
     }
 }
@@ -93,43 +87,23 @@ public static class BinaryEvaluator
     /// </summary>
     public static double ThresholdMaximisingF1(ReadOnlySpan<double> probabilities, ReadOnlySpan<float> labels)
     {
-        var order = AreaUnderRocCurve.SortedIndices(probabilities);
-        double positives = 0;
-        foreach (var l in labels)
-        {
-            positives += l > 0.5f ? 1 : 0;
-        }
-
+        var positives = AreaUnderRocCurve.CountPositives(labels);
         if (positives == 0)
         {
             return 0.5;
         }
 
-        double bestF1 = -1, best = 0.5, tp = 0, predicted = 0;
-        var i = order.Length - 1;
-        while (i >= 0)
+        var groups = AreaUnderRocCurve.DescendingGroups(probabilities, labels);
+        double bestF1 = -1, best = 0.5;
+        for (var g = 0; g < groups.Count; g++)
         {
-            var j = i;
-            while (j - 1 >= 0 && probabilities[order[j - 1]] == probabilities[order[i]])
-            {
-                j--;
-            }
-
-            for (var k = j; k <= i; k++)
-            {
-                tp += labels[order[k]] > 0.5f ? 1 : 0;
-                predicted++;
-            }
-
-            var f1 = 2 * tp / (predicted + positives);
+            var f1 = 2 * groups[g].PositivesAtOrAbove / (groups[g].RowsAtOrAbove + positives);
             if (f1 > bestF1)
             {
                 bestF1 = f1;
-                var below = j > 0 ? probabilities[order[j - 1]] : 0;
-                best = (probabilities[order[j]] + below) / 2;
+                var below = g + 1 < groups.Count ? groups[g + 1].Score : 0;
+                best = (groups[g].Score + below) / 2;
             }
-
-            i = j - 1;
         }
 
         return best;

@@ -56,6 +56,47 @@ public static class AreaUnderRocCurve
         return order;
     }
 
+    internal static double CountPositives(ReadOnlySpan<float> labels)
+    {
+        double positives = 0;
+        foreach (var l in labels)
+        {
+            positives += l > 0.5f ? 1 : 0;
+        }
+
+        return positives;
+    }
+
+    /// <summary>
+    /// Rows grouped by tied score, from the highest score down, each group with its positives and the running
+    /// counts of positives and of rows at or above its score: the sweep behind the ROC curve, average precision and
+    /// the F1-maximising threshold.
+    /// </summary>
+    internal static List<ScoreGroup> DescendingGroups(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels)
+    {
+        CheckLengths(scores.Length, labels.Length);
+        var order = SortedIndices(scores);
+        var groups = new List<ScoreGroup>();
+        double truePositives = 0, rows = 0;
+        var i = order.Length - 1;
+        while (i >= 0)
+        {
+            var score = scores[order[i]];
+            var first = i;
+            double groupPositives = 0;
+            for (; i >= 0 && scores[order[i]] == score; i--)
+            {
+                groupPositives += labels[order[i]] > 0.5f ? 1 : 0;
+            }
+
+            truePositives += groupPositives;
+            rows += first - i;
+            groups.Add(new ScoreGroup(score, first - i, groupPositives, truePositives, rows));
+        }
+
+        return groups;
+    }
+
     internal static void CheckLengths(int scores, int labels)
     {
         if (scores != labels)
@@ -65,6 +106,9 @@ public static class AreaUnderRocCurve
     }
 }
 
+/// <summary>Rows sharing one score, and the counts of positives and rows at or above it.</summary>
+internal readonly record struct ScoreGroup(double Score, double Rows, double Positives, double PositivesAtOrAbove, double RowsAtOrAbove);
+
 /// <summary>
 /// Area under the precision-recall curve as average precision: the mean of the precision reached at each
 /// positive, with tied scores taken together (the step-wise estimate, which does not interpolate optimistically).
@@ -73,39 +117,17 @@ public static class AveragePrecision
 {
     public static double Compute(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels)
     {
-        AreaUnderRocCurve.CheckLengths(scores.Length, labels.Length);
-        var order = AreaUnderRocCurve.SortedIndices(scores);
-        double totalPositives = 0;
-        foreach (var l in labels)
-        {
-            totalPositives += l > 0.5f ? 1 : 0;
-        }
-
+        var groups = AreaUnderRocCurve.DescendingGroups(scores, labels);
+        var totalPositives = AreaUnderRocCurve.CountPositives(labels);
         if (totalPositives == 0)
         {
             return double.NaN;
         }
 
-        double truePositives = 0, seen = 0, sum = 0;
-        var i = order.Length - 1;
-        while (i >= 0)
+        double sum = 0;
+        foreach (var g in groups)
         {
-            var j = i;
-            while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]])
-            {
-                j--;
-            }
-
-            double groupPositives = 0;
-            for (var k = j; k <= i; k++)
-            {
-                groupPositives += labels[order[k]] > 0.5f ? 1 : 0;
-            }
-
-            seen += i - j + 1;
-            truePositives += groupPositives;
-            sum += groupPositives * (truePositives / seen);
-            i = j - 1;
+            sum += g.Positives * (g.PositivesAtOrAbove / g.RowsAtOrAbove);
         }
 
         return sum / totalPositives;
