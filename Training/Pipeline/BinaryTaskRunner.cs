@@ -34,7 +34,7 @@ public static class BinaryTaskRunner
     public static TaskEntry Run(BinaryTaskData data, RunSettings settings, IProgress<string>? progress = null)
     {
         var sets = FeatureCatalog.SetsFor(data.Task);
-        var candidates = new List<(CandidateEntry Entry, IBinaryTrainer Trainer, FeatureSet Set, TabularData All, BinaryClassifier Model, TabularData Test)>();
+        var candidates = new List<(CandidateEntry Entry, IBinaryTrainer Trainer, FeatureSet Set, TabularData All, BinaryClassifier Model, TabularData Test, double[] TestProbabilities)>();
         var step = 0;
         var total = sets.Count * 3;
         foreach (var set in sets)
@@ -53,7 +53,8 @@ public static class BinaryTaskRunner
                 var threshold = Math.Round(BinaryEvaluator.ThresholdMaximisingF1(cv.OutOfFoldProbabilities, train.Labels!), 6);
                 var model = trainer.Fit(train).WithThreshold(threshold);
                 var seconds = clock.Elapsed.TotalSeconds;
-                var testMetrics = BinaryEvaluator.Evaluate(model.PredictProbabilities(test), test.Labels!, threshold);
+                var testProbabilities = model.PredictProbabilities(test);
+                var testMetrics = BinaryEvaluator.Evaluate(testProbabilities, test.Labels!, threshold);
                 var entry = new CandidateEntry
                 {
                     Name = name,
@@ -68,7 +69,7 @@ public static class BinaryTaskRunner
                     TrainSeconds = Math.Round(seconds, 3),
                 };
                 ModelFile.Save(settings.CandidatePath(name), model, Metadata(data, set, entry, train, settings, refit: false));
-                candidates.Add((entry, trainer, set, all, model, test));
+                candidates.Add((entry, trainer, set, all, model, test, testProbabilities));
             }
         }
 
@@ -83,7 +84,7 @@ public static class BinaryTaskRunner
         var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
         var metadata = Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true);
         progress?.Report($"{data.Task}: ROC curve and permutation importance of {champion.Entry.Name} on the test set");
-        AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, settings.Seed);
+        AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, champion.TestProbabilities, settings.Seed);
         ModelFile.Save(settings.ChampionPath(data.Task), refit, metadata);
 
         var bayes = data.TrueProbability is { } truth
@@ -155,11 +156,9 @@ public static class BinaryTaskRunner
     /// test set, like the rest of its metrics: the ROC curve (at most <see cref="RocPoints"/> points) with the
     /// operating point of its threshold, and the AUC drop when each feature is shuffled (5 permutations).
     /// </summary>
-    public static void AddTestEvaluation(JsonObject metrics, BinaryClassifier candidate, TabularData test, int seed)
+    private static void AddTestEvaluation(JsonObject metrics, BinaryClassifier candidate, TabularData test, double[] testProbabilities, int seed)
     {
-        var labels = test.Labels!;
-        var probabilities = candidate.PredictProbabilities(test);
-        var curve = RocCurve.Compute(probabilities, labels);
+        var curve = RocCurve.Compute(testProbabilities, test.Labels!);
         var operating = curve.Last(p => p.Threshold >= candidate.Threshold);
         metrics["roc"] = new JsonObject
         {
