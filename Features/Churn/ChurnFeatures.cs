@@ -25,7 +25,7 @@ public static class ChurnFeatures
     /// </summary>
     public static DateTime ResolveSnapshot(SqliteConnection db)
     {
-        var last = LastActivity(db, null).Values.DefaultIfEmpty(DateTime.MinValue).Max();
+        var last = LastActivity(db).Values.DefaultIfEmpty(DateTime.MinValue).Max();
         if (last == DateTime.MinValue)
         {
             throw new DataInputException("The database has no watch, search, review or recommendation events, so there is no snapshot to compute churn features at.");
@@ -34,13 +34,12 @@ public static class ChurnFeatures
         return last.Date.AddDays(1).AddDays(-61);
     }
 
-    /// <summary>Features of every subscriber who had subscribed before the snapshot (or of one, when <paramref name="userId"/> is given).</summary>
-    public static IReadOnlyList<ChurnRow> Compute(SqliteConnection db, DateTime snapshot, string? userId = null)
+    /// <summary>Features of every subscriber who had subscribed before the snapshot.</summary>
+    public static IReadOnlyList<ChurnRow> Compute(SqliteConnection db, DateTime snapshot)
     {
         var s = snapshot.ToString("yyyy-MM-dd HH:mm:ss", Inv);
         var sd = snapshot.ToString("yyyy-MM-dd", Inv);
         string Days(int days, bool dateOnly) => snapshot.AddDays(-days).ToString(dateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", Inv);
-        var filter = userId is null ? string.Empty : " AND user_id = $user";
 
         var watch = Query(db, $"""
             SELECT user_id, count(*),
@@ -50,33 +49,28 @@ public static class ChurnFeatures
               avg(CASE WHEN watch_date >= '{Days(90, false)}' THEN progress_percentage END),
               total(CASE WHEN watch_date >= '{Days(30, false)}' THEN watch_duration_minutes END),
               count(DISTINCT CASE WHEN watch_date >= '{Days(90, false)}' THEN movie_id END)
-            FROM {GoldTables.WatchEvents} WHERE watch_date < '{s}'{filter} GROUP BY user_id
-            """, userId);
+            FROM {GoldTables.WatchEvents} WHERE watch_date < '{s}' GROUP BY user_id
+            """);
         var searches = Query(db, $"""
             SELECT user_id, sum(search_date >= '{Days(30, true)}'), sum(search_date >= '{Days(90, true)}'), max(search_date)
-            FROM {GoldTables.Searches} WHERE search_date < '{sd}'{filter} GROUP BY user_id
-            """, userId);
+            FROM {GoldTables.Searches} WHERE search_date < '{sd}' GROUP BY user_id
+            """);
         var reviews = Query(db, $"""
             SELECT user_id, sum(review_date >= '{Days(90, true)}'), avg(rating), max(review_date)
-            FROM {GoldTables.Reviews} WHERE review_date < '{sd}'{filter} GROUP BY user_id
-            """, userId);
+            FROM {GoldTables.Reviews} WHERE review_date < '{sd}' GROUP BY user_id
+            """);
         var recommendations = Query(db, $"""
             SELECT user_id, sum(was_clicked = 1 AND recommendation_date >= '{Days(30, false)}'),
               sum(recommendation_date >= '{Days(90, false)}'), sum(was_clicked = 1 AND recommendation_date >= '{Days(90, false)}'), max(recommendation_date)
-            FROM {GoldTables.Recommendations} WHERE recommendation_date < '{s}'{filter} GROUP BY user_id
-            """, userId);
-        var watchAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.WatchEvents} WHERE watch_date >= '{s}'{filter} GROUP BY user_id", userId);
-        var searchesAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.Searches} WHERE search_date >= '{sd}'{filter} GROUP BY user_id", userId);
-        var lastActivity = LastActivity(db, userId);
+            FROM {GoldTables.Recommendations} WHERE recommendation_date < '{s}' GROUP BY user_id
+            """);
+        var watchAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.WatchEvents} WHERE watch_date >= '{s}' GROUP BY user_id");
+        var searchesAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.Searches} WHERE search_date >= '{sd}' GROUP BY user_id");
+        var lastActivity = LastActivity(db);
 
         var rows = new List<ChurnRow>();
         using var users = db.CreateCommand();
-        users.CommandText = $"SELECT user_id, subscription_plan, subscription_start_date, monthly_spend, household_size, primary_device, age, country, is_active FROM {GoldTables.Users} WHERE subscription_start_date < '{sd}'{filter} ORDER BY user_id";
-        if (userId is not null)
-        {
-            users.Parameters.AddWithValue("$user", userId);
-        }
-
+        users.CommandText = $"SELECT user_id, subscription_plan, subscription_start_date, monthly_spend, household_size, primary_device, age, country, is_active FROM {GoldTables.Users} WHERE subscription_start_date < '{sd}' ORDER BY user_id";
         using var reader = users.ExecuteReader();
         while (reader.Read())
         {
@@ -161,13 +155,12 @@ public static class ChurnFeatures
     }
 
     /// <summary>Each user's last recorded activity of any kind, at any time.</summary>
-    private static Dictionary<string, DateTime> LastActivity(SqliteConnection db, string? userId)
+    private static Dictionary<string, DateTime> LastActivity(SqliteConnection db)
     {
-        var filter = userId is null ? string.Empty : " WHERE user_id = $user";
         var result = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         foreach (var (table, column) in new[] { (GoldTables.WatchEvents, "watch_date"), (GoldTables.Searches, "search_date"), (GoldTables.Reviews, "review_date"), (GoldTables.Recommendations, "recommendation_date") })
         {
-            foreach (var (user, values) in Query(db, $"SELECT user_id, max({column}) FROM {table}{filter} GROUP BY user_id", userId))
+            foreach (var (user, values) in Query(db, $"SELECT user_id, max({column}) FROM {table} GROUP BY user_id"))
             {
                 if (values[0] is string text)
                 {
@@ -184,14 +177,10 @@ public static class ChurnFeatures
     }
 
     /// <summary>Runs a per-user aggregate; the first column is user_id, the rest are returned by user.</summary>
-    private static Dictionary<string, object?[]> Query(SqliteConnection db, string sql, string? userId)
+    private static Dictionary<string, object?[]> Query(SqliteConnection db, string sql)
     {
         using var command = db.CreateCommand();
         command.CommandText = sql;
-        if (userId is not null)
-        {
-            command.Parameters.AddWithValue("$user", userId);
-        }
 
         using var reader = command.ExecuteReader();
         var result = new Dictionary<string, object?[]>(StringComparer.Ordinal);

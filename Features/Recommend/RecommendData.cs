@@ -90,22 +90,6 @@ public static class RecommendData
         return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, allWatches, allRatings);
     }
 
-    /// <summary>Titles a subscriber has watched, at any time (for excluding them when serving).</summary>
-    public static IReadOnlyList<string> WatchedBy(SqliteConnection db, string userId)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT DISTINCT movie_id FROM {GoldTables.WatchEvents} WHERE user_id = $user ORDER BY movie_id";
-        command.Parameters.AddWithValue("$user", userId);
-        using var reader = command.ExecuteReader();
-        var items = new List<string>();
-        while (reader.Read())
-        {
-            items.Add(reader.GetString(0));
-        }
-
-        return items;
-    }
-
     private static List<(string User, string Item, DateTime Date, float Value)> Events(SqliteConnection db, string sql)
     {
         using var command = db.CreateCommand();
