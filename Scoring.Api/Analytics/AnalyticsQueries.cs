@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NetflixML.Features.Ingestion;
 using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Data;
 
 namespace NetflixML.Scoring.Api.Analytics;
 
@@ -155,12 +156,13 @@ public static class AnalyticsQueries
         Rows(db, $"SELECT movie_id FROM {GoldTables.WatchEvents} GROUP BY movie_id ORDER BY COUNT(DISTINCT user_id) DESC, movie_id LIMIT $n", r => r.GetString(0), ("$n", count));
 
     /// <summary>Audience overlap of titles: the cosine of their viewer sets, shared / sqrt(viewers a x viewers b).</summary>
-    public static TitleSimilarity TitleSimilarity(SqliteConnection db, IReadOnlyList<string> titles)
+    /// <param name="db">The database.</param>
+    /// <param name="titles">Title ids in the catalogue.</param>
+    /// <param name="movies">The catalogue (already in memory), for the titles' names.</param>
+    public static TitleSimilarity TitleSimilarity(SqliteConnection db, IReadOnlyList<string> titles, IReadOnlyDictionary<string, TitleInfo> movies)
     {
         var parameters = titles.Select((t, i) => ($"$t{i}", (object)t)).ToArray();
         var list = string.Join(", ", parameters.Select(p => p.Item1));
-        var names = Rows(db, $"SELECT movie_id, title FROM {GoldTables.Movies} WHERE movie_id IN ({list})", r => (Id: r.GetString(0), Name: r.GetString(1)), parameters)
-            .ToDictionary(r => r.Id, r => r.Name);
         var shared = Rows(
             db,
             $"""
@@ -178,16 +180,9 @@ public static class AnalyticsQueries
             viewers[i] == 0 || viewers[j] == 0 ? 0 : Math.Round(Shared(a, b) / Math.Sqrt((double)viewers[i] * viewers[j]), 4)).ToList()).ToList();
         return new TitleSimilarity(
             "cosine of the titles' viewer sets: subscribers who watched both / sqrt(viewers of one x viewers of the other)",
-            titles.Select((t, i) => new TitleViewers(t, names.GetValueOrDefault(t, t), viewers[i])).ToList(),
+            titles.Select((t, i) => new TitleViewers(t, movies[t].Name, viewers[i])).ToList(),
             similarity,
             counts);
-    }
-
-    public static IReadOnlyList<string> UnknownTitles(SqliteConnection db, IReadOnlyList<string> titles)
-    {
-        var parameters = titles.Select((t, i) => ($"$t{i}", (object)t)).ToArray();
-        var known = Rows(db, $"SELECT movie_id FROM {GoldTables.Movies} WHERE movie_id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", r => r.GetString(0), parameters).ToHashSet(StringComparer.Ordinal);
-        return titles.Where(t => !known.Contains(t)).ToList();
     }
 
     public static GenreFlows GenreFlows(SqliteConnection db, string groupBy, int topGenres)

@@ -144,10 +144,10 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var unknown = gold.Figures(AnalyticsQueries.Key("unknown-titles", string.Join(',', ids)), db => AnalyticsQueries.UnknownTitles(db, ids));
+        var unknown = ids.Where(id => !gold.Movies.ContainsKey(id)).ToList();
         return unknown.Count > 0
             ? NotFound("Title not found", $"No title {string.Join(", ", unknown.Select(t => $"'{t}'"))} in the catalogue.")
-            : TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("title-similarity", string.Join(',', ids)), db => AnalyticsQueries.TitleSimilarity(db, ids)));
+            : TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("title-similarity", string.Join(',', ids)), db => AnalyticsQueries.TitleSimilarity(db, ids, gold.Movies)));
     }
 
     /// <summary>Viewing from groups of subscribers to genres.</summary>

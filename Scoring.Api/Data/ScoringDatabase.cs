@@ -65,8 +65,19 @@ public sealed class ScoringDatabase(ScoringPaths paths, TimeProvider clock)
     private ServiceUnavailableException Missing() =>
         new($"The database {paths.Database} does not exist, so subscribers and titles cannot be looked up.", Command);
 
-    internal static ServiceUnavailableException Unreadable(string path, string reason) =>
-        new($"The database {path} cannot be read: {reason}", Command);
+    /// <summary>Runs <paramref name="read"/> on a read-only connection to the file; one that cannot be opened or read is a 503.</summary>
+    internal static T WithConnection<T>(string path, Func<SqliteConnection, T> read)
+    {
+        try
+        {
+            using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
+            return read(db);
+        }
+        catch (Exception ex) when (ex is DataInputException or SqliteException)
+        {
+            throw new ServiceUnavailableException($"The database {path} cannot be read: {ex.Message}", Command);
+        }
+    }
 }
 
 /// <summary>
@@ -111,8 +122,7 @@ public sealed class GoldData
             list.Add(r.GetString(1));
         });
         _watched = watched.ToDictionary(w => w.Key, w => w.Value.ToArray(), StringComparer.Ordinal);
-        Top10History = TitleTable.FromDatabase(db);
-        TrackRecords = new TrackRecordIndex(Top10History);
+        TrackRecords = new TrackRecordIndex(TitleTable.FromDatabase(db));
         try
         {
             ChurnSnapshot = Features.Churn.ChurnFeatures.ResolveSnapshot(db);
@@ -129,9 +139,7 @@ public sealed class GoldData
 
     public IReadOnlyDictionary<string, TitleInfo> Movies { get; }
 
-    /// <summary>Titles with known Top-10 outcomes, for point-in-time track records of a new title.</summary>
-    public IReadOnlyList<TitleRecord> Top10History { get; }
-
+    /// <summary>Earlier titles' Top-10 outcomes, indexed for the point-in-time track records of a new title.</summary>
     public TrackRecordIndex TrackRecords { get; }
 
     /// <summary>The churn snapshot of this data (null when it has no events).</summary>
@@ -170,29 +178,10 @@ public sealed class GoldData
     private T Run<T>(Func<SqliteConnection, T> query)
     {
         Interlocked.Increment(ref _figuresComputed);
-        try
-        {
-            using var db = SqliteDatabase.Open(_path, readOnly: true, pooling: false);
-            return query(db);
-        }
-        catch (Exception ex) when (ex is DataInputException or SqliteException)
-        {
-            throw ScoringDatabase.Unreadable(_path, ex.Message);
-        }
+        return ScoringDatabase.WithConnection(_path, query);
     }
 
-    internal static GoldData Load(string path, FileInfo info)
-    {
-        try
-        {
-            using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
-            return new GoldData(path, info, db);
-        }
-        catch (Exception ex) when (ex is DataInputException or SqliteException)
-        {
-            throw ScoringDatabase.Unreadable(path, ex.Message);
-        }
-    }
+    internal static GoldData Load(string path, FileInfo info) => ScoringDatabase.WithConnection(path, db => new GoldData(path, info, db));
 
     private static void Read(SqliteConnection db, string sql, Action<SqliteDataReader> row)
     {
@@ -235,18 +224,8 @@ public sealed class GoldData
             }
         }
 
-        public static ChurnTable Compute(string path, DateTime snapshot)
-        {
-            try
-            {
-                using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
-                return new ChurnTable(Features.Churn.ChurnFeatures.Compute(db, snapshot));
-            }
-            catch (Exception ex) when (ex is DataInputException or SqliteException)
-            {
-                throw ScoringDatabase.Unreadable(path, ex.Message);
-            }
-        }
+        public static ChurnTable Compute(string path, DateTime snapshot) =>
+            ScoringDatabase.WithConnection(path, db => new ChurnTable(Features.Churn.ChurnFeatures.Compute(db, snapshot)));
 
         public ChurnRow? Row(string userId)
         {
