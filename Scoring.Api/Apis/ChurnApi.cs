@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using NetflixML.Features.Catalog;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Contracts;
 using NetflixML.Scoring.Api.Data;
@@ -44,7 +45,7 @@ public static class ChurnApi
     public static Results<Ok<ChurnPredictionResponse>, ProblemHttpResult> ForUser(string userId, ModelRegistry registry, ScoringDatabase database, ILogger<ChurnPredictionResponse> logger)
     {
         var clock = Stopwatch.StartNew();
-        var served = Champion(registry);
+        var served = registry.Classifier(FeatureCatalog.Churn);
         var gold = database.Current();
         var snapshot = served.Snapshot ?? gold.ChurnSnapshot ?? throw new ServiceUnavailableException($"The database {database.Path} has no events to place a churn snapshot in.", ScoringDatabase.Command);
         var row = gold.ChurnFeatures(userId, snapshot);
@@ -79,7 +80,7 @@ public static class ChurnApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var served = Champion(registry);
+        var served = registry.Classifier(FeatureCatalog.Churn);
         var response = ChurnScorer.Score(served, ChurnScorer.FromRequest(request), null, request.Reference, null);
         Log.Prediction(logger, "churn", served.Name, served.Version, 1, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
@@ -104,12 +105,10 @@ public static class ChurnApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var served = Champion(registry);
+        var served = registry.Classifier(FeatureCatalog.Churn);
         var predictions = subscribers.Select(s => ChurnScorer.Score(served, ChurnScorer.FromRequest(s), null, s.Reference, null)).ToList();
         Log.Prediction(logger, "churn-batch", served.Name, served.Version, predictions.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(new ChurnBatchResponse(predictions));
     }
 
-    private static ServedClassifier Champion(ModelRegistry registry) =>
-        registry.Current.Churn ?? throw new ServiceUnavailableException($"No churn model is loaded from {registry.ModelsFolder}.", "dotnet run --project Training -- train --task churn");
 }

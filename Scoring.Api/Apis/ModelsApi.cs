@@ -64,7 +64,7 @@ public static class ModelsApi
             return TypedResults.Problem($"No binary task '{task}'; ROC curves exist for top10 and churn.", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
         }
 
-        var served = registry.Current.Classifier(task) ?? throw new ServiceUnavailableException($"No {task} model is loaded from {registry.ModelsFolder}.", $"dotnet run --project Training -- train --task {task}");
+        var served = registry.Classifier(task);
         var metrics = served.Manifest.Metrics;
         if (metrics?["roc"] is not System.Text.Json.Nodes.JsonObject roc || metrics["importance"] is not System.Text.Json.Nodes.JsonArray importance)
         {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetflixML.Scoring.Api.Contracts;
 using NetflixML.Scoring.Api.Data;
-using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
 using NetflixML.Scoring.Api.Predictions;
 
@@ -51,7 +50,7 @@ public static class RecommendationsApi
         var clock = Stopwatch.StartNew();
         var validation = new Validation();
         validation.Count("count", count, 1, 100);
-        var served = Champion(registry);
+        var served = registry.Recommender();
         if (genre is not null && served.Model.Catalog.GenreMask(genre) is null)
         {
             validation.Add("genre", $"must be one of {string.Join(", ", served.Model.Catalog.AllGenres)}; got '{genre}'.");
@@ -91,12 +90,10 @@ public static class RecommendationsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var response = RecommendationService.Similar(Champion(registry), database.Current(), titleId, count);
+        var response = RecommendationService.Similar(registry.Recommender(), database.Current(), titleId, count);
         return response is null
             ? TypedResults.Problem($"No title '{titleId}' in the catalogue.", statusCode: StatusCodes.Status404NotFound, title: "Title not found")
             : TypedResults.Ok(response);
     }
 
-    private static ServedRecommender Champion(ModelRegistry registry) =>
-        registry.Current.Recommend ?? throw new ServiceUnavailableException($"No recommendation model is loaded from {registry.ModelsFolder}.", "dotnet run --project Training -- train --task recommend");
 }

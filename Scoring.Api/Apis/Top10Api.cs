@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using NetflixML.Features.Catalog;
 using NetflixML.Features.Top10;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Contracts;
 using NetflixML.Scoring.Api.Data;
-using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
 using NetflixML.Scoring.Api.Predictions;
 
@@ -52,7 +52,7 @@ public static class Top10Api
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var served = Champion(registry);
+        var served = registry.Classifier(FeatureCatalog.Top10);
         var response = Top10Scorer.Score(served, request, TrackRecords(database));
         Log.Prediction(logger, "top10", served.Name, served.Version, 1, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
@@ -78,7 +78,7 @@ public static class Top10Api
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var served = Champion(registry);
+        var served = registry.Classifier(FeatureCatalog.Top10);
         var records = TrackRecords(database);
         var predictions = titles.Select(t => Top10Scorer.Score(served, t, records)).ToList();
         Log.Prediction(logger, "top10-batch", served.Name, served.Version, predictions.Count, clock.Elapsed.TotalMilliseconds);
@@ -90,6 +90,4 @@ public static class Top10Api
     /// <summary>Earlier titles' outcomes for director and cast records; without a database every record is unknown.</summary>
     private static TrackRecordIndex TrackRecords(ScoringDatabase database) => database.TryCurrent()?.TrackRecords ?? NoHistory;
 
-    private static ServedClassifier Champion(ModelRegistry registry) =>
-        registry.Current.Top10 ?? throw new ServiceUnavailableException($"No Top-10 model is loaded from {registry.ModelsFolder}.", "dotnet run --project Training -- train --task top10");
 }

@@ -6,6 +6,7 @@ using NetflixML.Learning.Models;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
 using NetflixML.Scoring.Api.Configuration;
+using NetflixML.Scoring.Api.Errors;
 
 namespace NetflixML.Scoring.Api.Models;
 
@@ -79,6 +80,15 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
     public ServedModels Current => Volatile.Read(ref _current);
 
     public string ModelsFolder => paths.ModelsFolder;
+
+    /// <summary>The task's binary champion now; a 503 naming the command that trains it when none is loaded.</summary>
+    public ServedClassifier Classifier(string task) => Current.Classifier(task) ?? throw NotLoaded(task);
+
+    /// <summary>The recommendation champion now; a 503 naming the command that trains it when none is loaded.</summary>
+    public ServedRecommender Recommender() => Current.Recommend ?? throw NotLoaded(FeatureCatalog.Recommend);
+
+    private ServiceUnavailableException NotLoaded(string task) =>
+        new($"No {task} model is loaded from {ModelsFolder}.", $"dotnet run --project Training -- train --task {task}");
 
     public void Dispose() => _reloading.Dispose();
 
