@@ -71,9 +71,9 @@ public static class ChurnScorer
 
     public static ChurnPredictionResponse Score(ServedClassifier served, ChurnRow row, string? userId, string? reference, DateOnly? snapshot)
     {
-        var set = FeatureCatalog.Set(FeatureCatalog.Churn, served.Manifest.FeatureSet!);
-        var numeric = set.Features.Where(f => f.Kind == ColumnKind.Numeric).Select(f => row.Numeric[f.Name]).ToArray();
-        var categorical = set.Features.Where(f => f.Kind == ColumnKind.Categorical).Select(f => row.Categorical[f.Name]).ToArray();
+        var layout = FeatureLayout.Of(FeatureCatalog.Churn, served.Manifest.FeatureSet!);
+        var numeric = Array.ConvertAll(layout.Numeric, name => row.Numeric[name]);
+        var categorical = Array.ConvertAll(layout.Categorical, name => row.Categorical[name]);
         var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, default));
         var probability = explanation.Probability;
         var baseRate = served.Manifest.Metrics?["baseline"]?["positiveRate"]?.GetValue<double>() ?? 0.15;

@@ -62,7 +62,7 @@ public static class Top10Scorer
 
     public static Top10PredictionResponse Score(ServedClassifier served, Top10TitleRequest request, TrackRecordIndex trackRecords)
     {
-        var set = FeatureCatalog.Set(FeatureCatalog.Top10, served.Manifest.FeatureSet!);
+        var layout = FeatureLayout.Of(FeatureCatalog.Top10, served.Manifest.FeatureSet!);
         var title = new TitleRecord
         {
             TitleId = "request",
@@ -83,29 +83,28 @@ public static class Top10Scorer
             CumulativeWeeksInTop10 = request.CumulativeWeeksInTop10 ?? double.NaN,
         };
         var record = trackRecords.For(title.ReleaseDate, null, title.Director, title.Cast);
-        var plan = Plans.GetOrAdd(set.Name, _ => new Plan(set));
-        var numeric = new double[plan.Numeric.Length];
+        var numeric = new double[layout.Numeric.Length];
         for (var i = 0; i < numeric.Length; i++)
         {
-            numeric[i] = Top10Features.Numeric(plan.Numeric[i], title, record);
+            numeric[i] = Top10Features.Numeric(layout.Numeric[i], title, record);
         }
 
-        var categorical = new string?[plan.Categorical.Length];
+        var categorical = new string?[layout.Categorical.Length];
         for (var i = 0; i < categorical.Length; i++)
         {
-            categorical[i] = Top10Features.Categorical(plan.Categorical[i], title);
+            categorical[i] = Top10Features.Categorical(layout.Categorical[i], title);
         }
 
-        var sets = new string[]?[plan.Sets.Length];
+        var sets = new string[]?[layout.Sets.Length];
         for (var i = 0; i < sets.Length; i++)
         {
-            sets[i] = Top10Features.Set(plan.Sets[i], title);
+            sets[i] = Top10Features.Set(layout.Sets[i], title);
         }
 
         var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, sets));
         var probability = explanation.Probability;
         var given = Given(request);
-        var used = plan.Fields;
+        var used = UsedFields.GetOrAdd(layout.Set.Name, _ => [.. layout.Set.Features.SelectMany(f => FieldsOfFeature[f.Name]).Distinct()]);
         return new Top10PredictionResponse
         {
             Title = request.Title,
@@ -121,20 +120,8 @@ public static class Top10Scorer
         };
     }
 
-    // What a feature set reads, worked out once per set rather than per request.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Plan> Plans = new(StringComparer.Ordinal);
-
-    private sealed class Plan(FeatureSet set)
-    {
-        public string[] Numeric { get; } = [.. set.Features.Where(f => f.Kind == ColumnKind.Numeric).Select(f => f.Name)];
-
-        public string[] Categorical { get; } = [.. set.Features.Where(f => f.Kind == ColumnKind.Categorical).Select(f => f.Name)];
-
-        public string[] Sets { get; } = [.. set.Features.Where(f => f.Kind is not ColumnKind.Numeric and not ColumnKind.Categorical).Select(f => f.Name)];
-
-        /// <summary>Request fields the set's features read.</summary>
-        public string[] Fields { get; } = [.. set.Features.SelectMany(f => FieldsOfFeature[f.Name]).Distinct()];
-    }
+    // Request fields each feature set reads, worked out once per set.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> UsedFields = new(StringComparer.Ordinal);
 
     public static ModelReference Reference(ServedClassifier served) =>
         new(served.Name, served.Version, served.Manifest.FeatureSet ?? string.Empty, served.Manifest.Trainer);
