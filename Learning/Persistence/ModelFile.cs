@@ -56,30 +56,32 @@ public static class ModelFile
             ["calibrator"] = new JsonObject { ["slope"] = model.Calibrator.Slope, ["offset"] = model.Calibrator.Offset },
             ["threshold"] = model.Threshold,
         };
-        var manifest = new ModelManifest
-        {
-            Kind = "binary-classifier",
-            Task = metadata.Task,
-            Trainer = model.Trainer,
-            TrainerOptions = JsonNode.Parse(model.OptionsJson),
-            FeatureSet = metadata.FeatureSet,
-            Features = metadata.Features,
-            Preprocessing = preprocessing,
-            Metrics = metadata.Metrics,
-            TrainingDataFingerprint = metadata.TrainingDataFingerprint,
-            TrainingRows = metadata.TrainingRows,
-            CreatedAt = metadata.CreatedAt,
-            Properties = metadata.Properties,
-        };
-        return Write(path, manifest, entries);
+        return Write(path, Manifest("binary-classifier", model.Trainer, model.OptionsJson, preprocessing, metadata), entries);
     }
+
+    /// <summary>A manifest for a model of <paramref name="kind"/>: what the model says of itself, then the caller's metadata.</summary>
+    internal static ModelManifest Manifest(string kind, string trainer, string optionsJson, JsonObject preprocessing, ModelMetadata metadata) => new()
+    {
+        Kind = kind,
+        Task = metadata.Task,
+        Trainer = trainer,
+        TrainerOptions = JsonNode.Parse(optionsJson),
+        FeatureSet = metadata.FeatureSet,
+        Features = metadata.Features,
+        Preprocessing = preprocessing,
+        Metrics = metadata.Metrics,
+        TrainingDataFingerprint = metadata.TrainingDataFingerprint,
+        TrainingRows = metadata.TrainingRows,
+        CreatedAt = metadata.CreatedAt,
+        Properties = metadata.Properties,
+    };
 
     /// <summary>Loads and verifies a binary classifier.</summary>
     public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(string path) => LoadBinaryClassifier(ReadVerified(path), path);
 
     /// <summary>Loads a binary classifier from bytes already read (e.g. to hash them first); errors name <paramref name="path"/>.</summary>
     public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(byte[] bytes, string path) =>
-        LoadBinaryClassifier(ReadVerified(new MemoryStream(bytes, writable: false), path), path);
+        LoadBinaryClassifier(ReadVerified(bytes, path), path);
 
     private static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier((ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) file, string path)
     {
@@ -157,6 +159,10 @@ public static class ModelFile
 
         return ReadVerified(File.OpenRead(path), path);
     }
+
+    /// <summary>The same checks on bytes already read (e.g. to hash them first); errors name <paramref name="path"/>.</summary>
+    public static (ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) ReadVerified(byte[] bytes, string path) =>
+        ReadVerified(new MemoryStream(bytes, writable: false), path);
 
     /// <summary>The same checks on a stream (which this disposes); errors name <paramref name="path"/>.</summary>
     public static (ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) ReadVerified(Stream stream, string path)

@@ -19,29 +19,15 @@ public static class RecommenderFile
             ["history.bin"] = ModelFile.Serialize(model.History.Write),
             ["parameters.bin"] = ModelFile.Serialize(model.WriteParameters),
         };
-        var manifest = new ModelManifest
-        {
-            Kind = Kind,
-            Task = metadata.Task,
-            Trainer = model.Kind,
-            TrainerOptions = JsonNode.Parse(model.OptionsJson),
-            FeatureSet = metadata.FeatureSet,
-            Features = metadata.Features,
-            Preprocessing = new JsonObject { ["model"] = model.Name, ["items"] = model.Catalog.Count, ["users"] = model.History.Users.Count, ["interactions"] = model.History.Count },
-            Metrics = metadata.Metrics,
-            TrainingDataFingerprint = metadata.TrainingDataFingerprint,
-            TrainingRows = metadata.TrainingRows,
-            CreatedAt = metadata.CreatedAt,
-            Properties = metadata.Properties,
-        };
-        return ModelFile.Write(path, manifest, entries);
+        var preprocessing = new JsonObject { ["model"] = model.Name, ["items"] = model.Catalog.Count, ["users"] = model.History.Users.Count, ["interactions"] = model.History.Count };
+        return ModelFile.Write(path, ModelFile.Manifest(Kind, model.Kind, model.OptionsJson, preprocessing, metadata), entries);
     }
 
     public static (Recommender Model, ModelManifest Manifest) Load(string path) => Load(ModelFile.ReadVerified(path), path);
 
     /// <summary>Loads a recommender from bytes already read; errors name <paramref name="path"/>.</summary>
     public static (Recommender Model, ModelManifest Manifest) Load(byte[] bytes, string path) =>
-        Load(ModelFile.ReadVerified(new MemoryStream(bytes, writable: false), path), path);
+        Load(ModelFile.ReadVerified(bytes, path), path);
 
     private static (Recommender Model, ModelManifest Manifest) Load((ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) file, string path)
     {
