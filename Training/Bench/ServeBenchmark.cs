@@ -238,9 +238,13 @@ public static class ServeBenchmark
                         endpoint.FirstErrors.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
                     }
                 }
-                catch (HttpRequestException ex)
+                catch (HttpRequestException ex) when (endpoint.FirstErrors.Count < 5)
                 {
                     endpoint.FirstErrors.Enqueue(ex.Message);
+                }
+                catch (HttpRequestException)
+                {
+                    // Counted below as a failed request; the first few are kept for the report.
                 }
 
                 if (Volatile.Read(ref measuring) == 1)
