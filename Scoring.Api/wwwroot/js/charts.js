@@ -106,17 +106,18 @@ function legend(svg, names, x, y, colors = PALETTE) {
   });
 }
 
-// Axes for a plot area; y from 0 to yMax with gridlines.
-function frame(svg, area, yMax, xLabel, yLabel, yFormat = fmt) {
-  for (const t of ticks(yMax)) {
-    const y = area.y + area.h - (t / yMax) * area.h;
-    svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: y, y2: y, class: "grid" }));
-    svg.appendChild(el("text", { x: area.x - 6, y: y + 4, class: "tick", "text-anchor": "end" }, yFormat(t)));
+// Axes for a plot area; y from yMin (0 by default) to yMax with gridlines. Returns the y scale.
+function frame(svg, area, yMax, xLabel, yLabel, yMin = 0) {
+  const scale = (v) => area.y + area.h - ((v - yMin) / (yMax - yMin)) * area.h;
+  for (const t of ticks(yMax - yMin).map((t) => t + yMin)) {
+    svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: scale(t), y2: scale(t), class: "grid" }));
+    svg.appendChild(el("text", { x: area.x - 6, y: scale(t) + 4, class: "tick", "text-anchor": "end" }, fmt(t)));
   }
   svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: area.y + area.h, y2: area.y + area.h, class: "axis" }));
   svg.appendChild(el("line", { x1: area.x, x2: area.x, y1: area.y, y2: area.y + area.h, class: "axis" }));
   svg.appendChild(el("text", { x: area.x + area.w / 2, y: area.y + area.h + 48, class: "axis-label", "text-anchor": "middle" }, xLabel));
   svg.appendChild(el("text", { x: 14, y: area.y + area.h / 2, class: "axis-label", "text-anchor": "middle", transform: `rotate(-90 14 ${area.y + area.h / 2})` }, yLabel));
+  return scale;
 }
 
 function categoryLabels(svg, area, labels) {
@@ -250,14 +251,7 @@ export function boxPlot(host, title, data, { xLabel, yLabel, yMin = 0, yMax } = 
   const svg = svgRoot(640, 320, title);
   const area = { x: 70, y: 20, w: 550, h: 220 };
   const top = yMax ?? niceMax(Math.max(...data.map((d) => d.max)));
-  const y = (v) => area.y + area.h - ((v - yMin) / (top - yMin)) * area.h;
-  for (const t of ticks(top - yMin).map((t) => t + yMin)) {
-    svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: y(t), y2: y(t), class: "grid" }));
-    svg.appendChild(el("text", { x: area.x - 6, y: y(t) + 4, class: "tick", "text-anchor": "end" }, fmt(t)));
-  }
-  svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: area.y + area.h, y2: area.y + area.h, class: "axis" }));
-  svg.appendChild(el("text", { x: area.x + area.w / 2, y: area.y + area.h + 48, class: "axis-label", "text-anchor": "middle" }, xLabel));
-  svg.appendChild(el("text", { x: 14, y: area.y + area.h / 2, class: "axis-label", "text-anchor": "middle", transform: `rotate(-90 14 ${area.y + area.h / 2})` }, yLabel));
+  const y = frame(svg, area, top, xLabel, yLabel, yMin);
   const band = categoryLabels(svg, area, data.map((d) => d.label));
   data.forEach((d, i) => {
     const cx = area.x + band * i + band / 2, w = band * 0.5;
