@@ -119,19 +119,13 @@ public sealed class RecommenderContractTests
     {
         var model = Model(name);
         var buffer = new ScoredItem[10];
-        for (var i = 0; i < 50; i++)
-        {
-            model.Recommend("user5", buffer);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 500; i++)
-        {
-            model.Recommend("user5", buffer);
-            model.Recommend("nobody", buffer);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyStateBytes(
+            () =>
+            {
+                model.Recommend("user5", buffer);
+                model.Recommend("nobody", buffer);
+            },
+            calls: 500));
     }
 
     private sealed class RecommendationListComparer : IEqualityComparer<RecommendationList>
