@@ -384,11 +384,7 @@ public sealed class ImplicitFactorModel : Recommender
         writer.Write(Rank);
         FactorSimilarity.WriteFloats(writer, _x);
         FactorSimilarity.WriteFloats(writer, _y);
-        writer.Write(_trainedItem.Length);
-        foreach (var t in _trainedItem)
-        {
-            writer.Write(t);
-        }
+        FactorSimilarity.WriteFlags(writer, _trainedItem);
     }
 
     internal static ImplicitFactorModel ReadParameters(BinaryReader reader, string optionsJson, ItemCatalog catalog, InteractionMatrix history)
@@ -396,17 +392,7 @@ public sealed class ImplicitFactorModel : Recommender
         var rank = reader.ReadInt32();
         var x = FactorSimilarity.ReadFloats(reader, history.Users.Count * rank);
         var y = FactorSimilarity.ReadFloats(reader, catalog.Count * rank);
-        var count = reader.ReadInt32();
-        if (count != catalog.Count)
-        {
-            throw new InvalidDataException($"{count} item flags for {catalog.Count} items.");
-        }
-
-        var trained = new bool[count];
-        for (var i = 0; i < count; i++)
-        {
-            trained[i] = reader.ReadBoolean();
-        }
+        var trained = FactorSimilarity.ReadFlags(reader, catalog.Count);
 
         return new ImplicitFactorModel(optionsJson, catalog, history, rank, x, y, trained);
     }

@@ -99,11 +99,7 @@ public sealed class MatrixFactorizationModel : Recommender
         FactorSimilarity.WriteFloats(writer, _q);
         FactorSimilarity.WriteFloats(writer, _userBias);
         FactorSimilarity.WriteFloats(writer, _itemBias);
-        writer.Write(_trainedItem.Length);
-        foreach (var t in _trainedItem)
-        {
-            writer.Write(t);
-        }
+        FactorSimilarity.WriteFlags(writer, _trainedItem);
     }
 
     internal static MatrixFactorizationModel ReadParameters(BinaryReader reader, string optionsJson, ItemCatalog catalog, InteractionMatrix history)
@@ -117,17 +113,7 @@ public sealed class MatrixFactorizationModel : Recommender
         var q = FactorSimilarity.ReadFloats(reader, catalog.Count * rank);
         var userBias = FactorSimilarity.ReadFloats(reader, history.Users.Count);
         var itemBias = FactorSimilarity.ReadFloats(reader, catalog.Count);
-        var count = reader.ReadInt32();
-        if (count != catalog.Count)
-        {
-            throw new InvalidDataException($"{count} item flags for {catalog.Count} items.");
-        }
-
-        var trained = new bool[count];
-        for (var i = 0; i < count; i++)
-        {
-            trained[i] = reader.ReadBoolean();
-        }
+        var trained = FactorSimilarity.ReadFlags(reader, catalog.Count);
 
         return new MatrixFactorizationModel(optionsJson, catalog, history, rank, mean, scale, min, max, p, q, userBias, itemBias, trained);
     }
@@ -186,5 +172,32 @@ internal static class FactorSimilarity
 
         bytes.AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
+    }
+
+    /// <summary>Per-item flags: the count, then one byte per flag.</summary>
+    public static void WriteFlags(BinaryWriter writer, bool[] flags)
+    {
+        writer.Write(flags.Length);
+        foreach (var flag in flags)
+        {
+            writer.Write(flag);
+        }
+    }
+
+    public static bool[] ReadFlags(BinaryReader reader, int items)
+    {
+        var count = reader.ReadInt32();
+        if (count != items)
+        {
+            throw new InvalidDataException($"{count} item flags for {items} items.");
+        }
+
+        var flags = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            flags[i] = reader.ReadBoolean();
+        }
+
+        return flags;
     }
 }
