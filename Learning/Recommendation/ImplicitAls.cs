@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using NetflixML.Learning.Core;
 
@@ -329,51 +328,13 @@ public sealed class ImplicitFactorModel : Recommender
         }
     }
 
-    /// <summary>
-    /// x_u . y_i for every item. Four items at a time share each load of the user's vector and run four independent
-    /// accumulators (one dot product's chain of dependent adds left the core mostly idle); each item's sum is taken
-    /// in the same order as <see cref="MatrixFactorizationTrainer.Dot"/>, so the scores are bit-for-bit the same.
-    /// </summary>
+    /// <summary>x_u . y_i for every item (negative infinity for items the model never saw), as <see cref="Score"/>.</summary>
     internal unsafe void ScoreUser(int user, Span<float> scores)
     {
-        var rank = Rank;
-        var blocks = rank - (rank % 8);
-        fixed (float* xu = &_x[user * rank])
+        fixed (float* xu = &_x[user * Rank])
         fixed (float* y = _y)
         {
-            var i = 0;
-            for (; i + 4 <= scores.Length; i += 4)
-            {
-                float* y0 = y + ((long)i * rank), y1 = y0 + rank, y2 = y1 + rank, y3 = y2 + rank;
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (var k = 0; k < blocks; k += 8)
-                {
-                    var u = Vector256.Load(xu + k);
-                    a0 += u * Vector256.Load(y0 + k);
-                    a1 += u * Vector256.Load(y1 + k);
-                    a2 += u * Vector256.Load(y2 + k);
-                    a3 += u * Vector256.Load(y3 + k);
-                }
-
-                float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-                for (var k = blocks; k < rank; k++)
-                {
-                    s0 += xu[k] * y0[k];
-                    s1 += xu[k] * y1[k];
-                    s2 += xu[k] * y2[k];
-                    s3 += xu[k] * y3[k];
-                }
-
-                scores[i] = _trainedItem[i] ? s0 : float.NegativeInfinity;
-                scores[i + 1] = _trainedItem[i + 1] ? s1 : float.NegativeInfinity;
-                scores[i + 2] = _trainedItem[i + 2] ? s2 : float.NegativeInfinity;
-                scores[i + 3] = _trainedItem[i + 3] ? s3 : float.NegativeInfinity;
-            }
-
-            for (; i < scores.Length; i++)
-            {
-                scores[i] = _trainedItem[i] ? MatrixFactorizationTrainer.Dot(xu, y + ((long)i * rank), rank) : float.NegativeInfinity;
-            }
+            MatrixFactorizationTrainer.DotEveryItem(xu, y, Rank, _trainedItem, scores);
         }
     }
 

@@ -234,6 +234,51 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
         return sum;
     }
 
+    /// <summary>
+    /// <paramref name="user"/> . item_i for every item of <paramref name="items"/> (<paramref name="scores"/>.Length
+    /// rows of <paramref name="rank"/>), negative infinity where <paramref name="trained"/> is false. Four items at a
+    /// time share each load of the user's vector and run four independent accumulators (one dot product's chain of
+    /// dependent adds left the core mostly idle); each item's sum is taken in the same order as <see cref="Dot"/>, so
+    /// the scores are bit-for-bit the same.
+    /// </summary>
+    internal static unsafe void DotEveryItem(float* user, float* items, int rank, bool[] trained, Span<float> scores)
+    {
+        var blocks = rank - (rank % 8);
+        var i = 0;
+        for (; i + 4 <= scores.Length; i += 4)
+        {
+            float* y0 = items + ((long)i * rank), y1 = y0 + rank, y2 = y1 + rank, y3 = y2 + rank;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (var k = 0; k < blocks; k += 8)
+            {
+                var u = Vector256.Load(user + k);
+                a0 += u * Vector256.Load(y0 + k);
+                a1 += u * Vector256.Load(y1 + k);
+                a2 += u * Vector256.Load(y2 + k);
+                a3 += u * Vector256.Load(y3 + k);
+            }
+
+            float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+            for (var k = blocks; k < rank; k++)
+            {
+                s0 += user[k] * y0[k];
+                s1 += user[k] * y1[k];
+                s2 += user[k] * y2[k];
+                s3 += user[k] * y3[k];
+            }
+
+            scores[i] = trained[i] ? s0 : float.NegativeInfinity;
+            scores[i + 1] = trained[i + 1] ? s1 : float.NegativeInfinity;
+            scores[i + 2] = trained[i + 2] ? s2 : float.NegativeInfinity;
+            scores[i + 3] = trained[i + 3] ? s3 : float.NegativeInfinity;
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            scores[i] = trained[i] ? Dot(user, items + ((long)i * rank), rank) : float.NegativeInfinity;
+        }
+    }
+
     private static unsafe (float SquareP, float SquareQ) Step(float* p, float* q, int k, float error, float lambda, float rateP, float rateQ)
     {
         var i = 0;

@@ -72,15 +72,27 @@ public sealed class MatrixFactorizationModel : Recommender
         return Math.Clamp(Mean + Scale * scaled, Min, Max);
     }
 
+    /// <summary>The ranking score item bias + p_u . q_i for one pair (negative infinity for an item never trained): the definition.</summary>
+    internal unsafe float Score(int user, int item)
+    {
+        fixed (float* p = &_p[user * Rank])
+        fixed (float* q = &_q[item * Rank])
+        {
+            return _trainedItem[item] ? _itemBias[item] + MatrixFactorizationTrainer.Dot(p, q, Rank) : float.NegativeInfinity;
+        }
+    }
+
     protected override unsafe RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
         fixed (float* p = &_p[user * Rank])
         fixed (float* q = _q)
         {
-            for (var i = 0; i < scores.Length; i++)
-            {
-                scores[i] = _trainedItem[i] ? _itemBias[i] + MatrixFactorizationTrainer.Dot(p, q + (long)i * Rank, Rank) : float.NegativeInfinity;
-            }
+            MatrixFactorizationTrainer.DotEveryItem(p, q, Rank, _trainedItem, scores);
+        }
+
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] += _itemBias[i];
         }
 
         return RecommendationSource.FactorModel;
