@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetflixML.Learning.Core;
+using NetflixML.Learning.Training;
 
 namespace NetflixML.Learning.Recommendation;
 
@@ -114,7 +115,7 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         var negative = new double[items];
         for (var i = 0; i < items; i++)
         {
-            negative[i] = Math.Pow(interactions.ItemStart[i + 1] - interactions.ItemStart[i] + 1, Options.NegativeWeightExponent);
+            negative[i] = Math.Pow(interactions.UserCount(i) + 1, Options.NegativeWeightExponent);
         }
 
         var meanNegative = negative.Average();
@@ -123,7 +124,7 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
             negative[i] /= meanNegative;
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.Threads is > 0 ? Options.Threads.Value : Environment.ProcessorCount };
+        var parallel = TrainingData.Parallelism(Options.Threads);
         for (var iteration = 0; iteration < Options.Iterations; iteration++)
         {
             // Users: unobserved weight varies by item (inside the Gram matrix and per observed column).
@@ -132,13 +133,7 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
             SolveAll(y, x, items, interactions.ItemStart, interactions.ItemUsers, interactions.ItemValues, k, parallel, columnWeight: null, rowWeight: negative, Options.ItemFrequencyExponent ?? Options.FrequencyExponent);
         }
 
-        var trained = new bool[items];
-        foreach (var i in interactions.ItemIndex)
-        {
-            trained[i] = true;
-        }
-
-        return new ImplicitFactorModel(JsonSerializer.Serialize(Options), catalog, interactions, k, x, y, trained);
+        return new ImplicitFactorModel(JsonSerializer.Serialize(Options), catalog, interactions, k, x, y, interactions.ItemsWithInteractions());
     }
 
     /// <summary>Solves every row of <paramref name="target"/> with <paramref name="fixedSide"/> held fixed.</summary>

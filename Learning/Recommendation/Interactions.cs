@@ -119,6 +119,21 @@ public sealed class InteractionMatrix
 
     public ReadOnlySpan<int> ItemsOf(int user) => UserItems.AsSpan(UserStart[user], UserStart[user + 1] - UserStart[user]);
 
+    /// <summary>How many users interacted with <paramref name="item"/>.</summary>
+    public int UserCount(int item) => ItemStart[item + 1] - ItemStart[item];
+
+    /// <summary>Per item, whether any interaction names it: the items a factor model learns a vector for.</summary>
+    public bool[] ItemsWithInteractions()
+    {
+        var flags = new bool[ItemCount];
+        for (var i = 0; i < flags.Length; i++)
+        {
+            flags[i] = UserCount(i) > 0;
+        }
+
+        return flags;
+    }
+
     /// <summary>
     /// Builds the matrix over <paramref name="catalog"/>'s items. Interactions with items outside the catalogue are
     /// refused (with the item named); a repeated pair keeps the sum of values when <paramref name="sumDuplicates"/>,

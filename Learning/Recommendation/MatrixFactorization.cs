@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using NetflixML.Learning.Core;
+using NetflixML.Learning.Training;
 
 namespace NetflixML.Learning.Recommendation;
 
@@ -161,7 +162,7 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
         var biasLambda = (float)Options.BiasLambda;
         var eta = (float)Options.LearningRate;
         var useBiases = Options.UseBiases;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.Threads is > 0 ? Options.Threads.Value : Environment.ProcessorCount };
+        var parallel = TrainingData.Parallelism(Options.Threads);
         for (var epoch = 0; epoch < Options.NumberOfIterations; epoch++)
         {
             for (var diagonal = 0; diagonal < Blocks; diagonal++)
@@ -175,13 +176,7 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
             }
         }
 
-        var trainedItems = new bool[items];
-        foreach (var i in ratings.ItemIndex)
-        {
-            trainedItems[i] = true;
-        }
-
-        return new MatrixFactorizationModel(JsonSerializer.Serialize(Options), catalog, ratings, k, (float)mean, (float)scale, min, max, p, q, userBias, itemBias, trainedItems);
+        return new MatrixFactorizationModel(JsonSerializer.Serialize(Options), catalog, ratings, k, (float)mean, (float)scale, min, max, p, q, userBias, itemBias, ratings.ItemsWithInteractions());
     }
 
     private static unsafe void UpdateBlock(int[] users, int[] items, float[] values, float[] p, float[] q, float[] userBias, float[] itemBias,

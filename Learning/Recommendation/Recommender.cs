@@ -43,7 +43,7 @@ public abstract class Recommender
         for (var i = 0; i < catalog.Count; i++)
         {
             // Distinct users per item, with a hair of content-free tie-breaking by index (lower first, via TopN).
-            Popularity[i] = history.ItemStart[i + 1] - history.ItemStart[i];
+            Popularity[i] = history.UserCount(i);
         }
     }
 
