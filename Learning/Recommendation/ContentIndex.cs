@@ -84,12 +84,7 @@ public sealed class ContentIndex
     /// <summary>Scores every item by its cosine with the (optionally weighted) sum of <paramref name="items"/>' vectors.</summary>
     public void ScoreProfile(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, Span<float> scores)
     {
-        if (_scratchProfile is null || _scratchProfile.Length < TokenCount)
-        {
-            _scratchProfile = new float[TokenCount];
-        }
-
-        var profile = _scratchProfile.AsSpan(0, TokenCount);
+        var profile = ThreadScratch.Get(ref _scratchProfile, TokenCount);
         profile.Clear();
         for (var k = 0; k < items.Length; k++)
         {

@@ -35,7 +35,7 @@ public sealed class HybridRecommender : Recommender
     private static float[]? _scratchContent;
 
     public HybridRecommender(ImplicitFactorModel factors, HybridOptions? options = null)
-        : base(factors.Catalog, factors.History)
+        : base(factors)
     {
         Factors = factors;
         Options = options ?? new HybridOptions();
@@ -81,12 +81,7 @@ public sealed class HybridRecommender : Recommender
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
         Factors.ScoreUser(user, scores);
-        if (_scratchContent is null || _scratchContent.Length < scores.Length)
-        {
-            _scratchContent = new float[scores.Length];
-        }
-
-        var content = _scratchContent.AsSpan(0, scores.Length);
+        var content = ThreadScratch.Get(ref _scratchContent, scores.Length);
         var start = History.UserStart[user];
         var count = History.UserStart[user + 1] - start;
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, content);
@@ -111,12 +106,7 @@ public sealed class HybridRecommender : Recommender
         }
 
         Factors.ScoreSimilarByFactors(item, scores);
-        if (_scratchContent is null || _scratchContent.Length < scores.Length)
-        {
-            _scratchContent = new float[scores.Length];
-        }
-
-        var content = _scratchContent.AsSpan(0, scores.Length);
+        var content = ThreadScratch.Get(ref _scratchContent, scores.Length);
         Content.ScoreSimilar(item, content);
         var c = (float)Options.ContentWeight;
         for (var i = 0; i < scores.Length; i++)

@@ -47,6 +47,15 @@ public abstract class Recommender
         }
     }
 
+    /// <summary>A recommender over the same catalogue and history as <paramref name="basis"/>, sharing its content index and popularity.</summary>
+    protected Recommender(Recommender basis)
+    {
+        Catalog = basis.Catalog;
+        History = basis.History;
+        Content = basis.Content;
+        Popularity = basis.Popularity;
+    }
+
     public ItemCatalog Catalog { get; }
 
     /// <summary>The interactions the model was trained on: who is known, and what each user has seen.</summary>
@@ -54,7 +63,7 @@ public abstract class Recommender
 
     public ContentIndex Content { get; }
 
-    /// <summary>Distinct users per item in the training history.</summary>
+    /// <summary>Distinct users per item in the training history (read-only: a hybrid shares its factor model's).</summary>
     public float[] Popularity { get; }
 
     public abstract string Name { get; }
@@ -151,15 +160,7 @@ public abstract class Recommender
         return buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList();
     }
 
-    protected static Span<float> Scratch(int length)
-    {
-        if (_scratchScores is null || _scratchScores.Length < length)
-        {
-            _scratchScores = new float[length];
-        }
-
-        return _scratchScores.AsSpan(0, length);
-    }
+    private static Span<float> Scratch(int length) => ThreadScratch.Get(ref _scratchScores, length);
 
     private static void CheckCount(int count)
     {

@@ -142,4 +142,16 @@ public sealed class RecommenderRecoveryTests
         Assert.All(list.Items, i => Assert.Equal("Horror", catalog.Genres(catalog.Items.IndexOf(i.ItemId))[0]));
         Assert.Equal(RecommendationSource.FactorModel, hybrid.Recommend("user3", 5).Source);
     }
+
+    [Fact]
+    public void Hybrid_shares_its_factor_models_content_index_and_popularity_instead_of_rebuilding_them()
+    {
+        var catalog = RecommenderTestData.Catalog(40);
+        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 2 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var hybrid = new HybridRecommender(factors);
+        Assert.Same(factors.Content, hybrid.Content);
+        Assert.Same(factors.Popularity, hybrid.Popularity);
+        Assert.Same(factors.History, hybrid.History);
+    }
 }
