@@ -37,9 +37,7 @@ public static class RecommendTaskRunner
         {
             step++;
             progress?.Report($"recommend [{step}/{builders.Count}] {name}: fit before {split.Cutoff:yyyy-MM-dd}, top-{K} after");
-            var clock = Stopwatch.StartNew();
-            var model = fit();
-            var seconds = clock.Elapsed.TotalSeconds;
+            var (model, seconds) = fit();
             var report = RankingEvaluator.Evaluate(model, split.Test, K, Seen);
             popularity ??= report;
             var entryName = $"recommend-{name}-{set.Name}";
@@ -74,18 +72,36 @@ public static class RecommendTaskRunner
         };
     }
 
-    private static List<(string Name, Func<Recommender> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed)
+    /// <summary>
+    /// Each candidate's fit (the model and its training seconds) and its refit on every interaction. The implicit
+    /// factors are fitted once for both the implicit-mf and hybrid candidates; the hybrid's seconds include them, as
+    /// they would if it were fitted alone.
+    /// </summary>
+    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed)
     {
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
         var implicitOptions = new ImplicitAlsOptions { Seed = seed };
+        var factors = new Lazy<(ImplicitFactorModel Model, double Seconds)>(() => Timed(() => new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog)));
         return
         [
-            ("popularity", () => new PopularityRecommender(split.Catalog, split.TrainWatches), () => new PopularityRecommender(split.Catalog, split.AllWatches)),
-            ("content", () => new ContentRecommender(split.Catalog, split.TrainWatches), () => new ContentRecommender(split.Catalog, split.AllWatches)),
-            ("explicit-mf", () => new MatrixFactorizationTrainer(explicitOptions).Fit(split.TrainRatings, split.Catalog), () => new MatrixFactorizationTrainer(explicitOptions).Fit(split.AllRatings, split.Catalog)),
-            ("implicit-mf", () => new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog), () => new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog)),
-            ("hybrid", () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog)), () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog))),
+            ("popularity", () => Timed<Recommender>(() => new PopularityRecommender(split.Catalog, split.TrainWatches)), () => new PopularityRecommender(split.Catalog, split.AllWatches)),
+            ("content", () => Timed<Recommender>(() => new ContentRecommender(split.Catalog, split.TrainWatches)), () => new ContentRecommender(split.Catalog, split.AllWatches)),
+            ("explicit-mf", () => Timed<Recommender>(() => new MatrixFactorizationTrainer(explicitOptions).Fit(split.TrainRatings, split.Catalog)), () => new MatrixFactorizationTrainer(explicitOptions).Fit(split.AllRatings, split.Catalog)),
+            ("implicit-mf", () => factors.Value, () => new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog)),
+            ("hybrid", () =>
+            {
+                var shared = factors.Value;
+                var (hybrid, seconds) = Timed(() => new HybridRecommender(shared.Model));
+                return (hybrid, shared.Seconds + seconds);
+            }, () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog))),
         ];
+    }
+
+    private static (T Model, double Seconds) Timed<T>(Func<T> fit)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = fit();
+        return (model, clock.Elapsed.TotalSeconds);
     }
 
     private static IReadOnlyDictionary<string, double> Figures(RankingReport r) => new Dictionary<string, double>
