@@ -49,7 +49,7 @@ public static class RankingEvaluator
     public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10, Func<string, int[]>? alsoSeen = null)
     {
         var perUser = new (double P, double R, double N, double G, double Ap, bool Hit, int GenreHits, int GenreTotal)[test.Count];
-        var recommended = new bool[test.Count][];
+        var recommended = new int[test.Count][];
         Parallel.For(0, test.Count, u =>
         {
             var held = test[u];
@@ -71,21 +71,15 @@ public static class RankingEvaluator
             perUser[u] = (RankingMetrics.PrecisionAtK(ranked, relevant, k), RankingMetrics.RecallAtK(ranked, relevant, k),
                 RankingMetrics.NdcgAtK(ranked, relevant, k), RankingMetrics.NdcgAtKGraded(ranked, labels, k),
                 RankingMetrics.AveragePrecisionAtK(ranked, relevant, k), RankingMetrics.HitAtK(ranked, relevant, k), genreHits, genreTotal);
-            var seen = new bool[model.Catalog.Count];
-            foreach (var item in ranked)
-            {
-                seen[item] = true;
-            }
-
-            recommended[u] = seen;
+            recommended[u] = ranked;
         });
 
         var covered = new bool[model.Catalog.Count];
-        foreach (var flags in recommended)
+        foreach (var ranked in recommended)
         {
-            for (var i = 0; i < flags.Length; i++)
+            foreach (var item in ranked)
             {
-                covered[i] |= flags[i];
+                covered[item] = true;
             }
         }
 
