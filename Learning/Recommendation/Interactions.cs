@@ -17,18 +17,17 @@ public sealed class InteractionMatrix
         UserIndex = userIndex;
         ItemIndex = itemIndex;
         Values = values;
-        (UserStart, UserItems, UserValues) = Compress(users.Count, userIndex, itemIndex, values);
-        (ItemStart, ItemUsers, ItemValues) = Compress(items, itemIndex, userIndex, values);
+        (UserStart, UserItems, UserValues) = Compress(users.Count, items, userIndex, itemIndex, values);
+        (ItemStart, ItemUsers, ItemValues) = Compress(items, users.Count, itemIndex, userIndex, values);
     }
 
     /// <summary>
     /// Compressed rows: for each row, its columns ascending with their values. Two counting-sort passes (by column,
     /// then stably by row), linear in the number of interactions.
     /// </summary>
-    private static (int[] Start, int[] Columns, float[] Values) Compress(int rows, int[] row, int[] column, float[] values)
+    private static (int[] Start, int[] Columns, float[] Values) Compress(int rows, int columnCount, int[] row, int[] column, float[] values)
     {
         var n = row.Length;
-        var columnCount = column.Length == 0 ? 0 : column.Max() + 1;
         var byColumn = CountingOrder(column, columnCount, Enumerable.Range(0, n).ToArray());
         var order = CountingOrder(row, rows, byColumn);
         var start = new int[rows + 1];
