@@ -1,3 +1,4 @@
+using NetflixML.Learning.Core;
 using NetflixML.Learning.Metrics;
 
 namespace NetflixML.Learning.Recommendation;
@@ -98,6 +99,31 @@ public static class RankingEvaluator
             Coverage = covered.Count(c => c) / (double)Math.Max(1, covered.Length),
             GenreMatchRate = genreTotal == 0 ? double.NaN : perUser.Sum(p => p.GenreHits) / (double)genreTotal,
         };
+    }
+
+    /// <summary>
+    /// The top-N protocol's split: each user's ratings (in item-id order) shuffled with one seeded generator, users
+    /// in id order; the first round(75 %) train, the rest are held out, labelled rating - 1 (clamped to 0..4) for
+    /// ML.NET's graded NDCG.
+    /// </summary>
+    public static (List<Interaction> Train, List<HeldOut> Test) SplitPerUser(IEnumerable<Interaction> ratings, int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        var train = new List<Interaction>();
+        var test = new List<HeldOut>();
+        foreach (var user in ratings.GroupBy(r => r.User).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var mine = user.OrderBy(r => r.Item, StringComparer.Ordinal).ToArray();
+            rng.Shuffle(mine.AsSpan());
+            var cut = (int)Math.Round(mine.Length * 0.75);
+            train.AddRange(mine[..cut]);
+            if (cut < mine.Length)
+            {
+                test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)Math.Clamp(Math.Round(r.Value) - 1, 0, 4))));
+            }
+        }
+
+        return (train, test);
     }
 
     /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>

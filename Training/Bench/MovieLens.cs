@@ -5,7 +5,10 @@ using NetflixML.Learning.Recommendation;
 namespace NetflixML.Training.Bench;
 
 /// <summary>One MovieLens rating.</summary>
-public readonly record struct MovieLensRating(string User, string Item, float Rating, long Timestamp);
+public readonly record struct MovieLensRating(string User, string Item, float Rating, long Timestamp)
+{
+    public Interaction AsInteraction() => new(User, Item, Rating);
+}
 
 /// <summary>
 /// Reads MovieLens-100K (../shared/data/movielens-100k, read in place, never copied): u.item gives the catalogue
@@ -78,5 +81,5 @@ public sealed class MovieLens
     }
 
     public InteractionMatrix Matrix(IEnumerable<MovieLensRating> ratings) =>
-        InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Rating)), Catalog, sumDuplicates: false);
+        InteractionMatrix.Build(ratings.Select(r => r.AsInteraction()), Catalog, sumDuplicates: false);
 }

@@ -159,8 +159,8 @@ public static class RecommendationBenchmarks
     public static RecsBenchmarkResult MovieLensTopN(string folder, int seed, int k = 10, IProgress<string>? progress = null)
     {
         var movieLens = MovieLens.Open(folder);
-        var (train, test) = SplitPerUser(movieLens.Ratings("u.data"), seed);
-        var ratings = movieLens.Matrix(train);
+        var (train, test) = RankingEvaluator.SplitPerUser(movieLens.Ratings("u.data").Select(r => r.AsInteraction()), seed);
+        var ratings = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
         var models = new List<RecsModel>();
 
         void Run(string name, Func<Recommender> fit)
@@ -180,26 +180,6 @@ public static class RecommendationBenchmarks
         Run("implicit-mf", () => implicitModel = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog));
         Run("hybrid", () => new HybridRecommender(implicitModel!));
         return new RecsBenchmarkResult(k, seed, test.Count, models);
-    }
-
-    public static (List<MovieLensRating> Train, List<HeldOut> Test) SplitPerUser(IReadOnlyList<MovieLensRating> ratings, int seed)
-    {
-        var rng = new Rng((ulong)seed);
-        var train = new List<MovieLensRating>();
-        var test = new List<HeldOut>();
-        foreach (var user in ratings.GroupBy(r => r.User).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var mine = user.OrderBy(r => r.Item, StringComparer.Ordinal).ToArray();
-            rng.Shuffle(mine.AsSpan());
-            var cut = (int)Math.Round(mine.Length * 0.75);
-            train.AddRange(mine[..cut]);
-            if (cut < mine.Length)
-            {
-                test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)Math.Clamp(Math.Round(r.Rating) - 1, 0, 4))));
-            }
-        }
-
-        return (train, test);
     }
 
     /// <summary>Single-user Recommend latency over a catalogue of <paramref name="items"/> items at <paramref name="rank"/>.</summary>

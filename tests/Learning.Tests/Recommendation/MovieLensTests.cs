@@ -51,18 +51,7 @@ public sealed class MovieLensTests
     public void Implicit_mf_top10_beats_the_published_item_similarity_figures()
     {
         var (catalog, all) = Load("u.data");
-        var rng = new Core.Rng(3);
-        var train = new List<Interaction>();
-        var test = new List<HeldOut>();
-        foreach (var user in all.GroupBy(r => r.User).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var mine = user.OrderBy(r => r.Item, StringComparer.Ordinal).ToArray();
-            rng.Shuffle(mine.AsSpan());
-            var cut = (int)Math.Round(mine.Length * 0.75);
-            train.AddRange(mine[..cut].Select(r => new Interaction(r.User, r.Item, r.Rating)));
-            test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)r.Rating - 1)));
-        }
-
+        var (train, test) = RankingEvaluator.SplitPerUser(all.Select(r => new Interaction(r.User, r.Item, r.Rating)), seed: 3);
         var history = InteractionMatrix.Build(train, catalog, false);
         var report = RankingEvaluator.Evaluate(new ImplicitAlsTrainer().Fit(history, catalog), test);
         var popularity = RankingEvaluator.Evaluate(new PopularityRecommender(catalog, history), test);

@@ -60,6 +60,28 @@ public sealed class RankingMetricTests
     }
 
     [Fact]
+    public void Split_per_user_holds_out_a_quarter_of_each_users_ratings_with_graded_labels()
+    {
+        // User a has 12 ratings (9 train, 3 held out), b has 2 (round(1.5) = 2 train, none held out), c has 4 (3 / 1).
+        var ratings = Enumerable.Range(0, 12).Select(i => new Interaction("a", "item" + i, 1 + (i % 5)))
+            .Concat([new Interaction("b", "item0", 4), new Interaction("b", "item1", 2)])
+            .Concat(Enumerable.Range(0, 4).Select(i => new Interaction("c", "item" + i, 5)))
+            .ToList();
+        var (train, test) = RankingEvaluator.SplitPerUser(ratings, seed: 4);
+
+        Assert.Equal([9, 2, 3], new[] { "a", "b", "c" }.Select(u => train.Count(r => r.User == u)));
+        Assert.Equal(["a", "c"], test.Select(t => t.User));
+        Assert.Equal([3, 1], test.Select(t => t.Items.Count));
+        // Every rating lands on exactly one side, and a held-out item's label is its rating - 1.
+        var held = test.SelectMany(t => t.Items.Select(x => (t.User, Item: x.Key, x.Value))).ToList();
+        Assert.Equal(ratings.Select(r => (r.User, r.Item)).Order(), train.Select(r => (r.User, r.Item)).Concat(held.Select(h => (h.User, h.Item))).Order());
+        Assert.All(held, h => Assert.Equal(ratings.Single(r => r.User == h.User && r.Item == h.Item).Value - 1, h.Value));
+        // The same seed gives the same split whatever order the ratings come in; another seed gives another.
+        Assert.Equal(train, RankingEvaluator.SplitPerUser(Enumerable.Reverse(ratings), seed: 4).Train);
+        Assert.NotEqual(train, RankingEvaluator.SplitPerUser(ratings, seed: 5).Train);
+    }
+
+    [Fact]
     public void TopN_matches_a_full_sort_with_ties_broken_by_index()
     {
         var rng = new Core.Rng(9);
