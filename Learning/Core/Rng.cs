@@ -105,6 +105,15 @@ public sealed class Rng
 
     public double Gaussian(double mean, double sd) => mean + sd * NextGaussian();
 
+    /// <summary>Fills <paramref name="values"/> with N(0, sd^2) draws, in order (factor initialisation).</summary>
+    public void FillGaussian(Span<float> values, double sd)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)Gaussian(0, sd);
+        }
+    }
+
     public double Exponential(double rate) => -Math.Log(1 - NextDouble()) / rate;
 
     /// <summary>Poisson draw; inversion for small means, a rounded normal approximation beyond 30.</summary>

@@ -103,15 +103,8 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         var rng = new Rng((ulong)Options.Seed);
         var x = new float[users * k];
         var y = new float[items * k];
-        for (var i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)rng.Gaussian(0, 0.01);
-        }
-
-        for (var i = 0; i < y.Length; i++)
-        {
-            y[i] = (float)rng.Gaussian(0, 0.01);
-        }
+        rng.FillGaussian(x, 0.01);
+        rng.FillGaussian(y, 0.01);
 
         // Weight of each item's unobserved pairs (1 everywhere unless popularity-weighted).
         var negative = new double[items];

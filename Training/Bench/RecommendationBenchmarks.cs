@@ -68,15 +68,8 @@ public static class RecommendationBenchmarks
         var rng = new Rng((ulong)seed);
         var p = new float[users * trueRank];
         var q = new float[items * trueRank];
-        for (var i = 0; i < p.Length; i++)
-        {
-            p[i] = (float)rng.Gaussian(0, 0.5);
-        }
-
-        for (var i = 0; i < q.Length; i++)
-        {
-            q[i] = (float)rng.Gaussian(0, 0.5);
-        }
+        rng.FillGaussian(p, 0.5);
+        rng.FillGaussian(q, 0.5);
 
         var n = (int)ratings;
         var userIndex = new int[n];

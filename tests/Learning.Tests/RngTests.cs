@@ -39,6 +39,20 @@ public sealed class RngTests
     }
 
     [Fact]
+    public void FillGaussian_fills_every_slot_with_draws_of_the_given_spread()
+    {
+        var values = new float[100_001];
+        new Rng(5).FillGaussian(values, 0.5);
+        Assert.InRange(values.Average(v => (double)v), -0.005, 0.005);
+        Assert.InRange(Math.Sqrt(values.Average(v => (double)v * v)), 0.49, 0.51);
+        // The last slot is filled too (odd length: the polar method's spare is not dropped).
+        Assert.NotEqual(0f, values[^1]);
+        var again = new float[values.Length];
+        new Rng(5).FillGaussian(again, 0.5);
+        Assert.Equal(values, again);
+    }
+
+    [Fact]
     public void Erf_matches_known_values()
     {
         Assert.Equal(0.0, SpecialFunctions.Erf(0), 7);
