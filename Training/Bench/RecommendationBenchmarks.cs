@@ -50,8 +50,8 @@ public static class RecommendationBenchmarks
     }
 
     /// <summary>
-    /// A synthetic low-rank rating matrix of <paramref name="ratings"/> entries (100 ratings a user on average,
-    /// items a fifth as many as users), trained at the given rank; 1 % of the ratings are held out.
+    /// A synthetic low-rank rating matrix of exactly <paramref name="ratings"/> entries (100 ratings a user on average,
+    /// items a fifth as many as users and at least 200), trained at the given rank; 1 % of the ratings are held out.
     /// </summary>
     public static SyntheticMfResult Synthetic(long ratings, int rank, int iterations, int seed, IProgress<string>? progress = null)
     {
@@ -61,7 +61,7 @@ public static class RecommendationBenchmarks
         }
 
         var users = (int)Math.Max(10, ratings / 100);
-        var items = Math.Max(10, users / 5);
+        var items = Math.Max(200, users / 5);
         const int trueRank = 16;
         const double noise = 0.5;
         progress?.Report($"generating {ratings:N0} ratings ({users:N0} users x {items:N0} items, true rank {trueRank})");
@@ -72,16 +72,16 @@ public static class RecommendationBenchmarks
         rng.FillGaussian(q, 0.5);
 
         var n = (int)ratings;
+        var counts = RatingsPerUser(n, users, items, rng);
         var userIndex = new int[n];
         var itemIndex = new int[n];
         var values = new float[n];
         var chosen = new HashSet<int>();
         var at = 0;
-        for (var u = 0; u < users && at < n; u++)
+        for (var u = 0; u < users; u++)
         {
-            var want = u == users - 1 ? n - at : Math.Min(n - at, Math.Min(items, rng.Poisson(100)));
             chosen.Clear();
-            while (chosen.Count < want)
+            while (chosen.Count < counts[u])
             {
                 chosen.Add(rng.NextInt(items));
             }
@@ -143,6 +143,43 @@ public static class RecommendationBenchmarks
 
         return new SyntheticMfResult(at, users, items, rank, iterations, Math.Round(seconds, 2), Math.Round(Math.Sqrt(squared / Math.Max(1, heldCount)), 4), noise,
             Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 0));
+    }
+
+    /// <summary>
+    /// How many ratings each user gets: Poisson around the mean within [1, <paramref name="items"/>], then nudged one at
+    /// a time at random users until they sum to exactly <paramref name="n"/> (possible while users &lt;= n &lt;= users x items).
+    /// </summary>
+    internal static int[] RatingsPerUser(int n, int users, int items, Rng rng)
+    {
+        if (n < users || n > (long)users * items)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"{users:N0} users x {items:N0} items cannot hold {n:N0} ratings with at least one each.");
+        }
+
+        var counts = new int[users];
+        long sum = 0;
+        for (var u = 0; u < users; u++)
+        {
+            counts[u] = Math.Clamp(rng.Poisson((double)n / users), 1, items);
+            sum += counts[u];
+        }
+
+        while (sum != n)
+        {
+            var u = rng.NextInt(users);
+            if (sum < n && counts[u] < items)
+            {
+                counts[u]++;
+                sum++;
+            }
+            else if (sum > n && counts[u] > 1)
+            {
+                counts[u]--;
+                sum--;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>
