@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
+using NetflixML.Learning.Core;
 using NetflixML.Learning.Data;
 using NetflixML.Learning.Models;
 using NetflixML.Learning.Optimization;
@@ -14,7 +15,7 @@ namespace NetflixML.Learning.Linear;
 /// history 20, tolerance 1e-7 on the 5-iteration mean relative improvement, weights starting at zero.
 /// Unlike ML.NET, features are standardised inside the trainer (ML.NET needs a normaliser in the pipeline).
 /// </summary>
-public sealed record LogisticRegressionOptions
+public sealed record LogisticRegressionOptions : IValidatedOptions
 {
     public double L1Regularization { get; init; } = 1.0;
 
@@ -32,6 +33,17 @@ public sealed record LogisticRegressionOptions
     public int? Threads { get; init; }
 
     public EncoderOptions Encoder { get; init; } = new();
+
+    void IValidatedOptions.Validate()
+    {
+        new OptionCheck(nameof(LogisticRegressionOptions))
+            .Require(L1Regularization >= 0, L1Regularization, "must be at least 0")
+            .Require(L2Regularization >= 0, L2Regularization, "must be at least 0")
+            .Require(OptimizationTolerance > 0, OptimizationTolerance, "must be above 0")
+            .Require(HistorySize >= 1, HistorySize, "must be at least 1")
+            .Require(MaximumIterations >= 1, MaximumIterations, "must be at least 1")
+            .ThrowIfAny();
+    }
 }
 
 /// <summary>Binary logistic regression trained by L-BFGS (OWL-QN when L1 is on).</summary>
@@ -39,7 +51,7 @@ public sealed class LogisticRegressionTrainer(LogisticRegressionOptions? options
 {
     private const int Chunk = 4096;
 
-    public LogisticRegressionOptions Options { get; } = Validate(options ?? new LogisticRegressionOptions());
+    public LogisticRegressionOptions Options { get; } = OptionCheck.Valid(options ?? new LogisticRegressionOptions());
 
     public string Name => "LogisticRegression";
 
@@ -171,20 +183,5 @@ public sealed class LogisticRegressionTrainer(LogisticRegressionOptions? options
 
         var parameters = new LinearModelParameters(solution[..width], solution[columns], means, scales, missingWeights);
         return new BinaryClassifier(Name, JsonSerializer.Serialize(Options), encoder, parameters, SigmoidCalibrator.Identity);
-    }
-
-    private static LogisticRegressionOptions Validate(LogisticRegressionOptions options)
-    {
-        if (options.L1Regularization < 0 || options.L2Regularization < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "Regularisation weights must be non-negative.");
-        }
-
-        if (options.HistorySize < 1 || options.OptimizationTolerance <= 0 || options.MaximumIterations < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "History size and iterations must be positive, the tolerance above zero.");
-        }
-
-        return options;
     }
 }

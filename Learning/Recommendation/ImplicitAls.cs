@@ -41,7 +41,7 @@ namespace NetflixML.Learning.Recommendation;
 /// vectors) reached 0.4650 alone at best (k 64, weight 0.3) and +0.0019 added to ALS (k 32, 0.1 on standardised
 /// scores); the popularity of titles in the weeks a user was active, added the same way, +0.0011.
 /// </summary>
-public sealed record ImplicitAlsOptions
+public sealed record ImplicitAlsOptions : IValidatedOptions
 {
     public int Rank { get; init; } = 64;
 
@@ -72,12 +72,15 @@ public sealed record ImplicitAlsOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public int? Threads { get; init; }
 
-    internal void Validate()
+    void IValidatedOptions.Validate()
     {
-        if (Rank < 1 || Iterations < 1 || Alpha < 0 || Lambda < 0 || ConjugateGradientSteps < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ImplicitAlsOptions), "Rank, iterations and CG steps must be positive; alpha and lambda non-negative.");
-        }
+        new OptionCheck(nameof(ImplicitAlsOptions))
+            .Require(Rank >= 1, Rank, "must be at least 1")
+            .Require(Iterations >= 1, Iterations, "must be at least 1")
+            .Require(Alpha >= 0, Alpha, "must be at least 0")
+            .Require(Lambda >= 0, Lambda, "must be at least 0")
+            .Require(ConjugateGradientSteps >= 1, ConjugateGradientSteps, "must be at least 1")
+            .ThrowIfAny();
     }
 }
 
@@ -89,7 +92,7 @@ public sealed record ImplicitAlsOptions
 /// </summary>
 public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
 {
-    public ImplicitAlsOptions Options { get; } = Check(options ?? new ImplicitAlsOptions());
+    public ImplicitAlsOptions Options { get; } = OptionCheck.Valid(options ?? new ImplicitAlsOptions());
 
     public string Name => "implicit-als";
 
@@ -288,11 +291,6 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         return sum;
     }
 
-    private static ImplicitAlsOptions Check(ImplicitAlsOptions options)
-    {
-        options.Validate();
-        return options;
-    }
 }
 
 /// <summary>A trained implicit model: a user's score for an item is x_u . y_i.</summary>

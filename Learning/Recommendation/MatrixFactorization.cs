@@ -12,7 +12,7 @@ namespace NetflixML.Learning.Recommendation;
 /// MovieLens-100K's ua.base/ua.test split (RMSE 0.9234; lr 0.05 / lambda 0.1 gave 0.9280), which is not one of
 /// the u1..u5 folds `bench mf` reports.
 /// </summary>
-public sealed record MatrixFactorizationOptions
+public sealed record MatrixFactorizationOptions : IValidatedOptions
 {
     public int ApproximationRank { get; init; } = 100;
 
@@ -41,12 +41,16 @@ public sealed record MatrixFactorizationOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public int? Threads { get; init; }
 
-    internal void Validate()
+    void IValidatedOptions.Validate()
     {
-        if (ApproximationRank < 1 || NumberOfIterations < 1 || LearningRate <= 0 || Lambda < 0 || BiasLambda < 0 || InitialScale <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MatrixFactorizationOptions), "Rank and iterations must be positive, the learning rate and initial scale above zero, lambdas non-negative.");
-        }
+        new OptionCheck(nameof(MatrixFactorizationOptions))
+            .Require(ApproximationRank >= 1, ApproximationRank, "must be at least 1")
+            .Require(NumberOfIterations >= 1, NumberOfIterations, "must be at least 1")
+            .Require(LearningRate > 0, LearningRate, "must be above 0")
+            .Require(Lambda >= 0, Lambda, "must be at least 0")
+            .Require(BiasLambda >= 0, BiasLambda, "must be at least 0")
+            .Require(InitialScale > 0, InitialScale, "must be above 0")
+            .ThrowIfAny();
     }
 }
 
@@ -61,7 +65,7 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
 {
     private const int Blocks = 8;
 
-    public MatrixFactorizationOptions Options { get; } = Check(options ?? new MatrixFactorizationOptions());
+    public MatrixFactorizationOptions Options { get; } = OptionCheck.Valid(options ?? new MatrixFactorizationOptions());
 
     public string Name => "MatrixFactorization";
 
@@ -323,9 +327,4 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
         return group;
     }
 
-    private static MatrixFactorizationOptions Check(MatrixFactorizationOptions options)
-    {
-        options.Validate();
-        return options;
-    }
 }

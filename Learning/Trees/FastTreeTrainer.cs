@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetflixML.Learning.Core;
 using NetflixML.Learning.Data;
 using NetflixML.Learning.Models;
 using NetflixML.Learning.Preprocessing;
@@ -11,7 +12,7 @@ namespace NetflixML.Learning.Trees;
 /// rows per leaf, learning rate 0.2, shrinkage 1, 255 bins, leaf outputs clipped to +-100, no bagging, all
 /// features.
 /// </summary>
-public sealed record FastTreeOptions
+public sealed record FastTreeOptions : IValidatedOptions
 {
     public int NumberOfTrees { get; init; } = 100;
 
@@ -42,13 +43,16 @@ public sealed record FastTreeOptions
 
     public EncoderOptions Encoder { get; init; } = new();
 
-    internal void Validate()
+    void IValidatedOptions.Validate()
     {
-        if (NumberOfTrees < 1 || NumberOfLeaves < 2 || MinimumExampleCountPerLeaf < 1 || LearningRate <= 0 || Shrinkage <= 0
-            || MaximumBinCountPerFeature is < 2 or > BinnedMatrix.MaxValueBins)
-        {
-            throw new ArgumentOutOfRangeException(nameof(FastTreeOptions), "FastTree needs >= 1 tree, >= 2 leaves, >= 1 row per leaf, a positive learning rate and 2..255 bins.");
-        }
+        new OptionCheck(nameof(FastTreeOptions))
+            .Require(NumberOfTrees >= 1, NumberOfTrees, "must be at least 1")
+            .Require(NumberOfLeaves >= 2, NumberOfLeaves, "must be at least 2")
+            .Require(MinimumExampleCountPerLeaf >= 1, MinimumExampleCountPerLeaf, "must be at least 1")
+            .Require(LearningRate > 0, LearningRate, "must be above 0")
+            .Require(Shrinkage > 0, Shrinkage, "must be above 0")
+            .Require(MaximumBinCountPerFeature is >= 2 and <= BinnedMatrix.MaxValueBins, MaximumBinCountPerFeature, $"must be in 2..{BinnedMatrix.MaxValueBins}")
+            .ThrowIfAny();
     }
 }
 
@@ -61,8 +65,7 @@ public sealed class FastTreeTrainer : IBinaryTrainer
 {
     public FastTreeTrainer(FastTreeOptions? options = null)
     {
-        Options = options ?? new FastTreeOptions();
-        Options.Validate();
+        Options = OptionCheck.Valid(options ?? new FastTreeOptions());
     }
 
     public FastTreeOptions Options { get; }
