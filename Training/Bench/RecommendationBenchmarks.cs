@@ -19,6 +19,11 @@ public sealed record TopNLatencyResult(int Items, int Rank, int Users, int N, do
 /// <summary>`bench mf`, `bench recs` and `bench topn`: matrix factorisation and recommenders on MovieLens-100K and synthetic data.</summary>
 public static class RecommendationBenchmarks
 {
+    /// <summary>The range of `bench mf --synthetic --ratings`.</summary>
+    public const long MinSyntheticRatings = 1_000;
+
+    public const long MaxSyntheticRatings = 200_000_000;
+
     /// <summary>Explicit MF on the u1..u5 base/test splits (or one of them).</summary>
     public static MfBenchmarkResult MovieLensFolds(string folder, int? fold, IProgress<string>? progress = null)
     {
@@ -55,9 +60,9 @@ public static class RecommendationBenchmarks
     /// </summary>
     public static SyntheticMfResult Synthetic(long ratings, int rank, int iterations, int seed, IProgress<string>? progress = null)
     {
-        if (ratings is < 1_000 or > 200_000_000)
+        if (ratings is < MinSyntheticRatings or > MaxSyntheticRatings)
         {
-            throw new ArgumentOutOfRangeException(nameof(ratings), ratings, "--ratings must be between 1,000 and 200,000,000.");
+            throw new ArgumentOutOfRangeException(nameof(ratings), ratings, "A synthetic run takes 1,000 to 200,000,000 ratings.");
         }
 
         var users = (int)Math.Max(10, ratings / 100);

@@ -36,9 +36,10 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var options = new ClassicBenchmarkOptions(parse.GetValue(kind)!, parse.GetValue(rows), parse.GetValue(features), parse.GetValue(seed), parse.GetValue(train), parse.GetValue(test), parse.GetValue(label)!);
-            if (options.Train is null && (options.Rows < 100 || options.Features < 1))
+            if (options.Train is null)
             {
-                throw new OptionValueException("--rows must be at least 100 and --features at least 1.");
+                OptionValueException.Require(options.Rows >= 100, "--rows", options.Rows, "must be at least 100");
+                OptionValueException.Require(options.Features >= 1, "--features", options.Features, "must be at least 1");
             }
 
             if (options.Test is not null && options.Train is null)
@@ -85,6 +86,10 @@ public static class BenchCommand
             var inv = CultureInfo.InvariantCulture;
             if (parse.GetValue(synthetic))
             {
+                var count = parse.GetValue(ratings);
+                OptionValueException.Require(count is >= RecommendationBenchmarks.MinSyntheticRatings and <= RecommendationBenchmarks.MaxSyntheticRatings, "--ratings", count, "must be in 1,000..200,000,000");
+                OptionValueException.Require(parse.GetValue(rank) >= 1, "--rank", parse.GetValue(rank), "must be at least 1");
+                OptionValueException.Require(parse.GetValue(iterations) >= 1, "--iterations", parse.GetValue(iterations), "must be at least 1");
                 var result = RunOrExplain(() => RecommendationBenchmarks.Synthetic(parse.GetValue(ratings), parse.GetValue(rank), parse.GetValue(iterations), 1, io.ProgressFor("bench")));
                 if (parse.GetValue(json))
                 {
@@ -163,10 +168,8 @@ public static class BenchCommand
         var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue.") { items, rank, json };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(items) < 10 || parse.GetValue(rank) < 1)
-            {
-                throw new OptionValueException("--items must be at least 10 and --rank at least 1.");
-            }
+            OptionValueException.Require(parse.GetValue(items) >= 10, "--items", parse.GetValue(items), "must be at least 10");
+            OptionValueException.Require(parse.GetValue(rank) >= 1, "--rank", parse.GetValue(rank), "must be at least 1");
 
             var result = RecommendationBenchmarks.RecommendLatency(parse.GetValue(items), parse.GetValue(rank), 1_000, 10, 1);
             if (parse.GetValue(json))
@@ -198,10 +201,10 @@ public static class BenchCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            if (parse.GetValue(seconds) < 1 || parse.GetValue(connections) is < 1 or > 1024 || parse.GetValue(warmUp) < 0 || parse.GetValue(rounds) is < 1 or > 100)
-            {
-                throw new OptionValueException("--seconds must be at least 1, --connections 1-1024, --warmup 0 or more and --rounds 1-100.");
-            }
+            OptionValueException.Require(parse.GetValue(seconds) >= 1, "--seconds", parse.GetValue(seconds), "must be at least 1");
+            OptionValueException.Require(parse.GetValue(connections) is >= 1 and <= 1024, "--connections", parse.GetValue(connections), "must be in 1..1024");
+            OptionValueException.Require(parse.GetValue(warmUp) >= 0, "--warmup", parse.GetValue(warmUp), "must be at least 0");
+            OptionValueException.Require(parse.GetValue(rounds) is >= 1 and <= 100, "--rounds", parse.GetValue(rounds), "must be in 1..100");
 
             var options = new ServeBenchmarkOptions(parse.GetValue(seconds), parse.GetValue(connections), parse.GetValue(db)!, parse.GetValue(models)!, parse.GetValue(warmUp), parse.GetValue(rounds));
             ServeBenchmarkResult result;

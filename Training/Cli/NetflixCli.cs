@@ -49,4 +49,14 @@ public static class NetflixCli
 }
 
 /// <summary>An option value that parsed but makes no sense (a scale of zero, say).</summary>
-public sealed class OptionValueException(string message) : Exception(message);
+public sealed class OptionValueException(string message) : Exception(message)
+{
+    /// <summary>Throws unless <paramref name="holds"/>, naming the option, its value and the rule: "--rank is 0, must be at least 1."</summary>
+    public static void Require(bool holds, string option, double value, string rule)
+    {
+        if (!holds)
+        {
+            throw new OptionValueException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option} is {value}, {rule}."));
+        }
+    }
+}

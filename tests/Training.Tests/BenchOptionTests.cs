@@ -1,0 +1,30 @@
+namespace NetflixML.Training.Tests;
+
+/// <summary>A bench option out of range stops the command before any work, naming the option and the value given.</summary>
+public sealed class BenchOptionTests
+{
+    public static TheoryData<string[], string> BadOptions => new()
+    {
+        { ["bench", "mf", "--synthetic", "--ratings", "999"], "--ratings is 999, must be in 1,000..200,000,000." },
+        { ["bench", "mf", "--synthetic", "--ratings", "1000", "--rank", "0"], "--rank is 0, must be at least 1." },
+        { ["bench", "mf", "--synthetic", "--ratings", "1000", "--iterations", "-3"], "--iterations is -3, must be at least 1." },
+        { ["bench", "classic", "--rows", "50"], "--rows is 50, must be at least 100." },
+        { ["bench", "classic", "--features", "0"], "--features is 0, must be at least 1." },
+        { ["bench", "topn", "--items", "9"], "--items is 9, must be at least 10." },
+        { ["bench", "topn", "--rank", "0"], "--rank is 0, must be at least 1." },
+        { ["bench", "serve", "--connections", "2000"], "--connections is 2000, must be in 1..1024." },
+        { ["bench", "serve", "--warmup", "-0.5"], "--warmup is -0.5, must be at least 0." },
+        { ["bench", "serve", "--rounds", "0"], "--rounds is 0, must be in 1..100." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void A_bad_value_exits_2_with_the_option_and_value_before_any_work(string[] args, string message)
+    {
+        var (code, output, error) = CliRunner.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: " + message, error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
+}
