@@ -58,6 +58,9 @@ public static class Top10Scorer
         {
             validation.Add(prefix + "cast", $"must list 0-100 names; got {request.Cast.Count}.");
         }
+
+        validation.Names(prefix + "genres", request.Genres);
+        validation.Names(prefix + "cast", request.Cast);
     }
 
     public static Top10PredictionResponse Score(ServedClassifier served, Top10TitleRequest request, TrackRecordIndex trackRecords)

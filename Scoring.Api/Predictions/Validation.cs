@@ -34,17 +34,40 @@ public sealed class Validation
 
     public void AtLeast(string field, double? value, double min) => Range(field, value, min, double.PositiveInfinity);
 
-    /// <summary>A batch: 1 to <paramref name="max"/> items, each validated with its index in the field names (titles[3].imdbRating).</summary>
-    public static Validation ForBatch<T>(string field, IReadOnlyList<T> items, int max, Action<T, Validation, string> validate)
+    /// <summary>
+    /// A batch: 1 to <paramref name="max"/> items, each validated with its index in the field names
+    /// (titles[3].imdbRating); a null item (JSON null in the array) is named too.
+    /// </summary>
+    public static Validation ForBatch<T>(string field, IReadOnlyList<T?> items, int max, Action<T, Validation, string> validate)
+        where T : class
     {
         var validation = new Validation();
         validation.Count(field, items.Count, 1, max);
         for (var i = 0; i < items.Count && validation.IsValid; i++)
         {
-            validate(items[i], validation, $"{field}[{i}].");
+            if (items[i] is { } item)
+            {
+                validate(item, validation, $"{field}[{i}].");
+            }
+            else
+            {
+                validation.Add($"{field}[{i}]", "must be an object; got null.");
+            }
         }
 
         return validation;
+    }
+
+    /// <summary>Each entry of a list of names (genres, cast) must be a non-blank string: JSON null or "" is named by its index.</summary>
+    public void Names(string field, IReadOnlyList<string?>? names)
+    {
+        for (var i = 0; names is not null && i < names.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(names[i]))
+            {
+                Add($"{field}[{i}]", $"must be a non-blank name; got {(names[i] is null ? "null" : $"'{names[i]}'")}.");
+            }
+        }
     }
 
     public void Count(string field, int value, int min, int max)

@@ -91,6 +91,23 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"title\": \"a\"}, null]}", "titles[1]", "must be an object; got null.")]
+    [InlineData("/api/churn/predictions/batch", "{\"subscribers\": [null]}", "subscribers[0]", "must be an object; got null.")]
+    [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"genres\": [\"Drama\", null]}", "genres[1]", "must be a non-blank name; got null.")]
+    [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"cast\": [null]}", "cast[0]", "must be a non-blank name; got null.")]
+    [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"genres\": [\" \"]}", "genres[0]", "must be a non-blank name; got ' '.")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"cast\": [\"Ann Lee\", \"\"]}]}", "titles[0].cast[1]", "must be a non-blank name; got ''.")]
+    public async Task A_null_or_blank_entry_in_a_list_is_400_naming_its_index(string path, string body, string field, string message)
+    {
+        // These reached the scorer and came back as 500s.
+        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal([field], errors.Keys);
+        Assert.Equal(message, errors[field]);
+    }
+
+    [Theory]
     [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"runtimeMinutes\": }")]
     [InlineData("/api/top10/predictions", "{\"runtimeMinutes\": \"long\"}")]
     [InlineData("/api/churn/predictions", "not json at all")]
