@@ -125,6 +125,38 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         Assert.DoesNotContain(".cs:line", text);
     }
 
+    [Theory]
+    [InlineData("/api/top10/predictions", "{\"runtimeMinutes\": \"long\"}", "runtimeMinutes must be a number.")]
+    [InlineData("/api/top10/predictions", "{\"releaseDate\": \"2025-13-45\"}", "releaseDate must be a date (yyyy-MM-dd).")]
+    [InlineData("/api/top10/predictions", "{\"isOriginal\": \"yes\"}", "isOriginal must be true or false.")]
+    [InlineData("/api/top10/predictions", "{\"genres\": \"Drama\"}", "genres must be an array.")]
+    [InlineData("/api/top10/predictions", "[]", "the body must be an object.")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{}, {\"votes\": \"many\"}]}", "titles[1].votes must be a number.")]
+    [InlineData("/api/churn/predictions", "{\"subscriptionPlan\": 3}", "subscriptionPlan must be a string.")]
+    public async Task A_value_of_the_wrong_json_type_names_the_field_and_what_it_must_be(string path, string body, string says)
+    {
+        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
+        Assert.Equal("The request body is not valid JSON: " + says, detail);
+    }
+
+    [Theory]
+    [InlineData("/api/top10/predictions", "")]
+    [InlineData("/api/churn/predictions", "null")]
+    [InlineData("/api/churn/predictions/batch", "")]
+    public async Task An_empty_or_null_body_is_400_saying_so(string path, string body)
+    {
+        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Missing body", problem["title"]!.GetValue<string>());
+        Assert.Equal("The request needs a JSON object in its body; the body was empty or null.", problem["detail"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_body_over_the_configured_limit_is_413()
     {
