@@ -100,7 +100,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     public async Task A_null_or_blank_entry_in_a_list_is_400_naming_its_index(string path, string body, string field, string message)
     {
         // These reached the scorer and came back as 500s.
-        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await PostRaw(path, body);
 
         var errors = await ValidationErrors(response);
         Assert.Equal([field], errors.Keys);
@@ -114,7 +114,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/top10/predictions/batch", "{\"titles\": [ {\"title\": 1 ]}")]
     public async Task Malformed_json_is_400_without_a_stack_trace(string path, string body)
     {
-        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await PostRaw(path, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -135,7 +135,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/churn/predictions", "{\"subscriptionPlan\": 3}", "subscriptionPlan must be a string.")]
     public async Task A_value_of_the_wrong_json_type_names_the_field_and_what_it_must_be(string path, string body, string says)
     {
-        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await PostRaw(path, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var detail = (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
@@ -148,7 +148,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/churn/predictions/batch", "")]
     public async Task An_empty_or_null_body_is_400_saying_so(string path, string body)
     {
-        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await PostRaw(path, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -268,6 +268,10 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    /// <summary>Posts <paramref name="body"/> as it is, for bodies a serializer would not write.</summary>
+    private Task<HttpResponseMessage> PostRaw(string path, string body) =>
+        _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
     private static async Task<Dictionary<string, string>> ValidationErrors(HttpResponseMessage response)
     {
