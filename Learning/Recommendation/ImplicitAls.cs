@@ -292,7 +292,6 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
 
         return sum;
     }
-
 }
 
 /// <summary>A trained implicit model: a user's score for an item is x_u . y_i.</summary>

@@ -326,5 +326,4 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
 
         return group;
     }
-
 }

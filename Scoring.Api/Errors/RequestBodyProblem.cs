@@ -7,6 +7,8 @@ namespace NetflixML.Scoring.Api.Errors;
 /// Says what was wrong with a request body in the client's terms. The framework reports a value of the wrong JSON
 /// type as "could not be converted to System.Nullable`1[System.Double]. Path: $.runtimeMinutes", and an empty body
 /// as a hint for the endpoint's developer; these become "runtimeMinutes must be a number" and "the body is empty".
+/// Both are recognised by the framework's wording (ErrorTests pins it); should it change, the client gets the
+/// framework's own message, still as a 400.
 /// </summary>
 public static partial class RequestBodyProblem
 {

@@ -90,7 +90,7 @@ public static class BenchCommand
                 OptionValueException.Require(count is >= RecommendationBenchmarks.MinSyntheticRatings and <= RecommendationBenchmarks.MaxSyntheticRatings, "--ratings", count, "must be in 1,000..200,000,000");
                 OptionValueException.Require(parse.GetValue(rank) >= 1, "--rank", parse.GetValue(rank), "must be at least 1");
                 OptionValueException.Require(parse.GetValue(iterations) >= 1, "--iterations", parse.GetValue(iterations), "must be at least 1");
-                var result = RunOrExplain(() => RecommendationBenchmarks.Synthetic(parse.GetValue(ratings), parse.GetValue(rank), parse.GetValue(iterations), 1, io.ProgressFor("bench")));
+                var result = RunOrExplain(() => RecommendationBenchmarks.Synthetic(count, parse.GetValue(rank), parse.GetValue(iterations), 1, io.ProgressFor("bench")));
                 if (parse.GetValue(json))
                 {
                     io.WriteJson(result);
