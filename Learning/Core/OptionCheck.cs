@@ -27,11 +27,11 @@ internal sealed class OptionCheck(string owner)
         return options;
     }
 
-    public OptionCheck Require(bool holds, double value, string rule, [CallerArgumentExpression(nameof(value))] string field = "")
+    public OptionCheck Require(bool holds, double? value, string rule, [CallerArgumentExpression(nameof(value))] string field = "")
     {
         if (!holds)
         {
-            _problems.Add(string.Create(CultureInfo.InvariantCulture, $"{field} is {value}, {rule}"));
+            _problems.Add(string.Create(CultureInfo.InvariantCulture, $"{field} is {(value is { } v ? v : "null")}, {rule}"));
         }
 
         return this;

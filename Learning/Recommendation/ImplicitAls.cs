@@ -81,6 +81,10 @@ public sealed record ImplicitAlsOptions : IValidatedOptions
             .Require(Iterations >= 1, Iterations, "must be at least 1")
             .Require(Alpha >= 0, Alpha, "must be at least 0")
             .Require(Lambda >= 0, Lambda, "must be at least 0")
+            .Require(FrequencyOffset >= 0, FrequencyOffset, "must be at least 0")
+            .Require(FrequencyExponent >= 0 && double.IsFinite(FrequencyExponent), FrequencyExponent, "must be a finite number at least 0")
+            .Require(ItemFrequencyExponent is null || (ItemFrequencyExponent >= 0 && double.IsFinite(ItemFrequencyExponent.Value)), ItemFrequencyExponent, "must be null or a finite number at least 0")
+            .Require(double.IsFinite(NegativeWeightExponent), NegativeWeightExponent, "must be a finite number")
             .Require(ConjugateGradientSteps >= 1, ConjugateGradientSteps, "must be at least 1")
             .ThrowIfAny();
     }

@@ -51,6 +51,7 @@ public sealed record FastTreeOptions : IValidatedOptions
             .Require(MinimumExampleCountPerLeaf >= 1, MinimumExampleCountPerLeaf, "must be at least 1")
             .Require(LearningRate > 0, LearningRate, "must be above 0")
             .Require(Shrinkage > 0, Shrinkage, "must be above 0")
+            .Require(MaximumTreeOutput > 0, MaximumTreeOutput, "must be above 0")
             .Require(MaximumBinCountPerFeature is >= 2 and <= BinnedMatrix.MaxValueBins, MaximumBinCountPerFeature, $"must be in 2..{BinnedMatrix.MaxValueBins}")
             .ThrowIfAny();
     }
