@@ -47,7 +47,7 @@ public static class ChurnApi
         var clock = Stopwatch.StartNew();
         var served = registry.Classifier(FeatureCatalog.Churn);
         var gold = database.Current();
-        var snapshot = served.Snapshot ?? gold.ChurnSnapshot ?? throw new ServiceUnavailableException($"The database {database.Path} has no events to place a churn snapshot in.", ScoringDatabase.Command);
+        var snapshot = gold.ChurnSnapshotFor(served.Snapshot) ?? throw new ServiceUnavailableException($"The database {database.Path} has no events to place a churn snapshot in.", ScoringDatabase.Command);
         var row = gold.ChurnFeatures(userId, snapshot);
         if (row is null)
         {

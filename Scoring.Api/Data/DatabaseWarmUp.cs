@@ -26,7 +26,7 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
                 return;
             }
 
-            if ((registry.Current.Churn?.Snapshot ?? gold.ChurnSnapshot) is { } snapshot)
+            if (gold.ChurnSnapshotFor(registry.Current.Churn?.Snapshot) is { } snapshot)
             {
                 gold.ChurnFeatures(string.Empty, snapshot);
             }

@@ -145,6 +145,13 @@ public sealed class GoldData
     /// <summary>The churn snapshot of this data (null when it has no events).</summary>
     public DateTime? ChurnSnapshot { get; }
 
+    /// <summary>
+    /// The date churn features are computed at for a model: the snapshot its manifest records, else this data's own
+    /// (null when neither is known). The by-id endpoint and the start-up warm-up both ask here, so the warm-up fills
+    /// the table the requests read.
+    /// </summary>
+    public DateTime? ChurnSnapshotFor(DateTime? modelSnapshot) => modelSnapshot ?? ChurnSnapshot;
+
     public bool UserExists(string userId) => _users.Contains(userId);
 
     /// <summary>Every title the subscriber has watched, in id order.</summary>
