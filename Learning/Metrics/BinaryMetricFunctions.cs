@@ -77,21 +77,20 @@ public static class AreaUnderRocCurve
         CheckLengths(scores.Length, labels.Length);
         var order = SortedIndices(scores);
         var groups = new List<ScoreGroup>();
-        double truePositives = 0, rows = 0;
+        double truePositives = 0;
         var i = order.Length - 1;
         while (i >= 0)
         {
             var score = scores[order[i]];
-            var first = i;
             double groupPositives = 0;
             for (; i >= 0 && scores[order[i]] == score; i--)
             {
                 groupPositives += labels[order[i]] > 0.5f ? 1 : 0;
             }
 
+            // Every row from the top of the order down to i + 1 scores at or above this group.
             truePositives += groupPositives;
-            rows += first - i;
-            groups.Add(new ScoreGroup(score, first - i, groupPositives, truePositives, rows));
+            groups.Add(new ScoreGroup(score, groupPositives, truePositives, order.Length - 1 - i));
         }
 
         return groups;
@@ -106,8 +105,8 @@ public static class AreaUnderRocCurve
     }
 }
 
-/// <summary>Rows sharing one score, and the counts of positives and rows at or above it.</summary>
-internal readonly record struct ScoreGroup(double Score, double Rows, double Positives, double PositivesAtOrAbove, double RowsAtOrAbove);
+/// <summary>Rows sharing one score: their positives, and the counts of positives and rows at or above it.</summary>
+internal readonly record struct ScoreGroup(double Score, double Positives, double PositivesAtOrAbove, double RowsAtOrAbove);
 
 /// <summary>
 /// Area under the precision-recall curve as average precision: the mean of the precision reached at each
