@@ -41,7 +41,12 @@ public static class ScoringServiceExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            // A misspelt field ("sesions7d") would otherwise be dropped and its feature scored as missing.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("The process is up."), tags: ["live"])
             .AddCheck<ModelsReadyCheck>("models", tags: ["ready"]);

@@ -16,7 +16,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             ServiceUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than the configured limit (Scoring:MaxRequestBodyBytes)."),
-            BadHttpRequestException e when e.InnerException is System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, "Malformed JSON", RequestBodyProblem.Describe(json)),
+            BadHttpRequestException e when e.InnerException is System.Text.Json.JsonException json => RequestBodyProblem.Describe(json),
             BadHttpRequestException e when RequestBodyProblem.IsMissingBody(e) => (StatusCodes.Status400BadRequest, "Missing body", RequestBodyProblem.Missing),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "An unexpected error occurred; it has been logged with the trace id below."),

@@ -7,12 +7,16 @@ namespace NetflixML.Scoring.Api.Errors;
 /// Says what was wrong with a request body in the client's terms. The framework reports a value of the wrong JSON
 /// type as "could not be converted to System.Nullable`1[System.Double]. Path: $.runtimeMinutes", and an empty body
 /// as a hint for the endpoint's developer; these become "runtimeMinutes must be a number" and "the body is empty".
+/// A field the request type does not have (the serializer is set to refuse them, so a misspelt feature is not
+/// scored as missing) becomes "sesions7d is not a field; did you mean sessions7d?".
 /// Both are recognised by the framework's wording (ErrorTests pins it); should it change, the client gets the
 /// framework's own message, still as a 400.
 /// </summary>
 public static partial class RequestBodyProblem
 {
     public const string Missing = "The request needs a JSON object in its body; the body was empty or null.";
+
+    private const string Malformed = "Malformed JSON";
 
     private const string Prefix = "The request body is not valid JSON: ";
 
@@ -21,16 +25,54 @@ public static partial class RequestBodyProblem
         exception.StatusCode == StatusCodes.Status400BadRequest && exception.InnerException is null
         && (exception.Message.Contains("no body was provided", StringComparison.Ordinal) || exception.Message.Contains("was not provided from body", StringComparison.Ordinal));
 
-    public static string Describe(JsonException json)
+    /// <summary>The problem (always a 400) for a body the serializer refused.</summary>
+    public static (int Status, string Title, string Detail) Describe(JsonException json)
     {
+        if (Unmapped().Match(json.Message) is { Success: true } unmapped)
+        {
+            return (StatusCodes.Status400BadRequest, "Unknown field", UnknownField(unmapped.Groups["name"].Value, unmapped.Groups["type"].Value, json.Path));
+        }
+
         var conversion = Conversion().Match(json.Message);
         if (!conversion.Success || json.Path is not { Length: > 0 } path)
         {
-            return Prefix + json.Message;
+            return (StatusCodes.Status400BadRequest, Malformed, Prefix + json.Message);
         }
 
         var field = path == "$" ? "the body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-        return $"{Prefix}{field} must be {Expected(conversion.Groups["type"].Value)}.";
+        return (StatusCodes.Status400BadRequest, Malformed, $"{Prefix}{field} must be {Expected(conversion.Groups["type"].Value)}.");
+    }
+
+    // "subscribers[1].sesions7d is not a field; did you mean sessions7d?" or, with nothing close, the fields there are.
+    private static string UnknownField(string name, string typeName, string? path)
+    {
+        var where = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : name;
+        var fields = typeof(RequestBodyProblem).Assembly.GetType(typeName)?.GetProperties()
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToArray() ?? [];
+        var closest = fields.Select(f => (Field: f, Distance: EditDistance(name.ToLowerInvariant(), f.ToLowerInvariant())))
+            .OrderBy(f => f.Distance).FirstOrDefault();
+        return closest.Field is not null && closest.Distance <= Math.Max(2, name.Length / 4)
+            ? $"{where} is not a field; did you mean {closest.Field}?"
+            : $"{where} is not a field; the fields are {string.Join(", ", fields)}.";
+    }
+
+    // Levenshtein distance: insertions, deletions and substitutions each cost 1.
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     private static string Expected(string type)
@@ -50,6 +92,9 @@ public static partial class RequestBodyProblem
 
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\. Path: ")]
     private static partial Regex Conversion();
+
+    [GeneratedRegex(@"The JSON property '(?<name>.*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'\.")]
+    private static partial Regex Unmapped();
 
     [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>.+)\]$")]
     private static partial Regex NullableOf();

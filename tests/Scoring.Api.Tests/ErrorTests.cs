@@ -143,6 +143,22 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/churn/predictions", "{\"sessions30d\": 0, \"sesions7d\": 5}", "sesions7d is not a field; did you mean sessions7d?")]
+    [InlineData("/api/churn/predictions/batch", "{\"subscribers\": [{}, {\"sesions7d\": 5}]}", "subscribers[1].sesions7d is not a field; did you mean sessions7d?")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"genre\": [\"Drama\"]}]}", "titles[0].genre is not a field; did you mean genres?")]
+    [InlineData("/api/churn/predictions/batch", "{\"subscribers\": [], \"extra\": 1}", "extra is not a field; the fields are subscribers.")]
+    public async Task A_field_the_request_does_not_have_is_400_naming_it_and_the_closest_field(string path, string body, string says)
+    {
+        // A misspelt field used to be dropped, and its feature scored as missing.
+        var response = await PostRaw(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Unknown field", problem["title"]!.GetValue<string>());
+        Assert.Equal(says, problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("/api/top10/predictions", "")]
     [InlineData("/api/churn/predictions", "null")]
     [InlineData("/api/churn/predictions/batch", "")]

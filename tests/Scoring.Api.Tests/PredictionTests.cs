@@ -116,10 +116,12 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         }
 
         // The same features sent as a payload (snake_case feature names as camelCase fields) give the same answers.
+        // Activity after the snapshot is not a field: the payload describes a subscriber at the prediction time.
+        var deployable = FeatureCatalog.Set(FeatureCatalog.Churn, manifest.FeatureSet!).Features.Select(f => f.Name).ToHashSet();
         var payload = rows.Select(row =>
         {
             var o = new JsonObject { ["reference"] = "case-" + row.UserId };
-            foreach (var (name, value) in row.Numeric.Where(n => !double.IsNaN(n.Value)))
+            foreach (var (name, value) in row.Numeric.Where(n => !double.IsNaN(n.Value) && deployable.Contains(n.Key)))
             {
                 o[Camel(name)] = value;
             }
