@@ -134,13 +134,16 @@ public static class AnalyticsApi
     public static Results<Ok<TitleSimilarity>, ValidationProblem, ProblemHttpResult> TitleSimilarity(ScoringDatabase database, string? titles = null)
     {
         var gold = database.Current();
-        var ids = string.IsNullOrWhiteSpace(titles)
+        var given = string.IsNullOrWhiteSpace(titles)
             ? gold.Figures(AnalyticsQueries.Key("most-watched", DefaultSimilarTitles), db => AnalyticsQueries.MostWatched(db, DefaultSimilarTitles))
-            : titles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
-        var validation = new Validation();
-        validation.Count("titles", ids.Count, 2, MaxSimilarTitles);
-        if (!validation.IsValid)
+            : titles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ids = given.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count is < 2 or > MaxSimilarTitles)
         {
+            // "got 1" alone would puzzle a caller who sent the same id twice.
+            var repeated = given.CountBy(id => id, StringComparer.Ordinal).Where(c => c.Value > 1).Select(c => c.Key).ToList();
+            var validation = new Validation();
+            validation.Add("titles", $"must name 2-{MaxSimilarTitles} different titles; got {ids.Count}{(repeated.Count > 0 ? $" ({string.Join(", ", repeated)} repeated)" : string.Empty)}.");
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
