@@ -53,6 +53,18 @@ public sealed class FeatureEncoder
     /// <summary>For each encoded feature, the raw column it came from.</summary>
     public int[] SourceColumn { get; }
 
+    /// <summary>
+    /// Every category a categorical or set-valued column saw at fit time, in a large vocabulary those without an
+    /// indicator of their own as well (empty for a numeric column). Any other value is encoded as unseen.
+    /// </summary>
+    public IReadOnlyCollection<string> KnownCategories(string column)
+    {
+        var index = Schema.IndexOf(column);
+        return index >= 0
+            ? _plans[index].Known
+            : throw new ArgumentException($"The encoder has no column '{column}'; it has {string.Join(", ", Schema.Columns.Select(c => c.Name))}.", nameof(column));
+    }
+
     public static FeatureEncoder Fit(TabularData data, EncoderOptions? options = null)
     {
         options ??= new EncoderOptions();
@@ -221,6 +233,9 @@ public sealed class FeatureEncoder
         public int Slot { get; } = slot;
 
         public int Offset { get; set; }
+
+        // A large vocabulary keeps the training frequency of every category it saw, indicator or not.
+        public IReadOnlyCollection<string> Known => _large ? _frequency.Keys : _vocabulary;
 
         public static ColumnPlan ForCategories(ColumnKind kind, int slot, Dictionary<string, int> counts, int rows, EncoderOptions options)
         {

@@ -136,6 +136,9 @@ public sealed record ChurnPredictionResponse
     /// <summary>The features pushing this subscriber's risk most, up or down.</summary>
     public IReadOnlyList<FactorContribution> TopFactors { get; init; } = [];
 
+    /// <summary>A plan, device or country the model was never trained on (scored as unseen), with the values it knows.</summary>
+    public IReadOnlyList<UnrecognisedInput> InputsUnrecognised { get; init; } = [];
+
     /// <summary>The snapshot the features describe (by-id endpoint).</summary>
     public DateOnly? Snapshot { get; init; }
 

@@ -12,6 +12,15 @@ public sealed record ModelReference(string Name, string Version, string FeatureS
 /// <param name="Contribution">Its contribution to the score, in log-odds.</param>
 public sealed record FactorContribution(string Feature, double Contribution);
 
+/// <summary>
+/// A request value the model was never trained on. It was scored as an unseen category (it sets no indicator, as if
+/// missing); matching ignores case and surrounding spaces, so "tv-ma" is "TV-MA" and is not listed here.
+/// </summary>
+/// <param name="Field">The request field, with its index in a list: <c>genres[1]</c>.</param>
+/// <param name="Value">The value as given.</param>
+/// <param name="Known">The values the model knows for that field.</param>
+public sealed record UnrecognisedInput(string Field, string Value, IReadOnlyList<string> Known);
+
 /// <summary>A feature a model uses and when it becomes known.</summary>
 /// <param name="Name">Feature name.</param>
 /// <param name="Type">numeric, categorical or categorical-set.</param>

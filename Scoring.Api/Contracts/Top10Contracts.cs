@@ -104,6 +104,9 @@ public sealed record Top10PredictionResponse
     /// <summary>Fields the model uses that were not given (treated as missing).</summary>
     public IReadOnlyList<string> InputsMissing { get; init; } = [];
 
+    /// <summary>Values of a certificate or genre the model was never trained on (scored as unseen), with the values it knows.</summary>
+    public IReadOnlyList<UnrecognisedInput> InputsUnrecognised { get; init; } = [];
+
     /// <summary>Each model feature's contribution to this prediction, largest first.</summary>
     public IReadOnlyList<FactorContribution> Explanation { get; init; } = [];
 }

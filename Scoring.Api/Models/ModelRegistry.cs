@@ -7,6 +7,7 @@ using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Errors;
+using NetflixML.Scoring.Api.Predictions;
 
 namespace NetflixML.Scoring.Api.Models;
 
@@ -20,6 +21,9 @@ public interface IServedModel
 public sealed record ServedClassifier(string Task, BinaryClassifier Model, ModelManifest Manifest, string Path, string Sha256, DateTimeOffset LoadedAt) : IServedModel
 {
     public string Name => Manifest.Properties?["name"]?.GetValue<string>() ?? Task;
+
+    /// <summary>Matches request values to the categories the model was trained on.</summary>
+    public CategoryMatcher Categories { get; } = new(Model);
 
     /// <summary>The date the model's features were computed at (churn), when the manifest records it.</summary>
     public DateTime? Snapshot => Manifest.Properties?["snapshot"]?.GetValue<string>() is { } text

@@ -9,6 +9,14 @@ namespace NetflixML.Scoring.Api.Predictions;
 /// <summary>Scores a subscriber's behaviour features with the churn champion.</summary>
 public static class ChurnScorer
 {
+    // The request field of each categorical churn feature, for naming a value the model does not know.
+    private static readonly Dictionary<string, string> TextFields = new(StringComparer.Ordinal)
+    {
+        ["subscription_plan"] = "subscriptionPlan",
+        ["primary_device"] = "primaryDevice",
+        ["country"] = "country",
+    };
+
     public static void Validate(ChurnFeaturesRequest r, Validation v, string prefix = "")
     {
         foreach (var (field, value) in new (string, double?)[]
@@ -73,7 +81,14 @@ public static class ChurnScorer
     {
         var layout = FeatureLayout.Of(FeatureCatalog.Churn, served.Manifest.FeatureSet!);
         var numeric = Array.ConvertAll(layout.Numeric, name => row.Numeric[name]);
-        var categorical = Array.ConvertAll(layout.Categorical, name => row.Categorical[name]);
+        List<UnrecognisedInput>? unrecognised = null;
+        var categorical = new string?[layout.Categorical.Length];
+        for (var i = 0; i < categorical.Length; i++)
+        {
+            var feature = layout.Categorical[i];
+            categorical[i] = served.Categories.Match(feature, TextFields[feature], row.Categorical[feature], ref unrecognised);
+        }
+
         var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, default));
         var probability = explanation.Probability;
         var baseRate = served.Manifest.Metrics?["baseline"]?["positiveRate"]?.GetValue<double>() ?? 0.15;
@@ -87,6 +102,7 @@ public static class ChurnScorer
             WillChurn = probability >= threshold,
             RiskBand = probability >= threshold ? "high" : probability >= baseRate ? "medium" : "low",
             TopFactors = explanation.Contributions.Take(5).Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
+            InputsUnrecognised = unrecognised ?? [],
             Snapshot = snapshot,
             Model = Top10Scorer.Reference(served),
         };

@@ -31,6 +31,13 @@ public static class Top10Scorer
         ["weekly_views"] = [],
     };
 
+    // The features whose values come as text from the request, matched to the model's categories, by request field.
+    private static readonly Dictionary<string, string> TextFields = new(StringComparer.Ordinal)
+    {
+        ["certificate"] = "certificate",
+        ["genres"] = "genres",
+    };
+
     public const string Yes = "Yes, it will be in the Netflix Top 10!";
     public const string No = "Sorry, this title will not make the cut.";
 
@@ -92,16 +99,27 @@ public static class Top10Scorer
             numeric[i] = Top10Features.Numeric(layout.Numeric[i], title, record);
         }
 
+        List<UnrecognisedInput>? unrecognised = null;
         var categorical = new string?[layout.Categorical.Length];
         for (var i = 0; i < categorical.Length; i++)
         {
-            categorical[i] = Top10Features.Categorical(layout.Categorical[i], title);
+            var feature = layout.Categorical[i];
+            categorical[i] = Top10Features.Categorical(feature, title);
+            if (TextFields.TryGetValue(feature, out var field))
+            {
+                categorical[i] = served.Categories.Match(feature, field, categorical[i], ref unrecognised);
+            }
         }
 
         var sets = new string[]?[layout.Sets.Length];
         for (var i = 0; i < sets.Length; i++)
         {
-            sets[i] = Top10Features.Set(layout.Sets[i], title);
+            var feature = layout.Sets[i];
+            sets[i] = Top10Features.Set(feature, title);
+            if (TextFields.TryGetValue(feature, out var field))
+            {
+                sets[i] = served.Categories.Match(feature, field, sets[i], ref unrecognised);
+            }
         }
 
         var explanation = served.Model.Explain(new FeatureRow(numeric, categorical, sets));
@@ -119,6 +137,7 @@ public static class Top10Scorer
             InputsUsed = used.Where(given.Contains).ToList(),
             InputsIgnored = given.Where(g => !used.Contains(g)).ToList(),
             InputsMissing = used.Where(u => !given.Contains(u)).ToList(),
+            InputsUnrecognised = unrecognised ?? [],
             Explanation = explanation.Contributions.Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
         };
     }

@@ -51,6 +51,38 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void Known_categories_are_every_value_seen_at_fit_time_and_survive_a_round_trip()
+    {
+        var directors = Enumerable.Range(0, 100).Select(i => i < 30 ? "star" : "director-" + i).ToArray();
+        var data = new TabularDataBuilder()
+            .AddNumeric("runtime", new double[100])
+            .AddCategorical("plan", Enumerable.Range(0, 100).Select(i => i % 3 == 0 ? null : i % 3 == 1 ? "Basic" : "Premium").ToArray())
+            .AddCategorical("director", directors)
+            .AddSet("genres", Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? new[] { "Drama", "Comedy" } : null).ToArray())
+            .Build();
+        var encoder = FeatureEncoder.Fit(data, new EncoderOptions { MaxOneHot = 8, MinCountForLargeVocabulary = 5 });
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, true))
+        {
+            encoder.Write(writer);
+        }
+
+        memory.Position = 0;
+        foreach (var e in new[] { encoder, FeatureEncoder.Read(new BinaryReader(memory)) })
+        {
+            Assert.Equal(["Basic", "Premium"], e.KnownCategories("plan").Order(StringComparer.Ordinal));
+            Assert.Equal(["Comedy", "Drama"], e.KnownCategories("genres").Order(StringComparer.Ordinal));
+            // Only "star" has an indicator of its own, but the 70 directors seen once are known too.
+            Assert.Equal(71, e.KnownCategories("director").Count);
+            Assert.Contains("director-99", e.KnownCategories("director"));
+            Assert.Empty(e.KnownCategories("runtime"));
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => encoder.KnownCategories("country"));
+        Assert.StartsWith("The encoder has no column 'country'; it has runtime, plan, director, genres.", error.Message);
+    }
+
+    [Fact]
     public void Encoder_round_trips_through_its_binary_form()
     {
         var data = Support.TestData.Mixed(500, 9);

@@ -185,6 +185,41 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("/api/top10/predictions", "{\"genres\": [\"drama\", \" Thriller \"], \"certificate\": \"tv-ma\"}", "{\"genres\": [\"Drama\", \"Thriller\"], \"certificate\": \"TV-MA\"}", "{}")]
+    [InlineData("/api/churn/predictions", "{\"subscriptionPlan\": \"basic \", \"country\": \"usa\", \"sessions30d\": 0}", "{\"subscriptionPlan\": \"Basic\", \"country\": \"USA\", \"sessions30d\": 0}", "{\"sessions30d\": 0}")]
+    public async Task Category_values_match_the_model_whatever_their_case_or_surrounding_spaces(string path, string asTyped, string asTrained, string without)
+    {
+        // "basic" used to be scored as a plan the model never saw, which quietly gave another answer.
+        var typed = await Predict(path, asTyped);
+        var trained = await Predict(path, asTrained);
+        var missing = await Predict(path, without);
+
+        Assert.Equal(trained["probability"]!.GetValue<double>(), typed["probability"]!.GetValue<double>());
+        Assert.NotEqual(missing["probability"]!.GetValue<double>(), trained["probability"]!.GetValue<double>());
+        Assert.Empty(typed["inputsUnrecognised"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_category_the_model_never_saw_is_scored_as_unseen_and_reported_with_the_values_it_knows()
+    {
+        var (top10, _) = ModelFile.LoadBinaryClassifier(Path.Combine(ScoringFixture.RepositoryModels, "top10.zip"));
+        var (churn, _) = ModelFile.LoadBinaryClassifier(Path.Combine(ScoringFixture.RepositoryModels, "churn.zip"));
+
+        var title = await Predict("/api/top10/predictions", "{\"genres\": [\"Drama\", \"Telenovela\"], \"certificate\": \"X-99\"}");
+        var subscriber = await Predict("/api/churn/predictions", "{\"subscriptionPlan\": \"Gold\", \"country\": \"Narnia\", \"sessions30d\": 0}");
+
+        Assert.Equal(
+            [("genres[1]", "Telenovela", top10.Encoder.KnownCategories("genres").Order(StringComparer.Ordinal)), ("certificate", "X-99", top10.Encoder.KnownCategories("certificate").Order(StringComparer.Ordinal))],
+            Unrecognised(title).OrderByDescending(u => u.Field, StringComparer.Ordinal));
+        Assert.Equal(
+            [("subscriptionPlan", "Gold", churn.Encoder.KnownCategories("subscription_plan").Order(StringComparer.Ordinal)), ("country", "Narnia", churn.Encoder.KnownCategories("country").Order(StringComparer.Ordinal))],
+            Unrecognised(subscriber).OrderByDescending(u => u.Field, StringComparer.Ordinal));
+        Assert.Contains("Premium+", Unrecognised(subscriber).First().Known);
+        // Unseen in a small vocabulary sets no indicator: the same answer as leaving the field out.
+        Assert.Equal((await Predict("/api/churn/predictions", "{\"sessions30d\": 0}"))["probability"]!.GetValue<double>(), subscriber["probability"]!.GetValue<double>());
+    }
+
     [Fact]
     public async Task Churn_risk_follows_engagement()
     {
@@ -262,6 +297,16 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         // Content similarity is part of the hybrid champion: most neighbours share the title's primary genre.
         Assert.True(similar.Count(s => Strings(s!["genres"]).Contains(genres[0])) >= 4, $"neighbours of a {genres[0]} title");
     }
+
+    private async Task<JsonObject> Predict(string path, string body)
+    {
+        var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static IEnumerable<(string Field, string Value, IEnumerable<string> Known)> Unrecognised(JsonObject prediction) =>
+        prediction["inputsUnrecognised"]!.AsArray().Select(u => (u!["field"]!.GetValue<string>(), u["value"]!.GetValue<string>(), Strings(u["known"]).AsEnumerable()));
 
     private static JsonObject Request(TitleRecord t)
     {
