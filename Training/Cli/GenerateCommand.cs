@@ -28,6 +28,7 @@ public static class GenerateCommand
             throw new OptionValueException($"--scale must be greater than 0 and at most 100 (got {scale}).");
         }
 
+        OutputLocation.RequireFolder("--out", output);
         var result = SyntheticGenerator.Generate(output, new GeneratorOptions(seed, scale), io.ProgressFor("generate"));
         if (json)
         {

@@ -23,6 +23,7 @@ public static class IngestCommand
 
     public static int Run(ConsoleIo io, string raw, string db, bool json)
     {
+        OutputLocation.RequireFile("--db", db);
         var report = Ingestor.Ingest(raw, db, io.ProgressFor("ingest"));
         if (json)
         {

@@ -25,6 +25,7 @@ public static class LeakageCommand
         command.SetAction(parse =>
         {
             var tasks = TrainCommand.ParseTasks(parse.GetValue(task)!, allowRecommend: false);
+            OutputLocation.RequireFolder("--models", parse.GetValue(models)!);
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("leakage"));
             var report = Run(io, tasks, inputs, parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
             if (parse.GetValue(json))

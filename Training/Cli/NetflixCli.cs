@@ -42,6 +42,12 @@ public static class NetflixCli
             error.WriteLine("error: " + ex.Message);
             return BadInput;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Outputs are checked up front; this is the disk filling up or a file vanishing mid-run.
+            error.WriteLine("error: " + ex.Message);
+            return Failed;
+        }
     }
 
     /// <summary>Bool flag `--json` shared by every command.</summary>

@@ -26,6 +26,7 @@ public static class TrainCommand
         command.SetAction(parse =>
         {
             var tasks = ParseTasks(parse.GetValue(task)!, allowRecommend: true);
+            OutputLocation.RequireFolder("--models", parse.GetValue(models)!);
             var settings = new RunSettings(parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("train"));
             var leaderboard = Run(io, tasks, inputs, settings);
