@@ -61,6 +61,22 @@ public sealed class OutputLocationTests : IDisposable
         Assert.Equal(["afile"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void A_write_that_fails_mid_run_is_one_error_line_and_exit_1()
+    {
+        // The folder passes the check, but a folder stands where the first CSV goes.
+        var raw = _temp.File("raw");
+        Directory.CreateDirectory(Path.Combine(raw, "users.csv"));
+
+        var (code, _, error) = CliRunner.Run("generate", "--scale", "0.01", "--out", raw);
+
+        Assert.Equal(1, code);
+        var last = error.Trim().Split('\n')[^1];
+        Assert.StartsWith("error: ", last);
+        Assert.Contains("users.csv", last);
+        Assert.DoesNotContain(" at ", error);
+    }
+
     private string Expand(string text) => text
         .Replace("{file}", _temp.File("afile"), StringComparison.Ordinal)
         .Replace("{db}", _fixture.Database, StringComparison.Ordinal)
