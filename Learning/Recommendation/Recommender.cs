@@ -77,13 +77,15 @@ public abstract class Recommender
     /// <summary>
     /// Fills <paramref name="destination"/> with the best items for <paramref name="userId"/>, best first; returns how
     /// many were written and their source. <paramref name="recentItems"/> (catalogue indices) are also excluded,
-    /// and for an unknown user they are the history content similarity starts from.
+    /// and for an unknown user they are the history content similarity starts from. A null user is a viewer with
+    /// no id at all (described only by <paramref name="recentItems"/>), never mistaken for a known one.
     /// </summary>
-    public (int Count, RecommendationSource Source) Recommend(string userId, Span<ScoredItem> destination, bool excludeSeen = true, string? genre = null, ReadOnlySpan<int> recentItems = default)
+    public (int Count, RecommendationSource Source) Recommend(string? userId, Span<ScoredItem> destination, bool excludeSeen = true, string? genre = null, ReadOnlySpan<int> recentItems = default)
     {
         var scores = Scratch(Catalog.Count);
         RecommendationSource source;
-        var known = History.Users.TryGet(userId, out var user);
+        var user = -1;
+        var known = userId is not null && History.Users.TryGet(userId, out user);
         if (known)
         {
             source = ScoreKnownUser(user, scores);
@@ -134,7 +136,7 @@ public abstract class Recommender
     }
 
     /// <summary>Convenience form: ids and scores (allocates the list).</summary>
-    public RecommendationList Recommend(string userId, int count, bool excludeSeen = true, string? genre = null, IReadOnlyList<string>? recentItems = null)
+    public RecommendationList Recommend(string? userId, int count, bool excludeSeen = true, string? genre = null, IReadOnlyList<string>? recentItems = null)
     {
         CheckCount(count);
         var recent = recentItems?.Select(Catalog.Items.IndexOf).Where(i => i >= 0).ToArray() ?? [];

@@ -58,6 +58,9 @@ public sealed class RecommenderContractTests
         // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
         Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
         Assert.Empty(model.SimilarItems("no-such-item", 5));
+        // No id at all is a stranger too, with or without a history.
+        Assert.Equal(stranger, model.Recommend(null, 10), RecommendationListComparer.Instance);
+        Assert.Equal(withHistory, model.Recommend(null, 10, recentItems: ["item2", "item6"]), RecommendationListComparer.Instance);
     }
 
     [Theory]
