@@ -19,6 +19,11 @@ public static class RecommendationsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/recommendations", ForViewer)
+            .WithTags("Recommendations")
+            .WithName("RecommendForViewer")
+            .WithSummary("The titles a viewer outside the database should watch next, from the titles they watched.")
+            .ProducesPredictionProblems();
         app.MapGet("/api/titles/{titleId}/similar", Similar)
             .WithTags("Recommendations")
             .WithName("SimilarTitles")
@@ -48,14 +53,8 @@ public static class RecommendationsApi
     public static Results<Ok<RecommendationsResponse>, ValidationProblem, ProblemHttpResult> ForUser(string userId, ModelRegistry registry, ScoringDatabase database, ILogger<RecommendationsResponse> logger, int count = 10, string? genre = null)
     {
         var clock = Stopwatch.StartNew();
-        var validation = new Validation();
-        validation.Count("count", count, 1, 100);
         var served = registry.Recommender();
-        if (genre is not null && served.Model.Catalog.GenreMask(genre) is null)
-        {
-            validation.Add("genre", $"must be one of {string.Join(", ", served.Model.Catalog.AllGenres)}; got '{genre}'.");
-        }
-
+        var validation = CheckCountAndGenre(served, count, genre);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -70,6 +69,64 @@ public static class RecommendationsApi
         var response = RecommendationService.Recommend(served, gold, userId, count, genre);
         Log.Prediction(logger, "recommendations", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
+    }
+
+    /// <summary>Recommends titles for a viewer the database does not hold, from the titles they say they watched.</summary>
+    /// <remarks>
+    /// For a subscriber who has just joined, or one whose viewing lives elsewhere: titles similar in content to those
+    /// watched (source content-similarity), or the most popular titles when none are given (source popularity). The
+    /// titles given are never recommended back. Works without the database (titles are then named by their id).
+    /// </remarks>
+    /// <param name="request">The titles watched, how many to return, and an optional genre.</param>
+    /// <param name="registry">Served models.</param>
+    /// <param name="database">Title names and genres, when the database is there.</param>
+    /// <param name="logger">Prediction log.</param>
+    /// <response code="200">Titles with id, name, genres, score and reason; userId is null.</response>
+    /// <response code="400">count is outside 1-100, the genre is not in the catalogue, more than 1,000 titles are listed, or one is blank or not in the model's catalogue (named by its index).</response>
+    /// <response code="413">The request body is larger than the configured limit.</response>
+    /// <response code="503">No recommendation model is loaded.</response>
+    public static Results<Ok<RecommendationsResponse>, ValidationProblem> ForViewer(RecommendationRequest request, ModelRegistry registry, ScoringDatabase database, ILogger<RecommendationsResponse> logger)
+    {
+        var clock = Stopwatch.StartNew();
+        var served = registry.Recommender();
+        var count = request.Count ?? 10;
+        var watched = request.Watched ?? [];
+        var validation = CheckCountAndGenre(served, count, request.Genre);
+        validation.Count("watched", watched.Count, 0, MaxWatched);
+        if (validation.IsValid)
+        {
+            validation.Names("watched", watched);
+            for (var i = 0; i < watched.Count; i++)
+            {
+                if (!string.IsNullOrWhiteSpace(watched[i]) && !served.Model.Catalog.Items.TryGet(watched[i], out _))
+                {
+                    validation.Add($"watched[{i}]", $"no title '{watched[i]}' in the model's catalogue.");
+                }
+            }
+        }
+
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var response = RecommendationService.Recommend(served, database.TryCurrent(), watched, count, request.Genre);
+        Log.Prediction(logger, "recommendations-viewer", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
+        return TypedResults.Ok(response);
+    }
+
+    private const int MaxWatched = 1000;
+
+    private static Validation CheckCountAndGenre(ServedRecommender served, int count, string? genre)
+    {
+        var validation = new Validation();
+        validation.Count("count", count, 1, 100);
+        if (genre is not null && served.Model.Catalog.GenreMask(genre) is null)
+        {
+            validation.Add("genre", $"must be one of {string.Join(", ", served.Model.Catalog.AllGenres)}; got '{genre}'.");
+        }
+
+        return validation;
     }
 
     /// <summary>The titles most similar to a title (by viewing patterns, or content for titles with no viewing yet).</summary>

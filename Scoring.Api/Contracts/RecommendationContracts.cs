@@ -8,12 +8,28 @@ namespace NetflixML.Scoring.Api.Contracts;
 /// <param name="Reason">Why it is here.</param>
 public sealed record RecommendedTitle(string TitleId, string Name, IReadOnlyList<string> Genres, double Score, string Reason);
 
+/// <summary>A viewer outside the database (a subscriber who just joined, a profile on another service), described by the titles they watched.</summary>
+public sealed record RecommendationRequest
+{
+    /// <summary>Title ids they watched, 0-1,000: excluded from the answer and, when there are any, what content similarity starts from.</summary>
+    /// <example>["movie_0042", "movie_0107"]</example>
+    public IReadOnlyList<string>? Watched { get; init; }
+
+    /// <summary>How many titles, 1-100 (default 10).</summary>
+    /// <example>10</example>
+    public int? Count { get; init; }
+
+    /// <summary>Only titles of this genre (e.g. Drama), case-insensitive.</summary>
+    /// <example>Drama</example>
+    public string? Genre { get; init; }
+}
+
 /// <summary>Recommendations for one subscriber, titles they have watched excluded.</summary>
 public sealed record RecommendationsResponse
 {
-    /// <summary>The subscriber.</summary>
+    /// <summary>The subscriber (null for a viewer described by the titles in the request).</summary>
     /// <example>user_00042</example>
-    public required string UserId { get; init; }
+    public string? UserId { get; init; }
 
     /// <summary>factor-model, content-similarity or popularity.</summary>
     /// <example>factor-model</example>

@@ -8,11 +8,19 @@ namespace NetflixML.Scoring.Api.Predictions;
 /// <summary>Recommendations and similar titles from the recommendation champion, with names and reasons.</summary>
 public static class RecommendationService
 {
-    public static RecommendationsResponse Recommend(ServedRecommender served, GoldData database, string userId, int count, string? genre)
+    /// <summary>
+    /// For a subscriber in the database. Everything they have watched, including after the model was trained, is
+    /// excluded; for a subscriber the model never saw, it is also the history content similarity starts from.
+    /// </summary>
+    public static RecommendationsResponse Recommend(ServedRecommender served, GoldData database, string userId, int count, string? genre) =>
+        Recommend(served, database, userId, database.WatchedBy(userId), count, genre);
+
+    /// <summary>For a viewer described only by the titles they watched (names and genres from the database when it is there).</summary>
+    public static RecommendationsResponse Recommend(ServedRecommender served, GoldData? database, IReadOnlyList<string> watched, int count, string? genre) =>
+        Recommend(served, database, null, watched, count, genre);
+
+    private static RecommendationsResponse Recommend(ServedRecommender served, GoldData? database, string? userId, IReadOnlyList<string> watched, int count, string? genre)
     {
-        // Everything the subscriber has watched, including after the model was trained, is excluded; for a subscriber
-        // the model never saw, it is also the history content similarity starts from.
-        var watched = database.WatchedBy(userId);
         var list = served.Model.Recommend(userId, count, excludeSeen: true, genre, watched);
         var reason = list.Source switch
         {
@@ -25,7 +33,7 @@ public static class RecommendationService
             UserId = userId,
             Source = Source(list.Source),
             Genre = genre,
-            Titles = list.Items.Select(i => Title(database, i, reason)).ToList(),
+            Titles = list.Items.Select(i => Title(served, database, i, reason)).ToList(),
             Model = Reference(served),
         };
     }
@@ -43,7 +51,7 @@ public static class RecommendationService
         {
             TitleId = titleId,
             Name = name,
-            Similar = similar.Select(i => Title(database, i, $"watched by the same subscribers as {name} / similar content")).ToList(),
+            Similar = similar.Select(i => Title(served, database, i, $"watched by the same subscribers as {name} / similar content")).ToList(),
             Model = Reference(served),
         };
     }
@@ -58,9 +66,12 @@ public static class RecommendationService
         _ => "popularity",
     };
 
-    private static RecommendedTitle Title(GoldData database, RecommendedItem item, string reason)
+    // A title the database does not hold (or no database) is named by its id, with the genres the model knows.
+    private static RecommendedTitle Title(ServedRecommender served, GoldData? database, RecommendedItem item, string reason)
     {
-        var info = database.Movies.TryGetValue(item.ItemId, out var known) ? known : new TitleInfo(item.ItemId, item.ItemId, []);
+        var info = database is not null && database.Movies.TryGetValue(item.ItemId, out var known)
+            ? known
+            : new TitleInfo(item.ItemId, item.ItemId, [.. served.Model.Catalog.Genres(served.Model.Catalog.Items.IndexOf(item.ItemId))]);
         return new RecommendedTitle(item.ItemId, info.Name, info.Genres, Math.Round(item.Score, 6), reason);
     }
 }

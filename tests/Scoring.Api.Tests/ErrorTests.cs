@@ -97,6 +97,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"cast\": [null]}", "cast[0]", "must be a non-blank name; got null.")]
     [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"genres\": [\" \"]}", "genres[0]", "must be a non-blank name; got ' '.")]
     [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"cast\": [\"Ann Lee\", \"\"]}]}", "titles[0].cast[1]", "must be a non-blank name; got ''.")]
+    [InlineData("/api/recommendations", "{\"watched\": [\"movie_0001\", null]}", "watched[1]", "must be a non-blank name; got null.")]
     public async Task A_null_or_blank_entry_in_a_list_is_400_naming_its_index(string path, string body, string field, string message)
     {
         // These reached the scorer and came back as 500s.
@@ -105,6 +106,28 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         var errors = await ValidationErrors(response);
         Assert.Equal([field], errors.Keys);
         Assert.Equal(message, errors[field]);
+    }
+
+    [Theory]
+    [InlineData("{\"watched\": [\"movie_0001\", \"movie_9999\"]}", "watched[1]", "no title 'movie_9999' in the model's catalogue.")]
+    [InlineData("{\"count\": 0}", "count", "must be 1-100; got 0.")]
+    [InlineData("{\"count\": 101, \"genre\": \"Drama\"}", "count", "must be 1-100; got 101.")]
+    [InlineData("{\"genre\": \"Telenovela\"}", "genre", "must be one of Action, ")]
+    public async Task A_bad_viewer_recommendation_request_is_400_naming_the_field(string body, string field, string message)
+    {
+        var errors = await ValidationErrors(await PostRaw("/api/recommendations", body));
+
+        Assert.Equal([field], errors.Keys);
+        Assert.StartsWith(message, errors[field]);
+    }
+
+    [Fact]
+    public async Task A_viewer_history_over_1000_titles_is_400()
+    {
+        var response = await _factory.CreateClient().PostAsJsonAsync("/api/recommendations", new { watched = Enumerable.Repeat("movie_0001", 1001) });
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal("must be 0-1000; got 1001.", errors["watched"]);
     }
 
     [Theory]
@@ -269,12 +292,19 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
 
         var lookup = await client.GetAsync("/api/users/user_00001/churn");
         var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
+        var viewer = await client.PostAsJsonAsync("/api/recommendations", new { watched = new[] { "movie_0001" } });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, lookup.StatusCode);
         var problem = (await lookup.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Contains("no-such.db", problem["detail"]!.GetValue<string>());
         Assert.Equal("dotnet run --project Training", problem["command"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, payload.StatusCode);
+        // Without the database a recommended title is named by its id, with the genres the model knows.
+        Assert.Equal(HttpStatusCode.OK, viewer.StatusCode);
+        var titles = (await viewer.Content.ReadFromJsonAsync<JsonObject>())!["titles"]!.AsArray();
+        Assert.Equal(10, titles.Count);
+        Assert.All(titles, t => Assert.Equal(t!["titleId"]!.GetValue<string>(), t["name"]!.GetValue<string>()));
+        Assert.All(titles, t => Assert.NotEmpty(t!["genres"]!.AsArray()));
     }
 
     [Fact]

@@ -279,6 +279,35 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_viewer_outside_the_database_gets_what_the_champion_gives_for_the_titles_they_watched()
+    {
+        var (model, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        var watched = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' ORDER BY movie_id LIMIT 3");
+        var client = _factory.CreateClient();
+
+        var body = await Post(client, new JsonObject { ["watched"] = new JsonArray([.. watched.Select(w => JsonValue.Create(w))]), ["count"] = 12 });
+        var comedy = await Post(client, new JsonObject { ["watched"] = new JsonArray([.. watched.Select(w => JsonValue.Create(w))]), ["count"] = 5, ["genre"] = "comedy" });
+        var nothing = await Post(client, new JsonObject());
+
+        var expected = model.Recommend(null, 12, recentItems: watched);
+        Assert.Equal("content-similarity", body["source"]!.GetValue<string>());
+        Assert.Null(body["userId"]);
+        var titles = body["titles"]!.AsArray();
+        Assert.Equal(expected.Items.Select(i => i.ItemId), titles.Select(t => t!["titleId"]!.GetValue<string>()));
+        Assert.Equal(expected.Items.Select(i => Math.Round(i.Score, 6)), titles.Select(t => t!["score"]!.GetValue<double>()));
+        Assert.DoesNotContain(titles, t => watched.Contains(t!["titleId"]!.GetValue<string>()));
+        Assert.True(titles.Count(t => Strings(t!["genres"]).Contains("Horror")) >= 8, "content similarity to three Horror titles");
+        Assert.All(titles, t => Assert.NotEqual(t!["titleId"]!.GetValue<string>(), t["name"]!.GetValue<string>()));
+
+        Assert.Equal(5, comedy["titles"]!.AsArray().Count);
+        Assert.All(comedy["titles"]!.AsArray(), t => Assert.Contains("Comedy", Strings(t!["genres"])));
+
+        // No titles: the most popular ones, as for a subscriber with no history.
+        Assert.Equal("popularity", nothing["source"]!.GetValue<string>());
+        Assert.Equal(model.Recommend(null, 10).Items.Select(i => i.ItemId), nothing["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Similar_titles_share_viewers_or_content()
     {
         var client = _factory.CreateClient();
@@ -301,6 +330,13 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     private async Task<JsonObject> Predict(string path, string body)
     {
         var response = await _factory.CreateClient().PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static async Task<JsonObject> Post(HttpClient client, JsonObject request)
+    {
+        var response = await client.PostAsJsonAsync("/api/recommendations", request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }

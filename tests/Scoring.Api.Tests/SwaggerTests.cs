@@ -18,6 +18,7 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
         ("/api/churn/predictions", "post"),
         ("/api/churn/predictions/batch", "post"),
         ("/api/users/{userId}/recommendations", "get"),
+        ("/api/recommendations", "post"),
         ("/api/titles/{titleId}/similar", "get"),
         ("/api/models", "get"),
         ("/api/models/{task}/leaderboard", "get"),
@@ -63,6 +64,7 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
 
         Assert.Equal(["200", "400", "413", "503"], Codes(paths, "/api/top10/predictions", "post"));
         Assert.Equal(["200", "400", "404", "503"], Codes(paths, "/api/users/{userId}/recommendations", "get"));
+        Assert.Equal(["200", "400", "413", "503"], Codes(paths, "/api/recommendations", "post"));
         Assert.Equal(["200", "404", "503"], Codes(paths, "/api/users/{userId}/churn", "get"));
         Assert.Equal(["200", "401", "403"], Codes(paths, "/api/models/reload", "post"));
         Assert.Equal(["200", "503"], Codes(paths, "/health/ready", "get"));
@@ -77,7 +79,7 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
         var document = (await factory.CreateClient().GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json"))!;
         var schemas = document["components"]!["schemas"]!.AsObject();
 
-        foreach (var name in new[] { "Top10TitleRequest", "ChurnFeaturesRequest" })
+        foreach (var name in new[] { "Top10TitleRequest", "ChurnFeaturesRequest", "RecommendationRequest" })
         {
             var properties = schemas[name]!["properties"]!.AsObject();
             Assert.All(properties, p => Assert.False(string.IsNullOrWhiteSpace(p.Value!["description"]?.GetValue<string>()), $"{name}.{p.Key}"));
@@ -110,9 +112,12 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
             Assert.Contains("majority-class baseline " + F(model["baseline"]!["accuracy"]!), text);
         }
 
-        var recommend = Description(before, "/api/users/{userId}/recommendations", "get");
-        Assert.Contains($"`{served["recommend"]["name"]!.GetValue<string>()}`", recommend);
-        Assert.Contains("NDCG@10 " + F(served["recommend"]["test"]!["ndcgAtK"]!), recommend);
+        foreach (var (path, method) in new[] { ("/api/users/{userId}/recommendations", "get"), ("/api/recommendations", "post") })
+        {
+            var recommend = Description(before, path, method);
+            Assert.Contains($"`{served["recommend"]["name"]!.GetValue<string>()}`", recommend);
+            Assert.Contains("NDCG@10 " + F(served["recommend"]["test"]!["ndcgAtK"]!), recommend);
+        }
 
         File.Copy(Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip"), Path.Combine(models, "top10.zip"), overwrite: true);
         client.DefaultRequestHeaders.Add("X-Api-Key", "test-key");
