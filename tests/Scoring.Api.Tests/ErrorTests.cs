@@ -158,11 +158,9 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/churn/predictions", "{\"subscriptionPlan\": 3}", "subscriptionPlan must be a string.")]
     public async Task A_value_of_the_wrong_json_type_names_the_field_and_what_it_must_be(string path, string body, string says)
     {
-        var response = await PostRaw(path, body);
+        var problem = await Problem(await PostRaw(path, body), HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var detail = (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
-        Assert.Equal("The request body is not valid JSON: " + says, detail);
+        Assert.Equal("The request body is not valid JSON: " + says, problem["detail"]!.GetValue<string>());
     }
 
     [Theory]
@@ -173,10 +171,8 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     public async Task A_field_the_request_does_not_have_is_400_naming_it_and_the_closest_field(string path, string body, string says)
     {
         // A misspelt field used to be dropped, and its feature scored as missing.
-        var response = await PostRaw(path, body);
+        var problem = await Problem(await PostRaw(path, body), HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("Unknown field", problem["title"]!.GetValue<string>());
         Assert.Equal(says, problem["detail"]!.GetValue<string>());
     }
@@ -187,11 +183,8 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/churn/predictions/batch", "")]
     public async Task An_empty_or_null_body_is_400_saying_so(string path, string body)
     {
-        var response = await PostRaw(path, body);
+        var problem = await Problem(await PostRaw(path, body), HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("Missing body", problem["title"]!.GetValue<string>());
         Assert.Equal("The request needs a JSON object in its body; the body was empty or null.", problem["detail"]!.GetValue<string>());
     }
@@ -232,11 +225,9 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/models/nonsense/leaderboard", "No task 'nonsense'")]
     public async Task Unknown_subscriber_title_or_task_is_404(string path, string detail)
     {
-        var response = await _factory.CreateClient().GetAsync(path);
+        var problem = await Problem(await _factory.CreateClient().GetAsync(path), HttpStatusCode.NotFound);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Contains(detail, problem["detail"]!.GetValue<string>());
     }
 
     [Theory]
@@ -294,8 +285,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
         var viewer = await client.PostAsJsonAsync("/api/recommendations", new { watched = new[] { "movie_0001" } });
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, lookup.StatusCode);
-        var problem = (await lookup.Content.ReadFromJsonAsync<JsonObject>())!;
+        var problem = await Problem(lookup, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("no-such.db", problem["detail"]!.GetValue<string>());
         Assert.Equal("dotnet run --project Training", problem["command"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, payload.StatusCode);
@@ -319,11 +309,17 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     private Task<HttpResponseMessage> PostRaw(string path, string body) =>
         _factory.CreateClient().PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
+    /// <summary>The response's problem document, after checking its status and that it is problem+json.</summary>
+    private static async Task<JsonObject> Problem(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
     private static async Task<Dictionary<string, string>> ValidationErrors(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var body = await Problem(response, HttpStatusCode.BadRequest);
         return body["errors"]!.AsObject().ToDictionary(e => e.Key, e => string.Join(" ", e.Value!.AsArray().Select(m => m!.GetValue<string>())));
     }
 }
