@@ -27,17 +27,7 @@ public static class NetflixCli
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (DataInputException ex)
-        {
-            error.WriteLine("error: " + ex.Message);
-            return BadInput;
-        }
-        catch (OptionValueException ex)
-        {
-            error.WriteLine("error: " + ex.Message);
-            return BadInput;
-        }
-        catch (Learning.Persistence.ModelFileException ex)
+        catch (Exception ex) when (ex is DataInputException or OptionValueException or Learning.Persistence.ModelFileException)
         {
             error.WriteLine("error: " + ex.Message);
             return BadInput;
