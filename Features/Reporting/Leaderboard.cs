@@ -48,7 +48,11 @@ public sealed record TaskEntry
     /// <summary>The metric the champion is chosen by (auc: cross-validated mean; ndcgAtK: on the temporal test).</summary>
     public required string Metric { get; init; }
 
-    public required string Champion { get; init; }
+    /// <summary>The candidate written to models/&lt;task&gt;.zip; null when none was promoted (see <see cref="NoChampion"/>).</summary>
+    public string? Champion { get; init; }
+
+    /// <summary>Why no candidate was promoted and what happened to the champion file; null when one was.</summary>
+    public string? NoChampion { get; init; }
 
     public string Split { get; init; } = string.Empty;
 

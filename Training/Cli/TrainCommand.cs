@@ -78,7 +78,7 @@ public static class TrainCommand
         foreach (var entry in leaderboard.Tasks.Where(t => tasks.Contains(t.Task)))
         {
             string F(double? value, string format = "F4") => value is { } v && !double.IsNaN(v) ? v.ToString(format, inv) : "-";
-            var title = $"{entry.Task}: champion {entry.Champion} by {entry.Metric}" + (entry.BayesAuc is { } b ? $" (Bayes-optimal test AUC {b.ToString("F4", inv)})" : string.Empty);
+            var title = (entry.Champion is null ? $"{entry.Task}: no champion" : $"{entry.Task}: champion {entry.Champion} by {entry.Metric}") + (entry.BayesAuc is { } b ? $" (Bayes-optimal test AUC {b.ToString("F4", inv)})" : string.Empty);
             Table table;
             if (entry.Task == FeatureCatalog.Recommend)
             {
@@ -105,6 +105,10 @@ public static class TrainCommand
 
             io.Console.Write(table);
             io.Console.WriteLine(entry.Split);
+            if (entry.NoChampion is { } why)
+            {
+                io.Console.MarkupLine($"[yellow]{Markup.Escape(why)}[/]");
+            }
         }
 
         io.Console.WriteLine("* champion. Models in models/<task>.zip, candidates in models/candidates/, this table in models/leaderboard.json.");

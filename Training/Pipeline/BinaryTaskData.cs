@@ -83,7 +83,10 @@ public sealed class BinaryTaskData
             TruthFile.For(truth, labelled.Select(r => r.UserId)), snapshot);
     }
 
+    /// <summary>How many cross-validation folds the training part is split into.</summary>
+    public const int CvFolds = 5;
+
     /// <summary>The cross-validation folds of the training part, grouped by row id.</summary>
     public int[] Folds(TabularData train, int seed) =>
-        CrossValidation.GroupFolds(train.Labels, TrainRows.Select(i => Ids[i]).ToArray(), 5, (ulong)seed);
+        CrossValidation.GroupFolds(train.Labels, TrainRows.Select(i => Ids[i]).ToArray(), CvFolds, (ulong)seed);
 }

@@ -80,17 +80,10 @@ public static class BinaryTaskRunner
         }
 
         var champion = deployable.MaxBy(c => c.Entry.Cv![Metric].Mean);
-        progress?.Report($"{data.Task}: champion {champion.Entry.Name} (CV AUC {champion.Entry.Cv![Metric].Mean:F4}); refitting on all {champion.All.Rows} rows");
-        var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
-        var metadata = Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true);
-        progress?.Report($"{data.Task}: ROC curve and permutation importance of {champion.Entry.Name} on the test set");
-        AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, champion.TestProbabilities, settings.Seed);
-        ModelFile.Save(settings.ChampionPath(data.Task), refit, metadata);
-
         var bayes = data.TrueProbability is { } truth
             ? Math.Round(AreaUnderRocCurve.Compute(data.TestRows.Select(i => truth[i]).ToArray(), data.TestRows.Select(i => champion.All.Labels![i]).ToArray()), 5)
             : (double?)null;
-        return new TaskEntry
+        var result = new TaskEntry
         {
             Task = data.Task,
             Metric = Metric,
@@ -101,6 +94,37 @@ public static class BinaryTaskRunner
             BayesAuc = bayes,
             Candidates = candidates.Select(c => c.Entry).ToList(),
         };
+        if (WhyNotPromoted(champion.Entry, BinaryTaskData.CvFolds) is { } reason)
+        {
+            var path = settings.ChampionPath(data.Task);
+            var kept = File.Exists(path) ? $"{path} was not replaced; the model already there still serves." : $"{path} was not written, so the API answers 503 for {data.Task}.";
+            progress?.Report($"{data.Task}: no champion. {reason} {kept}");
+            return result with { Champion = null, NoChampion = $"{reason} {kept}" };
+        }
+
+        progress?.Report($"{data.Task}: champion {champion.Entry.Name} (CV AUC {champion.Entry.Cv![Metric].Mean:F4}); refitting on all {champion.All.Rows} rows");
+        var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
+        var metadata = Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true);
+        progress?.Report($"{data.Task}: ROC curve and permutation importance of {champion.Entry.Name} on the test set");
+        AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, champion.TestProbabilities, settings.Seed);
+        ModelFile.Save(settings.ChampionPath(data.Task), refit, metadata);
+        return result;
+    }
+
+    /// <summary>
+    /// Why the best deployable candidate is not promoted, or null when it is: its cross-validated AUC must be above
+    /// 0.5 (the majority-class baseline's) by more than two standard errors of the fold mean. A model that cannot
+    /// tell the classes apart better than a constant would otherwise replace a working champion, e.g. after
+    /// retraining on data whose outcome the features do not carry.
+    /// </summary>
+    public static string? WhyNotPromoted(CandidateEntry best, int folds)
+    {
+        var cv = best.Cv![Metric];
+        var needed = 0.5 + (2 * cv.Std / Math.Sqrt(folds));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return cv.Mean > needed
+            ? null
+            : $"No candidate beats the majority-class baseline: the best deployable one, {best.Name}, has CV AUC {cv.Mean.ToString("F4", inv)} ± {cv.Std.ToString("F3", inv)}, and promotion needs more than {needed.ToString("F4", inv)} (0.5 plus two standard errors over {folds} folds).";
     }
 
     public static IReadOnlyDictionary<string, MetricStat> CvSummary(CrossValidationResult cv)

@@ -162,6 +162,32 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         Assert.Equal([$"HTTP 404: {_server.Address}api/users/user_99999999/recommendations?count=10"], _problems.Where(p => !p.StartsWith("console error: Failed to load resource", StringComparison.Ordinal)));
     }
 
+    [BrowserFact]
+    public async Task A_task_without_a_champion_says_why_in_its_leaderboard_and_marks_no_candidate()
+    {
+        var models = fixture.CopyModels();
+        var path = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var churn = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == "churn")!.AsObject();
+        churn.Remove("champion");
+        churn["noChampion"] = "No candidate beats the majority-class baseline: the best deployable one, churn-fastforest-behaviour, has CV AUC 0.4950.";
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.Database, ["Scoring__ModelsFolder"] = models });
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, BaseURL = server.Address.ToString() });
+        await page.GotoAsync("/");
+        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+
+        await page.ClickAsync("nav button[data-view='models']");
+
+        var tables = page.Locator("#leaderboards table");
+        await Assertions.Expect(tables).ToHaveCountAsync(3);
+        var captions = await page.Locator("#leaderboards table caption").AllTextContentsAsync();
+        Assert.Contains("No champion: No candidate beats the majority-class baseline", captions[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("No champion", captions[0], StringComparison.Ordinal);
+        Assert.Equal(0, await tables.Nth(1).GetByText("(champion)").CountAsync());
+        Assert.Equal(1, await tables.Nth(0).GetByText("(champion)").CountAsync());
+    }
+
     private async Task<List<(string, int)>> PieValues(string figure) =>
         [.. (await _page.Locator($"#{figure} svg path.mark").EvaluateAllAsync<PieSlice[]>("marks => marks.map(m => ({ label: m.dataset.label, value: Number(m.dataset.value) }))")).Select(s => (s.Label, s.Value))];
 

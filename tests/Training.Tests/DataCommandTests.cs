@@ -145,19 +145,7 @@ public sealed class BenchCommandTests
 
 public sealed class RecommendationBenchCommandTests
 {
-    private static string MovieLens
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data", "movielens-100k"));
-        }
-    }
+    private static string MovieLens => SharedData.Folder("movielens-100k");
 
     [Fact]
     public void Bench_mf_json_gives_each_fold_and_the_means()

@@ -175,6 +175,58 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.Equal(["top10", "churn", "recommend"], leaderboard.Tasks.Select(t => t.Task));
         Assert.Equal(output.Trim(), File.ReadAllText(Path.Combine(copy.Path, Leaderboard.FileName)).Trim());
     }
+
+    [Fact]
+    public void Data_whose_outcome_the_features_do_not_carry_promotes_no_champion_and_keeps_the_served_one()
+    {
+        // The public Netflix 2025 files: their is_active flag is unrelated to the other columns (CV AUC about 0.5).
+        var real = SharedData.Folder("netflix-2025-user-behavior");
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("models"));
+        var served = dir.File("models/churn.zip");
+        File.Copy(Path.Combine(trained.Models, "churn.zip"), served);
+        var before = File.ReadAllBytes(served);
+
+        var (code, output, error) = CliRunner.Run("train", "--task", "churn", "--raw", real, "--db", dir.File("data/netflix.db"), "--models", dir.File("models"), "--json");
+
+        Assert.True(code == 0, error);
+        var churn = Leaderboard.FromJson(output).Task("churn")!;
+        Assert.Null(churn.Champion);
+        var best = churn.Candidates.Where(c => c.Deployable).MaxBy(c => c.Cv!["auc"].Mean)!;
+        Assert.True(best.Cv!["auc"].Mean < 0.55, $"the real file's best CV AUC is {best.Cv!["auc"].Mean}");
+        Assert.Contains($"the best deployable one, {best.Name}, has CV AUC", churn.NoChampion, StringComparison.Ordinal);
+        Assert.Contains("churn.zip was not replaced; the model already there still serves.", churn.NoChampion, StringComparison.Ordinal);
+        Assert.Contains("churn: no champion. No candidate beats the majority-class baseline", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(served));
+        Assert.Equal(6, Directory.GetFiles(dir.File("models/candidates"), "churn-*.zip").Length); // still kept for audit
+
+        File.Delete(served);
+        var table = CliRunner.Run("train", "--task", "churn", "--raw", real, "--db", dir.File("data/netflix.db"), "--models", dir.File("models"));
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("churn: no champion", table.Output, StringComparison.Ordinal);
+        var text = System.Text.RegularExpressions.Regex.Replace(table.Output, @"\s+", " "); // the reason folds at the table's width
+        Assert.Contains("promotion needs more than", text, StringComparison.Ordinal);
+        Assert.Contains("churn.zip was not written, so the API answers 503 for churn.", text, StringComparison.Ordinal);
+        Assert.False(File.Exists(served));
+    }
+
+    [Theory]
+    [InlineData(0.5200, 0.010, true)] // 0.02 above chance, standard error 0.0045
+    [InlineData(0.5080, 0.010, false)] // within two standard errors (needs more than 0.5089)
+    [InlineData(0.5000, 0.000, false)] // a constant: exactly chance
+    [InlineData(0.4950, 0.016, false)]
+    [InlineData(double.NaN, double.NaN, false)]
+    public void A_champion_must_beat_chance_by_two_standard_errors_of_its_cv_auc(double mean, double std, bool promoted)
+    {
+        var candidate = new CandidateEntry
+        {
+            Name = "churn-fasttree-behaviour",
+            Trainer = "FastTree",
+            FeatureSet = "behaviour",
+            Cv = new Dictionary<string, MetricStat> { ["auc"] = new(mean, std) },
+        };
+        Assert.Equal(promoted, BinaryTaskRunner.WhyNotPromoted(candidate, 5) is null);
+    }
 }
 
 public sealed class TrainInputTests

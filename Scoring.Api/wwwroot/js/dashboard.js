@@ -117,7 +117,8 @@ function leaderboardTable(entry) {
   const rows = entry.candidates.map((c) => binary
     ? [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.featureSet, c.deployable ? "yes" : "no (leaky)", cv(c, "auc"), c.test.auc, c.test.accuracy, c.baseline.accuracy, c.test.f1]
     : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", c.test.precisionAtK, c.test.recallAtK, c.test.ndcgAtK, c.test.coverage, c.test.genreMatchRate]);
-  const t = table(`${entry.task}: ${entry.split ?? ""}`, headers, rows);
+  const caption = `${entry.task}: ${entry.split ?? ""}` + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
+  const t = table(caption, headers, rows);
   t.className = "leaderboard";
   return t;
 }
