@@ -34,7 +34,7 @@ public sealed class ConsoleIo
         if (!terminal)
         {
             // Piped output has no terminal width; 80 columns would fold the tables beyond reading.
-            Console.Profile.Width = 160;
+            Console.Profile.Width = 200;
         }
     }
 

@@ -204,6 +204,8 @@ public sealed class TrainCommandTests(TrainedModels trained)
         var table = CliRunner.Run("train", "--task", "churn", "--raw", real, "--db", dir.File("data/netflix.db"), "--models", dir.File("models"));
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("churn: no champion", table.Output, StringComparison.Ordinal);
+        Assert.All(churn.Candidates, c => Assert.Contains($"│ {c.Name} ", table.Output, StringComparison.Ordinal)); // names whole, never folded
+        Assert.All(churn.Candidates, c => Assert.Contains($"{c.Cv!["auc"].Mean:F4} ± {c.Cv!["auc"].Std:F3}", table.Output, StringComparison.Ordinal));
         var text = System.Text.RegularExpressions.Regex.Replace(table.Output, @"\s+", " "); // the reason folds at the table's width
         Assert.Contains("promotion needs more than", text, StringComparison.Ordinal);
         Assert.Contains("churn.zip was not written, so the API answers 503 for churn.", text, StringComparison.Ordinal);
