@@ -61,6 +61,22 @@ public sealed class AnalyticsTests(ScoringFixture fixture) : IDisposable
             premium["countries"]!.AsArray().Select(c => (c!["country"]!.GetValue<string>(), c["subscribers"]!.GetValue<int>())));
     }
 
+    [Theory]
+    [InlineData("plans-devices?country=", "USA", "usa")]
+    [InlineData("plans-devices?country=", "Canada", "%20CANADA%20")]
+    [InlineData("users-per-country?plan=", "Premium", "premium")]
+    [InlineData("users-per-country?plan=", "Premium+", "PREMIUM%2B")]
+    public async Task A_filter_in_another_case_answers_as_the_datas_spelling_and_names_it(string query, string spelling, string asTyped)
+    {
+        var client = _factory.CreateClient();
+
+        var exact = await client.GetStringAsync($"/api/analytics/{query}{Uri.EscapeDataString(spelling)}");
+        var typed = await client.GetStringAsync($"/api/analytics/{query}{asTyped}");
+
+        Assert.Equal(exact, typed);
+        Assert.Contains($":\"{spelling}\"", typed, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Genre_popularity_and_rating_quartiles_match_the_event_rows()
     {
