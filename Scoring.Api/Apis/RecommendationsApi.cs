@@ -45,7 +45,7 @@ public static class RecommendationsApi
     /// <param name="database">Subscribers, titles and viewing history.</param>
     /// <param name="logger">Prediction log.</param>
     /// <param name="count">How many titles, 1-100.</param>
-    /// <param name="genre">Only titles of this genre (e.g. Drama), case-insensitive.</param>
+    /// <param name="genre">Only titles of this genre (e.g. Drama), ignoring case and surrounding spaces.</param>
     /// <response code="200">Titles with id, name, genres, score and reason.</response>
     /// <response code="400">count is outside 1-100, or the genre is not in the catalogue (the allowed genres are listed).</response>
     /// <response code="404">No such subscriber.</response>
@@ -54,7 +54,7 @@ public static class RecommendationsApi
     {
         var clock = Stopwatch.StartNew();
         var served = registry.Recommender();
-        var validation = CheckCountAndGenre(served, count, genre);
+        var (validation, spelling) = CheckCountAndGenre(served, count, genre);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -66,7 +66,7 @@ public static class RecommendationsApi
             return TypedResults.Problem($"No subscriber '{userId}' in the database.", statusCode: StatusCodes.Status404NotFound, title: "Subscriber not found");
         }
 
-        var response = RecommendationService.Recommend(served, gold, userId, count, genre);
+        var response = RecommendationService.Recommend(served, gold, userId, count, spelling);
         Log.Prediction(logger, "recommendations", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
@@ -91,7 +91,7 @@ public static class RecommendationsApi
         var served = registry.Recommender();
         var count = request.Count ?? 10;
         var watched = request.Watched ?? [];
-        var validation = CheckCountAndGenre(served, count, request.Genre);
+        var (validation, genre) = CheckCountAndGenre(served, count, request.Genre);
         validation.Count("watched", watched.Count, 0, MaxWatched);
         if (validation.IsValid)
         {
@@ -110,23 +110,25 @@ public static class RecommendationsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var response = RecommendationService.Recommend(served, database.TryCurrent(), watched, count, request.Genre);
+        var response = RecommendationService.Recommend(served, database.TryCurrent(), watched, count, genre);
         Log.Prediction(logger, "recommendations-viewer", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
 
     private const int MaxWatched = 1000;
 
-    private static Validation CheckCountAndGenre(ServedRecommender served, int count, string? genre)
+    /// <summary>Checks count and genre; the genre comes back in the catalogue's spelling (" drama " is "Drama").</summary>
+    private static (Validation Validation, string? Genre) CheckCountAndGenre(ServedRecommender served, int count, string? genre)
     {
         var validation = new Validation();
         validation.Count("count", count, 1, 100);
-        if (genre is not null && served.Model.Catalog.GenreMask(genre) is null)
+        var spelling = genre is null ? null : served.Model.Catalog.AllGenres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (genre is not null && spelling is null)
         {
             validation.Add("genre", $"must be one of {string.Join(", ", served.Model.Catalog.AllGenres)}; got '{genre}'.");
         }
 
-        return validation;
+        return (validation, spelling);
     }
 
     /// <summary>The titles most similar to a title (by viewing patterns, or content for titles with no viewing yet).</summary>

@@ -255,7 +255,11 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
             Assert.All(titles, t => Assert.False(string.IsNullOrEmpty(t!["name"]!.GetValue<string>())));
             Assert.All(titles, t => Assert.Contains("factor model", t!["reason"]!.GetValue<string>()));
 
-            var drama = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=5&genre=drama"))!["titles"]!.AsArray();
+            var dramaBody = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=5&genre=drama"))!;
+            var padded = await client.GetStringAsync($"/api/users/{user}/recommendations?count=5&genre=%20DRAMA%20");
+            Assert.Equal("Drama", dramaBody["genre"]!.GetValue<string>()); // the catalogue's spelling, as filtered
+            Assert.Equal(dramaBody.ToJsonString(), JsonNode.Parse(padded)!.ToJsonString());
+            var drama = dramaBody["titles"]!.AsArray();
             Assert.Equal(5, drama.Count);
             Assert.All(drama, t => Assert.Contains("Drama", Strings(t!["genres"])));
             Assert.All(drama, t => Assert.DoesNotContain(t!["titleId"]!.GetValue<string>(), watched));
@@ -299,6 +303,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.True(titles.Count(t => Strings(t!["genres"]).Contains("Horror")) >= 8, "content similarity to three Horror titles");
         Assert.All(titles, t => Assert.NotEqual(t!["titleId"]!.GetValue<string>(), t["name"]!.GetValue<string>()));
 
+        Assert.Equal("Comedy", comedy["genre"]!.GetValue<string>());
         Assert.Equal(5, comedy["titles"]!.AsArray().Count);
         Assert.All(comedy["titles"]!.AsArray(), t => Assert.Contains("Comedy", Strings(t!["genres"])));
 
