@@ -318,6 +318,46 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         Assert.Equal(entry.Test["accuracy"], doc.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble());
     }
 
+    [Theory]
+    [InlineData("top10", "it was fitted on exactly these")]
+    [InlineData("churn", "it was fitted on exactly these")]
+    [InlineData("recommend", "its own viewing history already holds")]
+    public void Evaluate_refuses_a_champion_on_the_data_it_was_refit_on_and_names_its_candidate(string task, string evidence)
+    {
+        var champion = Path.Combine(trained.Models, task + ".zip");
+        var name = trained.Leaderboard.Task(task)!.Champion!;
+
+        var (code, _, error) = CliRunner.Run("evaluate", "--model", champion, "--db", trained.Database);
+
+        Assert.Equal(2, code);
+        Assert.True(error.Contains($"{champion} cannot be tested on this data: {evidence}", StringComparison.Ordinal), error);
+        Assert.Contains("so its figures would be in-sample", error, StringComparison.Ordinal);
+        var candidate = Path.Combine(trained.Models, "candidates", name + ".zip");
+        Assert.True(error.Contains($"Evaluate {candidate} instead", StringComparison.Ordinal), error);
+
+        // The file it points to is tested honestly: it reproduces the leaderboard's test figure.
+        var honest = CliRunner.Run("evaluate", "--model", candidate, "--db", trained.Database, "--json");
+        Assert.True(honest.ExitCode == 0, honest.Error);
+        var metric = task == "recommend" ? "ndcgAtK" : "auc";
+        using var doc = JsonDocument.Parse(honest.Output);
+        var expected = trained.Leaderboard.Task(task)!.Candidates.Single(c => c.Name == name).Test[metric];
+        Assert.Equal(expected, doc.RootElement.GetProperty("test").GetProperty(metric).GetDouble(), 4);
+    }
+
+    [Fact]
+    public void Evaluate_tests_a_champion_on_data_it_was_not_fitted_on()
+    {
+        using var dir = new TempDirectory();
+        Features.Synthetic.SyntheticGenerator.Generate(dir.File("raw"), new Features.Synthetic.GeneratorOptions(8, 0.1));
+        Features.Ingestion.Ingestor.Ingest(dir.File("raw"), dir.File("other.db"));
+
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", Path.Combine(trained.Models, "churn.zip"), "--db", dir.File("other.db"), "--json");
+
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.InRange(doc.RootElement.GetProperty("test").GetProperty("auc").GetDouble(), 0.6, 0.95); // planted churn signal, new subscribers
+    }
+
     [Fact]
     public void Evaluate_refuses_a_damaged_model_file_with_exit_code_2()
     {
