@@ -67,7 +67,9 @@ public static class EvaluateCommand
                 if (!parse.GetValue(json))
                 {
                     var inv = CultureInfo.InvariantCulture;
-                    var table = new Table().Title(Markup.Escape($"{path}: {manifest.Trainer} on '{set.Name}', {test.Rows} test rows")).AddColumns("metric", "model", "baseline");
+                    // On its own line: as the table's title a long path was cut to the table's width.
+                    io.Console.WriteLine($"{path}: {manifest.Trainer} on '{set.Name}', {test.Rows} test rows");
+                    var table = new Table().AddColumns("metric", "model", "baseline");
                     table.AddRow("AUC", metrics.Auc.ToString("F4", inv), "0.5000");
                     table.AddRow($"accuracy at {classifier.Threshold.ToString("F3", inv)}", metrics.AtThreshold.Accuracy.ToString("F4", inv), metrics.Baseline.Accuracy.ToString("F4", inv));
                     table.AddRow("F1", metrics.AtThreshold.F1.ToString("F4", inv), string.Empty);

@@ -316,6 +316,11 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(entry.Test["auc"], doc.RootElement.GetProperty("test").GetProperty("auc").GetDouble());
         Assert.Equal(entry.Test["accuracy"], doc.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble());
+
+        var path = Path.Combine(trained.Models, "candidates", entry.Name + ".zip");
+        var table = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database);
+        Assert.Contains($"{path}: {entry.Trainer} on '{entry.FeatureSet}'", table.Output, StringComparison.Ordinal); // the whole path
+        Assert.Contains($"│ AUC               │ {entry.Test["auc"]:F4} │ 0.5000   │", table.Output, StringComparison.Ordinal);
     }
 
     [Theory]
