@@ -17,8 +17,9 @@ namespace NetflixML.Training.Pipeline;
 /// Compares LogisticRegression, FastForest and FastTree on every feature set of a binary task: 5-fold grouped CV on
 /// the training part (which also picks each candidate's threshold, maximising F1 on out-of-fold predictions), then
 /// the test set. The champion is the deployable candidate with the best cross-validated AUC (chosen without looking
-/// at the test set); it is refit on every row with its threshold and written to models/&lt;task&gt;.zip, every candidate
-/// (trained on the training part) to models/candidates/.
+/// at the test set) among those that beat chance (<see cref="BeatsChance"/>); it is refit on every row with its
+/// threshold and written to models/&lt;task&gt;.zip, every candidate (trained on the training part) to
+/// models/candidates/. When none beats chance, no champion is written.
 /// </summary>
 public static class BinaryTaskRunner
 {
@@ -79,53 +80,52 @@ public static class BinaryTaskRunner
             throw new InvalidOperationException($"No deployable candidate for {data.Task}.");
         }
 
-        var champion = deployable.MaxBy(c => c.Entry.Cv![Metric].Mean);
+        var best = deployable.MaxBy(c => c.Entry.Cv![Metric].Mean);
         var bayes = data.TrueProbability is { } truth
-            ? Math.Round(AreaUnderRocCurve.Compute(data.TestRows.Select(i => truth[i]).ToArray(), data.TestRows.Select(i => champion.All.Labels![i]).ToArray()), 5)
+            ? Math.Round(AreaUnderRocCurve.Compute(data.TestRows.Select(i => truth[i]).ToArray(), data.TestRows.Select(i => best.All.Labels![i]).ToArray()), 5)
             : (double?)null;
+        var eligible = deployable.Where(c => BeatsChance(c.Entry.Cv![Metric], BinaryTaskData.CvFolds)).ToList();
         var result = new TaskEntry
         {
             Task = data.Task,
             Metric = Metric,
-            Champion = champion.Entry.Name,
             Split = data.Split,
             TrainRows = data.TrainRows.Length,
             TestRows = data.TestRows.Length,
             BayesAuc = bayes,
             Candidates = candidates.Select(c => c.Entry).ToList(),
         };
-        if (WhyNotPromoted(champion.Entry, BinaryTaskData.CvFolds) is { } reason)
+        if (eligible.Count == 0)
         {
+            var cv = best.Entry.Cv![Metric];
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
             var path = settings.ChampionPath(data.Task);
-            var kept = File.Exists(path) ? $"{path} was not replaced; the model already there still serves." : $"{path} was not written, so the API answers 503 for {data.Task}.";
-            progress?.Report($"{data.Task}: no champion. {reason} {kept}");
-            return result with { Champion = null, NoChampion = $"{reason} {kept}" };
+            var reason = $"No deployable candidate beats chance: the best, {best.Entry.Name}, has CV AUC {cv.Mean.ToString("F4", inv)} ± {cv.Std.ToString("F3", inv)}, " +
+                $"and promotion needs more than {PromotionBar(cv, BinaryTaskData.CvFolds).ToString("F4", inv)} (0.5 plus two standard errors over {BinaryTaskData.CvFolds} folds). " +
+                (File.Exists(path) ? $"{path} was not replaced; the model already there still serves." : $"{path} was not written, so the API answers 503 for {data.Task}.");
+            progress?.Report($"{data.Task}: no champion. {reason}");
+            return result with { NoChampion = reason };
         }
 
+        var champion = eligible.MaxBy(c => c.Entry.Cv![Metric].Mean);
         progress?.Report($"{data.Task}: champion {champion.Entry.Name} (CV AUC {champion.Entry.Cv![Metric].Mean:F4}); refitting on all {champion.All.Rows} rows");
         var refit = champion.Trainer.Fit(champion.All).WithThreshold(champion.Entry.Threshold!.Value);
         var metadata = Metadata(data, champion.Set, champion.Entry, champion.All, settings, refit: true);
         progress?.Report($"{data.Task}: ROC curve and permutation importance of {champion.Entry.Name} on the test set");
         AddTestEvaluation(metadata.Metrics!, champion.Model, champion.Test, champion.TestProbabilities, settings.Seed);
         ModelFile.Save(settings.ChampionPath(data.Task), refit, metadata);
-        return result;
+        return result with { Champion = champion.Entry.Name };
     }
 
     /// <summary>
-    /// Why the best deployable candidate is not promoted, or null when it is: its cross-validated AUC must be above
-    /// 0.5 (the majority-class baseline's) by more than two standard errors of the fold mean. A model that cannot
-    /// tell the classes apart better than a constant would otherwise replace a working champion, e.g. after
-    /// retraining on data whose outcome the features do not carry.
+    /// Whether a candidate may be promoted: its cross-validated AUC must be above 0.5 (the majority-class baseline's)
+    /// by more than two standard errors of the fold mean (<see cref="PromotionBar"/>). The champion is the best such
+    /// deployable candidate. Without the bar a model that tells the classes apart no better than a constant would
+    /// replace a working champion, e.g. after retraining on data whose outcome the features do not carry.
     /// </summary>
-    public static string? WhyNotPromoted(CandidateEntry best, int folds)
-    {
-        var cv = best.Cv![Metric];
-        var needed = 0.5 + (2 * cv.Std / Math.Sqrt(folds));
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        return cv.Mean > needed
-            ? null
-            : $"No candidate beats the majority-class baseline: the best deployable one, {best.Name}, has CV AUC {cv.Mean.ToString("F4", inv)} ± {cv.Std.ToString("F3", inv)}, and promotion needs more than {needed.ToString("F4", inv)} (0.5 plus two standard errors over {folds} folds).";
-    }
+    public static bool BeatsChance(MetricStat cv, int folds) => cv.Mean > PromotionBar(cv, folds);
+
+    public static double PromotionBar(MetricStat cv, int folds) => 0.5 + (2 * cv.Std / Math.Sqrt(folds));
 
     public static IReadOnlyDictionary<string, MetricStat> CvSummary(CrossValidationResult cv)
     {

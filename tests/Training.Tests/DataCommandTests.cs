@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetflixML.Features.Reporting;
 using NetflixML.Training.Cli;
 
 namespace NetflixML.Training.Tests;
@@ -79,6 +80,9 @@ public sealed class DataCommandTests
         Assert.Contains("Data quality", printed, StringComparison.Ordinal);
         Assert.Contains("users.csv", printed, StringComparison.Ordinal);
         Assert.Contains("top10: champion", printed, StringComparison.Ordinal);
+        var leaderboard = Leaderboard.FromJson(File.ReadAllText(Path.Combine(settings.ModelsFolder, Leaderboard.FileName)));
+        ChampionRule.Holds(leaderboard.Task("top10")!); // 80 training titles: fold AUCs spread widely, so the bar matters
+        ChampionRule.Holds(leaderboard.Task("churn")!);
         Assert.Contains("leakage audit", printed, StringComparison.Ordinal);
         foreach (var file in new[] { "top10.zip", "churn.zip", "recommend.zip", "leaderboard.json", "leakage-report.json" })
         {

@@ -42,6 +42,7 @@ public sealed class TrainCommandTests(TrainedModels trained)
             }
 
             Assert.InRange(task.GetProperty("bayesAuc").GetDouble(), 0.6, 0.95);
+            ChampionRule.Holds(trained.Leaderboard.Task(task.GetProperty("task").GetString()!)!);
         }
 
         var recommend = tasks[2];
@@ -192,11 +193,12 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.True(code == 0, error);
         var churn = Leaderboard.FromJson(output).Task("churn")!;
         Assert.Null(churn.Champion);
+        ChampionRule.Holds(churn);
         var best = churn.Candidates.Where(c => c.Deployable).MaxBy(c => c.Cv!["auc"].Mean)!;
         Assert.True(best.Cv!["auc"].Mean < 0.55, $"the real file's best CV AUC is {best.Cv!["auc"].Mean}");
-        Assert.Contains($"the best deployable one, {best.Name}, has CV AUC", churn.NoChampion, StringComparison.Ordinal);
+        Assert.Contains($"No deployable candidate beats chance: the best, {best.Name}, has CV AUC", churn.NoChampion, StringComparison.Ordinal);
         Assert.Contains("churn.zip was not replaced; the model already there still serves.", churn.NoChampion, StringComparison.Ordinal);
-        Assert.Contains("churn: no champion. No candidate beats the majority-class baseline", error, StringComparison.Ordinal);
+        Assert.Contains("churn: no champion. No deployable candidate beats chance", error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(served));
         Assert.Equal(6, Directory.GetFiles(dir.File("models/candidates"), "churn-*.zip").Length); // still kept for audit
 
@@ -218,17 +220,8 @@ public sealed class TrainCommandTests(TrainedModels trained)
     [InlineData(0.5000, 0.000, false)] // a constant: exactly chance
     [InlineData(0.4950, 0.016, false)]
     [InlineData(double.NaN, double.NaN, false)]
-    public void A_champion_must_beat_chance_by_two_standard_errors_of_its_cv_auc(double mean, double std, bool promoted)
-    {
-        var candidate = new CandidateEntry
-        {
-            Name = "churn-fasttree-behaviour",
-            Trainer = "FastTree",
-            FeatureSet = "behaviour",
-            Cv = new Dictionary<string, MetricStat> { ["auc"] = new(mean, std) },
-        };
-        Assert.Equal(promoted, BinaryTaskRunner.WhyNotPromoted(candidate, 5) is null);
-    }
+    public void A_champion_must_beat_chance_by_two_standard_errors_of_its_cv_auc(double mean, double std, bool promoted) =>
+        Assert.Equal(promoted, BinaryTaskRunner.BeatsChance(new MetricStat(mean, std), 5));
 }
 
 public sealed class TrainInputTests
@@ -372,5 +365,25 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         var (code, _, error) = CliRunner.Run("evaluate", "--model", dir.File("broken.zip"), "--db", trained.Database);
         Assert.Equal(2, code);
         Assert.Contains("broken.zip: not a readable zip archive", error, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>How a binary task's champion is chosen, checked on a leaderboard entry.</summary>
+internal static class ChampionRule
+{
+    /// <summary>The deployable candidate with the best CV AUC among those that beat chance; none, with the reason, when none does.</summary>
+    public static void Holds(TaskEntry task)
+    {
+        var eligible = task.Candidates.Where(c => c.Deployable && BinaryTaskRunner.BeatsChance(c.Cv!["auc"], BinaryTaskData.CvFolds)).ToList();
+        if (eligible.Count == 0)
+        {
+            Assert.Null(task.Champion);
+            Assert.NotNull(task.NoChampion);
+        }
+        else
+        {
+            Assert.Equal(eligible.MaxBy(c => c.Cv!["auc"].Mean)!.Name, task.Champion);
+            Assert.Null(task.NoChampion);
+        }
     }
 }
