@@ -91,8 +91,10 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
     /// <summary>The recommendation champion now; a 503 naming the command that trains it when none is loaded.</summary>
     public ServedRecommender Recommender() => Current.Recommend ?? throw NotLoaded(FeatureCatalog.Recommend);
 
+    /// <summary>The 503 for a task with no champion; when the last training promoted none, it says why.</summary>
     private ServiceUnavailableException NotLoaded(string task) =>
-        new($"No {task} model is loaded from {ModelsFolder}.", $"dotnet run --project Training -- train --task {task}");
+        new($"No {task} model is loaded from {ModelsFolder}." + (Current.Leaderboard?.Task(task)?.NoChampion is { } why ? $" The last training promoted none: {why}" : string.Empty),
+            $"dotnet run --project Training -- train --task {task}");
 
     public void Dispose() => _reloading.Dispose();
 

@@ -276,6 +276,26 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_task_whose_last_training_promoted_no_champion_says_why_in_its_503()
+    {
+        var models = fixture.CopyModels();
+        File.Delete(Path.Combine(models, "churn.zip"));
+        var path = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var entry = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == "churn")!.AsObject();
+        entry.Remove("champion");
+        entry["noChampion"] = "No candidate beats the majority-class baseline: the best deployable one has CV AUC 0.4950.";
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        using var factory = fixture.Factory(models);
+
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
+
+        var problem = await Problem(response, HttpStatusCode.ServiceUnavailable);
+        Assert.EndsWith("The last training promoted none: No candidate beats the majority-class baseline: the best deployable one has CV AUC 0.4950.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("No churn model is loaded from ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_database_is_503_for_lookups_while_payload_predictions_still_work()
     {
         using var factory = fixture.Factory(database: Path.Combine(fixture.Root, "no-such.db"));
