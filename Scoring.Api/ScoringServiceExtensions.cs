@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using NetflixML.Features.Reporting;
 using NetflixML.Scoring.Api.Apis;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Data;
@@ -62,6 +63,9 @@ public static class ScoringServiceExtensions
             });
             var xml = Path.Combine(AppContext.BaseDirectory, Assembly.GetExecutingAssembly().GetName().Name + ".xml");
             swagger.IncludeXmlComments(xml, includeControllerXmlComments: true);
+
+            // The leaderboard and leakage records the models endpoints return are Features' types, documented there.
+            swagger.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, typeof(Leaderboard).Assembly.GetName().Name + ".xml"));
             swagger.OperationFilter<ChampionDescriptionFilter>();
             swagger.DocumentFilter<HealthEndpointsFilter>();
         });

@@ -5,6 +5,8 @@ using System.Text.Json.Serialization;
 namespace NetflixML.Features.Reporting;
 
 /// <summary>A metric's mean and standard deviation over cross-validation folds.</summary>
+/// <param name="Mean">Mean over the folds.</param>
+/// <param name="Std">Sample standard deviation over the folds.</param>
 public sealed record MetricStat(double Mean, double Std);
 
 /// <summary>One trainer on one feature set, with its cross-validated and temporal-test figures.</summary>
@@ -13,8 +15,10 @@ public sealed record CandidateEntry
     /// <summary>task-trainer-featureset, lower case (the candidate's file name in models/candidates/).</summary>
     public required string Name { get; init; }
 
+    /// <summary>The trainer: LogisticRegression, FastForest, FastTree, or a recommender (popularity, content, explicit-mf, implicit-mf, hybrid).</summary>
     public required string Trainer { get; init; }
 
+    /// <summary>The feature set it was trained on (see `features` in the CLI).</summary>
     public required string FeatureSet { get; init; }
 
     /// <summary>False when the feature set holds a post-outcome feature: such a candidate is never a champion.</summary>
@@ -43,6 +47,7 @@ public sealed record CandidateEntry
 /// <summary>One task's comparison and its champion.</summary>
 public sealed record TaskEntry
 {
+    /// <summary>top10, churn or recommend.</summary>
     public required string Task { get; init; }
 
     /// <summary>The metric the champion is chosen by (auc: cross-validated mean; ndcgAtK: on the temporal test).</summary>
@@ -54,15 +59,19 @@ public sealed record TaskEntry
     /// <summary>Why no candidate was promoted and what happened to the champion file; null when one was.</summary>
     public string? NoChampion { get; init; }
 
+    /// <summary>How the data was split into the training part and the test set.</summary>
     public string Split { get; init; } = string.Empty;
 
+    /// <summary>Rows (titles, subscribers; user-title pairs for recommend) in the training part.</summary>
     public int TrainRows { get; init; }
 
+    /// <summary>Rows in the test set (test users for recommend).</summary>
     public int TestRows { get; init; }
 
     /// <summary>AUC of the planted true probabilities on the test rows, when the data came with truth.json.</summary>
     public double? BayesAuc { get; init; }
 
+    /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }
 
@@ -80,10 +89,13 @@ public sealed record Leaderboard
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>When the training run wrote it.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Seed of splits, folds and randomised trainers.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Each task's comparison.</summary>
     public IReadOnlyList<TaskEntry> Tasks { get; init; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -94,26 +106,43 @@ public sealed record Leaderboard
 }
 
 /// <summary>A feature the audit flags, with the evidence.</summary>
+/// <param name="Feature">Feature name.</param>
+/// <param name="SingleFeatureAuc">Out-of-fold AUC of a model on this feature alone (training part).</param>
+/// <param name="Reason">Why it is flagged: the AUC alone, or the structural tell it shows.</param>
 public sealed record FlaggedFeature(string Feature, double SingleFeatureAuc, string Reason);
 
 /// <summary>Single-feature evidence for every feature the audit looked at.</summary>
+/// <param name="Feature">Feature name.</param>
+/// <param name="Availability">What the catalogue says (Known, EarlySignal, PostOutcome); the audit does not use it.</param>
+/// <param name="SingleFeatureAuc">Out-of-fold AUC of a model on this feature alone (training part).</param>
+/// <param name="Flagged">Whether the audit flags it as a leak.</param>
 public sealed record AuditedFeature(string Feature, string Availability, double SingleFeatureAuc, bool Flagged);
 
 /// <summary>Test figures of the same trainer with and without the leaking features.</summary>
+/// <param name="FeatureSet">The feature set trained on.</param>
+/// <param name="Auc">Test AUC.</param>
+/// <param name="Accuracy">Test accuracy at probability 0.5.</param>
 public sealed record AuditComparison(string FeatureSet, double Auc, double Accuracy);
 
+/// <summary>One binary task's leakage audit.</summary>
 public sealed record LeakageTask
 {
+    /// <summary>top10 or churn.</summary>
     public required string Task { get; init; }
 
+    /// <summary>The trainer of the honest-versus-leaky comparison.</summary>
     public string Trainer { get; init; } = string.Empty;
 
+    /// <summary>The features flagged as leaks, with the evidence.</summary>
     public IReadOnlyList<FlaggedFeature> Flagged { get; init; } = [];
 
+    /// <summary>The trainer on the champion's feature set, on the test set.</summary>
     public required AuditComparison Honest { get; init; }
 
+    /// <summary>The same trainer on the feature set with the leaks: what they would have faked.</summary>
     public required AuditComparison WithLeaks { get; init; }
 
+    /// <summary>Every feature screened, with its single-feature AUC.</summary>
     public IReadOnlyList<AuditedFeature> Features { get; init; } = [];
 }
 
@@ -122,8 +151,10 @@ public sealed record LeakageReport
 {
     public const string FileName = "leakage-report.json";
 
+    /// <summary>When the audit wrote it.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Each binary task's audit.</summary>
     public IReadOnlyList<LeakageTask> Tasks { get; init; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, Leaderboard.JsonOptions);

@@ -73,7 +73,7 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
     }
 
     [Fact]
-    public async Task Request_records_carry_descriptions_and_examples()
+    public async Task Request_and_report_records_carry_descriptions_and_requests_examples()
     {
         using var factory = fixture.Factory();
         var document = (await factory.CreateClient().GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json"))!;
@@ -87,6 +87,16 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
         }
 
         Assert.Contains("1-10", schemas["Top10TitleRequest"]!["properties"]!["imdbRating"]!["description"]!.GetValue<string>());
+
+        // The metrics records (leaderboard.json and leakage-report.json, defined in Features) are described too.
+        foreach (var name in new[] { "TaskEntry", "CandidateEntry", "MetricStat", "LeakageReport", "LeakageTask", "AuditComparison", "AuditedFeature", "FlaggedFeature" })
+        {
+            var properties = schemas[name]!["properties"]!.AsObject().Where(p => p.Value!["$ref"] is null).ToList(); // OpenAPI 3.0 puts nothing beside a $ref
+            Assert.NotEmpty(properties);
+            Assert.All(properties, p => Assert.False(string.IsNullOrWhiteSpace(p.Value!["description"]?.GetValue<string>()), $"{name}.{p.Key}"));
+        }
+
+        Assert.Contains("no candidate was promoted", schemas["TaskEntry"]!["properties"]!["noChampion"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(7.4, schemas["Top10TitleRequest"]!["properties"]!["imdbRating"]!["example"]!.GetValue<double>());
     }
 
