@@ -91,7 +91,8 @@ internal sealed class TableLoader
             columnIndex[c] = Array.FindIndex(header, h => string.Equals(h, column.Name, StringComparison.OrdinalIgnoreCase));
             if (columnIndex[c] < 0 && !column.OptionalInHeader)
             {
-                throw new DataInputException($"{fileName}: header lacks required column '{column.Name}' (header has: {string.Join(", ", header)}).");
+                throw CsvSeparator.Foreign(fileName, header)
+                    ?? new DataInputException($"{fileName}: header lacks required column '{column.Name}' (header has: {string.Join(", ", header)}).");
             }
         }
 

@@ -91,6 +91,11 @@ public static class TitleTable
         var isStudy = StudyLayout.Where(c => c is not ("weekly_hours_viewed" or "weekly_views")).All(c => header.Contains(c, StringComparer.OrdinalIgnoreCase));
         if (!isOurs && !isStudy)
         {
+            if (CsvSeparator.Foreign(file, header) is { } separated)
+            {
+                throw separated;
+            }
+
             var missingOurs = OurLayout.Where(c => !header.Contains(c, StringComparer.OrdinalIgnoreCase));
             var missingStudy = StudyLayout.Where(c => c is not ("weekly_hours_viewed" or "weekly_views") && !header.Contains(c, StringComparer.OrdinalIgnoreCase));
             throw new DataInputException(

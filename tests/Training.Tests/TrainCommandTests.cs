@@ -261,6 +261,10 @@ public sealed class TrainInputTests
         Assert.Equal(2, code);
         Assert.Contains("odd.csv: unknown column layout", error, StringComparison.Ordinal);
         Assert.Contains("movie_name, rating, votes", error, StringComparison.Ordinal);
+        File.WriteAllText(dir.File("semi.csv"), "movie_name;rating;votes;meta_score\nA;7.1;100;60\n");
+        var semicolons = CliRunner.Run("train", "--task", "top10", "--titles", dir.File("semi.csv"), "--models", dir.File("m"));
+        Assert.Equal(2, semicolons.ExitCode);
+        Assert.Contains("semi.csv: the header is one field separated by ';', not by commas", semicolons.Error, StringComparison.Ordinal);
         var missingDb = CliRunner.Run("train", "--task", "churn", "--db", dir.File("nope.db"), "--models", dir.File("m"));
         Assert.Equal(2, missingDb.ExitCode);
         Assert.Contains("does not exist", missingDb.Error, StringComparison.Ordinal);

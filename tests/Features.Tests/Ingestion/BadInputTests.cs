@@ -45,6 +45,16 @@ public sealed class BadInputTests : IDisposable
         Assert.StartsWith("users.csv: header lacks required column 'gender'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(";", "';'")]
+    [InlineData("\t", "a tab")]
+    public void A_file_separated_by_another_character_is_named_as_such(string separator, string named)
+    {
+        File.WriteAllText(_dir.File("users.csv"), string.Join(separator, "user_id", "email", "age", "gender", "country") + "\n" + string.Join(separator, "user_1", "a@b.c", "30", "Male", "USA") + "\n");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.StartsWith($"users.csv: the header is one field separated by {named}, not by commas; save the file as comma-separated CSV and try again (header: user_id{separator}email", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Personal_columns_may_be_left_out_of_the_header()
     {
