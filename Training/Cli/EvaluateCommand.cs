@@ -15,7 +15,7 @@ public static class EvaluateCommand
 {
     public static Command Create(ConsoleIo io)
     {
-        var model = new Option<string>("--model") { Description = "A model file (models/top10.zip, models/candidates/...).", Required = true };
+        var model = new Option<string>("--model") { Description = "A model file: a candidate (models/candidates/...), or a champion (models/top10.zip) on data other than it was refit on.", Required = true };
         var db = new Option<string>("--db") { Description = "SQLite database built by ingest.", DefaultValueFactory = _ => Defaults.Database };
         var titles = new Option<string?>("--titles") { Description = "Title CSV for a Top-10 model." };
         var json = NetflixCli.JsonOption();
