@@ -17,7 +17,11 @@ public sealed record ChurnRow(string UserId, IReadOnlyDictionary<string, double>
 public static class ChurnFeatures
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private const double Cap = 365;
+    /// <summary>Days since the last watch or activity are counted up to this many (a year).</summary>
+    public const double DaysCap = 365;
+
+    /// <summary>ln(1 + sessions in the last 30 days) - ln(1 + half the sessions 31-90 days before): negative when viewing falls.</summary>
+    public static double WatchTrend(double sessions30d, double sessions31To90d) => Math.Log(1 + sessions30d) - Math.Log(1 + (sessions31To90d / 2));
 
     /// <summary>
     /// The snapshot: 61 days before the day after the last recorded activity, i.e. two months before the data ends
@@ -77,7 +81,7 @@ public static class ChurnFeatures
             var id = reader.GetString(0);
             double Get(int i) => reader.IsDBNull(i) ? double.NaN : reader.GetDouble(i);
             var start = DateTime.ParseExact(reader.GetString(2), "yyyy-MM-dd", Inv);
-            var sinceStart = Math.Min(Cap, (snapshot - start).TotalDays);
+            var sinceStart = Math.Min(DaysCap, (snapshot - start).TotalDays);
             var w = watch.GetValueOrDefault(id);
             var se = searches.GetValueOrDefault(id);
             var rv = reviews.GetValueOrDefault(id);
@@ -85,7 +89,7 @@ public static class ChurnFeatures
             double Count(object?[]? values, int i) => values?[i] is { } v ? Convert.ToDouble(v, Inv) : 0;
             double Value(object?[]? values, int i) => values?[i] is { } v ? Convert.ToDouble(v, Inv) : double.NaN;
             DateTime? Date(object?[]? values, int i) => values?[i] is string text ? DateTime.Parse(text, Inv) : null;
-            double DaysSince(DateTime? date) => date is { } d ? Math.Min(Cap, (snapshot - d).TotalDays) : sinceStart;
+            double DaysSince(DateTime? date) => date is { } d ? Math.Min(DaysCap, (snapshot - d).TotalDays) : sinceStart;
 
             // Column positions follow each query's SELECT list, after user_id.
             var lastWatch = Date(w, 5);
@@ -103,7 +107,7 @@ public static class ChurnFeatures
                 ["sessions_30d"] = sessions30,
                 ["sessions_90d"] = Count(w, 3),
                 ["sessions_total"] = Count(w, 0),
-                ["watch_trend"] = Math.Log(1 + sessions30) - Math.Log(1 + sessions31To90 / 2),
+                ["watch_trend"] = WatchTrend(sessions30, sessions31To90),
                 ["days_since_last_watch"] = DaysSince(lastWatch),
                 ["completion_rate_90d"] = Value(w, 6) / 100,
                 ["minutes_30d"] = Count(w, 7),

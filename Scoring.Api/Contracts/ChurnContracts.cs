@@ -2,7 +2,9 @@ namespace NetflixML.Scoring.Api.Contracts;
 
 /// <summary>
 /// A subscriber's behaviour features at the snapshot, for subscribers outside the database. Every field is optional
-/// (missing is treated as unknown); ranges: counts and days 0 or more, rates 0-1, age 0-120, household 1-20.
+/// (missing is treated as unknown); ranges: counts and days 0 or more, rates 0-1, age 0-120, household 1-20. Counts
+/// over nested windows must nest (sessions7d &lt;= sessions30d &lt;= sessions90d &lt;= sessionsTotal, searches30d &lt;=
+/// searches90d, titles90d &lt;= sessions90d, a session in the last 7 days means daysSinceLastWatch &lt;= 7, ...).
 /// </summary>
 public sealed record ChurnFeaturesRequest
 {
@@ -54,11 +56,11 @@ public sealed record ChurnFeaturesRequest
     /// <example>12</example>
     public double? SessionsTotal { get; init; }
 
-    /// <summary>ln(1 + sessions in 30 days) - ln(1 + half the sessions 31-90 days before); negative when falling.</summary>
-    /// <example>-0.4</example>
+    /// <summary>ln(1 + sessions in 30 days) - ln(1 + half the sessions 31-90 days before); negative when falling. Computed from sessions30d and sessions90d when left out.</summary>
+    /// <example>-0.223</example>
     public double? WatchTrend { get; init; }
 
-    /// <summary>Days since the last session.</summary>
+    /// <summary>Days since the last session (or since joining, with none); counted up to 365 as in training, so more is scored as 365.</summary>
     /// <example>26</example>
     public double? DaysSinceLastWatch { get; init; }
 
@@ -98,7 +100,7 @@ public sealed record ChurnFeaturesRequest
     /// <example>0.2</example>
     public double? RecommendationClickRate90d { get; init; }
 
-    /// <summary>Days since the last activity of any kind.</summary>
+    /// <summary>Days since the last activity of any kind; counted up to 365 as in training.</summary>
     /// <example>20</example>
     public double? DaysSinceLastActivity { get; init; }
 }

@@ -36,12 +36,69 @@ public static class ChurnScorer
         v.Range(prefix + "recommendationClickRate90d", r.RecommendationClickRate90d, 0, 1);
         v.Range(prefix + "meanReviewRating", r.MeanReviewRating, 1, 5);
         v.Range(prefix + "watchTrend", r.WatchTrend, -20, 20);
+        CheckConsistency(r, v, prefix);
     }
 
-    /// <summary>The request as a churn row (missing values stay missing).</summary>
+    /// <summary>
+    /// Counts over nested windows must nest, as they do in the features training computed: a subscriber cannot have
+    /// more sessions in the last 7 days than in the last 30, more distinct titles than sessions, or a session in the
+    /// last 7 days and a last session 40 days ago. Each contradiction is a 400 naming both fields.
+    /// </summary>
+    private static void CheckConsistency(ChurnFeaturesRequest r, Validation v, string prefix)
+    {
+        var nested = new (string Field, double? Value)[] { ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal) };
+        for (var i = 0; i < nested.Length; i++)
+        {
+            // Compared with the next wider window given, so a gap (no sessions30d) still checks 7 against 90.
+            if (nested[i].Value is { } narrow && nested.Skip(i + 1).FirstOrDefault(n => n.Value is not null) is ({ } wideField, { } wide) && narrow > wide)
+            {
+                v.Add(prefix + nested[i].Field, $"is {narrow}, more than {wideField} ({wide}), whose window contains it.");
+            }
+        }
+
+        if (r.Searches30d is { } s30 && r.Searches90d is { } s90 && s30 > s90)
+        {
+            v.Add(prefix + "searches30d", $"is {s30}, more than searches90d ({s90}), whose window contains it.");
+        }
+
+        if (r.Titles90d is { } titles && r.Sessions90d is { } sessions && titles > sessions)
+        {
+            v.Add(prefix + "titles90d", $"is {titles}, more than sessions90d ({sessions}): each title needs a session.");
+        }
+
+        if (r.DaysSinceLastWatch is { } days)
+        {
+            foreach (var (field, count, window) in new[] { ("sessions7d", r.Sessions7d, 7), ("sessions30d", r.Sessions30d, 30), ("sessions90d", r.Sessions90d, 90) })
+            {
+                if (count > 0 && days > window)
+                {
+                    v.Add(prefix + "daysSinceLastWatch", $"is {days}, but {field} is {count}: a session in the last {window} days means at most {window}.");
+                    break;
+                }
+            }
+
+            if (r.DaysSinceLastActivity is { } activity && activity > days)
+            {
+                v.Add(prefix + "daysSinceLastActivity", $"is {activity}, more than daysSinceLastWatch ({days}): watching is activity.");
+            }
+        }
+
+        if (r.WatchTrend is { } trend && r.Sessions30d is { } a && r.Sessions90d is { } b && b >= a && Math.Abs(trend - ChurnFeatures.WatchTrend(a, b - a)) > 0.01)
+        {
+            v.Add(prefix + "watchTrend", $"is {trend}, but sessions30d ({a}) and sessions90d ({b}) make it {ChurnFeatures.WatchTrend(a, b - a):F3}; leave it out to have it computed.");
+        }
+    }
+
+    /// <summary>
+    /// The request as a churn row, transformed as training computed it: days since the last watch or activity are
+    /// counted up to <see cref="ChurnFeatures.DaysCap"/>, and the watch trend, when left out, is computed from
+    /// sessions30d and sessions90d. Other missing values stay missing.
+    /// </summary>
     public static ChurnRow FromRequest(ChurnFeaturesRequest r)
     {
         double N(double? value) => value ?? double.NaN;
+        double Days(double? value) => value is { } d ? Math.Min(ChurnFeatures.DaysCap, d) : double.NaN;
+        var trend = r.WatchTrend ?? (r.Sessions30d is { } s30 && r.Sessions90d is { } s90 ? ChurnFeatures.WatchTrend(s30, s90 - s30) : (double?)null);
         var numeric = new Dictionary<string, double>
         {
             ["tenure_days"] = N(r.TenureDays),
@@ -52,8 +109,8 @@ public static class ChurnScorer
             ["sessions_30d"] = N(r.Sessions30d),
             ["sessions_90d"] = N(r.Sessions90d),
             ["sessions_total"] = N(r.SessionsTotal),
-            ["watch_trend"] = N(r.WatchTrend),
-            ["days_since_last_watch"] = N(r.DaysSinceLastWatch),
+            ["watch_trend"] = N(trend),
+            ["days_since_last_watch"] = Days(r.DaysSinceLastWatch),
             ["completion_rate_90d"] = N(r.CompletionRate90d),
             ["minutes_30d"] = N(r.Minutes30d),
             ["titles_90d"] = N(r.Titles90d),
@@ -63,7 +120,7 @@ public static class ChurnScorer
             ["mean_review_rating"] = N(r.MeanReviewRating),
             ["recommendation_clicks_30d"] = N(r.RecommendationClicks30d),
             ["recommendation_click_rate_90d"] = N(r.RecommendationClickRate90d),
-            ["days_since_last_activity"] = N(r.DaysSinceLastActivity),
+            ["days_since_last_activity"] = Days(r.DaysSinceLastActivity),
             ["sessions_after_snapshot"] = double.NaN,
             ["searches_after_snapshot"] = double.NaN,
             ["last_activity_days_after_snapshot"] = double.NaN,

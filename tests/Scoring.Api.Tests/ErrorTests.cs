@@ -53,6 +53,25 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("{\"sessions7d\": 10, \"sessions30d\": 2}", "sessions7d", "is 10, more than sessions30d (2), whose window contains it.")]
+    [InlineData("{\"sessions7d\": 10, \"sessions90d\": 4}", "sessions7d", "is 10, more than sessions90d (4)")]
+    [InlineData("{\"sessions90d\": 9, \"sessionsTotal\": 3}", "sessions90d", "more than sessionsTotal (3)")]
+    [InlineData("{\"searches30d\": 5, \"searches90d\": 1}", "searches30d", "more than searches90d (1)")]
+    [InlineData("{\"titles90d\": 8, \"sessions90d\": 3}", "titles90d", "each title needs a session")]
+    [InlineData("{\"sessions7d\": 1, \"daysSinceLastWatch\": 40}", "daysSinceLastWatch", "is 40, but sessions7d is 1: a session in the last 7 days means at most 7.")]
+    [InlineData("{\"daysSinceLastWatch\": 5, \"daysSinceLastActivity\": 9}", "daysSinceLastActivity", "watching is activity")]
+    [InlineData("{\"sessions30d\": 1, \"sessions90d\": 4, \"watchTrend\": 2}", "watchTrend", "make it -0.223; leave it out to have it computed.")]
+    public async Task Churn_counts_that_contradict_each_other_are_400_naming_both(string body, string field, string message)
+    {
+        // Training computes these from one set of events, so they nest; a payload that does not would be scored off the map.
+        var response = await _factory.CreateClient().PostAsync("/api/churn/predictions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        var errors = await ValidationErrors(response);
+        Assert.Equal([field], errors.Keys);
+        Assert.Contains(message, errors[field]);
+    }
+
+    [Theory]
     [InlineData("/api/top10/predictions/batch", "titles", 0)]
     [InlineData("/api/top10/predictions/batch", "titles", 1001)]
     [InlineData("/api/churn/predictions/batch", "subscribers", 0)]

@@ -72,6 +72,24 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
         Assert.NotNull(problem);
     }
 
+    [Theory]
+    [InlineData("Top10TitleRequest", "/api/top10/predictions")]
+    [InlineData("ChurnFeaturesRequest", "/api/churn/predictions")]
+    [InlineData("RecommendationRequest", "/api/recommendations")]
+    public async Task A_request_made_of_the_documented_examples_is_accepted(string schema, string path)
+    {
+        using var factory = fixture.Factory();
+        var client = factory.CreateClient();
+        var document = (await client.GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json"))!;
+        var body = new JsonObject(document["components"]!["schemas"]![schema]!["properties"]!.AsObject()
+            .Where(p => p.Value!["example"] is not null)
+            .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value!["example"]!.DeepClone())));
+
+        var response = await client.PostAsJsonAsync(path, body);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{body.ToJsonString()}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task Request_and_report_records_carry_descriptions_and_requests_examples()
     {
