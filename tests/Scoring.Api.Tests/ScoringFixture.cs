@@ -35,19 +35,7 @@ public sealed class ScoringFixture : IDisposable
     public string Database => Path.Combine(Root, "netflix.db");
 
     /// <summary>The repository's own models folder.</summary>
-    public static string RepositoryModels
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir!.FullName, "models");
-        }
-    }
+    public static string RepositoryModels => Path.Combine(Repository.Root, "models");
 
     /// <summary>A copy of the committed models a test may change.</summary>
     public string CopyModels()

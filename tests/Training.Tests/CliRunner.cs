@@ -23,21 +23,6 @@ internal static class CliRunner
     }
 }
 
-/// <summary>The real datasets in ../shared/data beside the repository.</summary>
-internal static class SharedData
-{
-    public static string Folder(string dataset)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data", dataset));
-    }
-}
-
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()

@@ -149,7 +149,7 @@ public sealed class BenchCommandTests
 
 public sealed class RecommendationBenchCommandTests
 {
-    private static string MovieLens => SharedData.Folder("movielens-100k");
+    private static string MovieLens => Repository.SharedData("movielens-100k");
 
     [Fact]
     public void Bench_mf_json_gives_each_fold_and_the_means()

@@ -181,7 +181,7 @@ public sealed class TrainCommandTests(TrainedModels trained)
     public void Data_whose_outcome_the_features_do_not_carry_promotes_no_champion_and_keeps_the_served_one()
     {
         // The public Netflix 2025 files: their is_active flag is unrelated to the other columns (CV AUC about 0.5).
-        var real = SharedData.Folder("netflix-2025-user-behavior");
+        var real = Repository.SharedData("netflix-2025-user-behavior");
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.File("models"));
         var served = dir.File("models/churn.zip");

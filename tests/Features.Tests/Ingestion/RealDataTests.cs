@@ -11,7 +11,7 @@ public sealed class RealDataTests
     public void Real_users_duplicate_ids_are_loaded_once_and_counted()
     {
         using var dir = new TempDirectory();
-        var report = Ingestor.Ingest(TestEnvironment.SharedData("netflix-2025-user-behavior"), dir.File("real.db"));
+        var report = Ingestor.Ingest(Repository.SharedData("netflix-2025-user-behavior"), dir.File("real.db"));
         var users = report.Table("users");
         Assert.Equal(10_300, users.Read);
         Assert.Equal(10_000, users.Loaded);

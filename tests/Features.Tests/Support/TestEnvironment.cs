@@ -11,33 +11,6 @@ internal static class TestEnvironment
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
     }
-
-    /// <summary>The repository root (the folder holding NetflixML.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("NetflixML.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    /// <summary>../shared/data beside the repository (the real datasets); tests that need it fail loudly without it.</summary>
-    public static string SharedData(string dataset)
-    {
-        var path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", dataset));
-        if (!Directory.Exists(path))
-        {
-            throw new InvalidOperationException($"The real dataset folder '{path}' is missing; clone the repository beside ../shared.");
-        }
-
-        return path;
-    }
 }
 
 /// <summary>A fresh folder under the system temp directory, deleted afterwards.</summary>

@@ -81,7 +81,7 @@ public sealed class GeneratedDataShapeTests(GeneratedData data)
     public void Headers_are_exactly_the_public_datasets_columns()
     {
         // The four real files in ../shared define the column names and their order.
-        var real = TestEnvironment.SharedData("netflix-2025-user-behavior");
+        var real = Repository.SharedData("netflix-2025-user-behavior");
         foreach (var file in new[] { "users.csv", "movies.csv", "reviews.csv", "search_logs.csv" })
         {
             Assert.Equal(Csv.Header(Path.Combine(real, file)), Csv.Header(Raw(file)));
@@ -99,7 +99,7 @@ public sealed class GeneratedDataShapeTests(GeneratedData data)
     [Fact]
     public void Value_sets_match_the_real_files()
     {
-        var real = TestEnvironment.SharedData("netflix-2025-user-behavior");
+        var real = Repository.SharedData("netflix-2025-user-behavior");
         var realUsers = Csv.Read(Path.Combine(real, "users.csv"));
         var ours = Csv.Read(Raw("users.csv"));
         foreach (var column in new[] { "subscription_plan", "country", "primary_device", "is_active", "state_province" })

@@ -5,20 +5,7 @@ namespace NetflixML.Learning.Tests.Recommendation;
 /// <summary>Published-scale figures on real data (MovieLens-100K in ../shared/data, read in place).</summary>
 public sealed class MovieLensTests
 {
-    private static string Folder
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetflixML.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            var folder = Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data", "movielens-100k"));
-            return Directory.Exists(folder) ? folder : throw new InvalidOperationException($"{folder} is missing: clone beside ../shared.");
-        }
-    }
+    private static string Folder => Repository.SharedData("movielens-100k");
 
     private static (ItemCatalog Catalog, List<(string User, string Item, float Rating)> Ratings) Load(string file)
     {
