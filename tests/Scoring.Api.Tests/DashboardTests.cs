@@ -28,7 +28,7 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         _server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.Database });
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, BaseURL = _server.Address.ToString() });
+        _page = await NewPage(_server);
         _page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning")
@@ -45,9 +45,18 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
                 _problems.Add($"HTTP {response.Status}: {response.Url}");
             }
         };
-        await _page.GotoAsync("/");
-        await _page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await Open(_page);
     }
+
+    /// <summary>Loads the dashboard and waits until every view has drawn (body[data-ready]).</summary>
+    private static async Task Open(IPage page)
+    {
+        await page.GotoAsync("/");
+        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+    }
+
+    private Task<IPage> NewPage(ApiServerProcess server) =>
+        _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, BaseURL = server.Address.ToString() });
 
     public async Task DisposeAsync()
     {
@@ -165,24 +174,17 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
     [BrowserFact]
     public async Task A_task_without_a_champion_says_why_in_its_leaderboard_and_marks_no_candidate()
     {
-        var models = fixture.CopyModels();
-        var path = Path.Combine(models, "leaderboard.json");
-        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
-        var churn = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == "churn")!.AsObject();
-        churn.Remove("champion");
-        churn["noChampion"] = "No candidate beats the majority-class baseline: the best deployable one, churn-fastforest-behaviour, has CV AUC 0.4950.";
-        File.WriteAllText(path, leaderboard.ToJsonString());
+        var models = fixture.CopyModelsWithNoChampion("churn", "No deployable candidate beats chance: the best, churn-fastforest-behaviour, has CV AUC 0.4950.");
         await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.Database, ["Scoring__ModelsFolder"] = models });
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, BaseURL = server.Address.ToString() });
-        await page.GotoAsync("/");
-        await page.WaitForSelectorAsync("body[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        var page = await NewPage(server);
+        await Open(page);
 
         await page.ClickAsync("nav button[data-view='models']");
 
         var tables = page.Locator("#leaderboards table");
         await Assertions.Expect(tables).ToHaveCountAsync(3);
         var captions = await page.Locator("#leaderboards table caption").AllTextContentsAsync();
-        Assert.Contains("No champion: No candidate beats the majority-class baseline", captions[1], StringComparison.Ordinal);
+        Assert.Contains("No champion: No deployable candidate beats chance", captions[1], StringComparison.Ordinal);
         Assert.DoesNotContain("No champion", captions[0], StringComparison.Ordinal);
         Assert.Equal(0, await tables.Nth(1).GetByText("(champion)").CountAsync());
         Assert.Equal(1, await tables.Nth(0).GetByText("(champion)").CountAsync());

@@ -64,9 +64,8 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     public async Task Churn_counts_that_contradict_each_other_are_400_naming_both(string body, string field, string message)
     {
         // Training computes these from one set of events, so they nest; a payload that does not would be scored off the map.
-        var response = await _factory.CreateClient().PostAsync("/api/churn/predictions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var errors = await ValidationErrors(await PostRaw("/api/churn/predictions", body));
 
-        var errors = await ValidationErrors(response);
         Assert.Equal([field], errors.Keys);
         Assert.Contains(message, errors[field]);
     }
@@ -297,20 +296,14 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [Fact]
     public async Task A_task_whose_last_training_promoted_no_champion_says_why_in_its_503()
     {
-        var models = fixture.CopyModels();
+        var models = fixture.CopyModelsWithNoChampion("churn", "No deployable candidate beats chance: the best has CV AUC 0.4950.");
         File.Delete(Path.Combine(models, "churn.zip"));
-        var path = Path.Combine(models, "leaderboard.json");
-        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
-        var entry = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == "churn")!.AsObject();
-        entry.Remove("champion");
-        entry["noChampion"] = "No candidate beats the majority-class baseline: the best deployable one has CV AUC 0.4950.";
-        File.WriteAllText(path, leaderboard.ToJsonString());
         using var factory = fixture.Factory(models);
 
         var response = await factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
 
         var problem = await Problem(response, HttpStatusCode.ServiceUnavailable);
-        Assert.EndsWith("The last training promoted none: No candidate beats the majority-class baseline: the best deployable one has CV AUC 0.4950.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("The last training promoted none: No deployable candidate beats chance: the best has CV AUC 0.4950.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.StartsWith("No churn model is loaded from ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 

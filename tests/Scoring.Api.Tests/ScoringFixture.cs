@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,19 @@ public sealed class ScoringFixture : IDisposable
         }
 
         return target;
+    }
+
+    /// <summary>A copy of the committed models whose leaderboard says the task's last training promoted no champion, and why.</summary>
+    public string CopyModelsWithNoChampion(string task, string reason)
+    {
+        var models = CopyModels();
+        var path = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var entry = leaderboard["tasks"]!.AsArray().Single(t => t!["task"]!.GetValue<string>() == task)!.AsObject();
+        entry.Remove("champion");
+        entry["noChampion"] = reason;
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        return models;
     }
 
     public ScoringFactory Factory(string? models = null, string? database = null, params (string Key, string? Value)[] settings) =>
