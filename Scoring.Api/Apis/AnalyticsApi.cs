@@ -62,7 +62,7 @@ public static class AnalyticsApi
             return Invalid("country", $"is required: one of {string.Join(", ", countries)}.");
         }
 
-        return Spelling(countries, country) is { } spelling
+        return new KnownValues(countries).Match(country) is { } spelling
             ? TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("plans-devices", spelling), db => AnalyticsQueries.PlansAndDevices(db, spelling)))
             : NotFound("Country not found", $"No subscribers in '{country}'; the countries are {string.Join(", ", countries)}.");
     }
@@ -90,7 +90,7 @@ public static class AnalyticsApi
             return Invalid("plan", $"is required: one of {string.Join(", ", plans)}.");
         }
 
-        return Spelling(plans, plan) is { } spelling
+        return new KnownValues(plans).Match(plan) is { } spelling
             ? TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("users-per-country", spelling), db => AnalyticsQueries.UsersPerCountry(db, spelling)))
             : NotFound("Plan not found", $"No plan '{plan}'; the plans are {string.Join(", ", plans)}.");
     }
@@ -172,21 +172,6 @@ public static class AnalyticsApi
         return validation.IsValid
             ? TypedResults.Ok(database.Current().Figures(AnalyticsQueries.Key("genre-flows", by, genres), db => AnalyticsQueries.GenreFlows(db, by, genres)))
             : TypedResults.ValidationProblem(validation.Errors);
-    }
-
-    /// <summary>
-    /// The data's spelling of a filter value, as predictions match categories: the value itself, else the one known
-    /// value equal to it ignoring case and surrounding spaces ("usa" is "USA"); null when none is, or more than one.
-    /// </summary>
-    private static string? Spelling(IReadOnlyCollection<string> known, string value)
-    {
-        if (known.Contains(value, StringComparer.Ordinal))
-        {
-            return value;
-        }
-
-        var folded = known.Where(k => string.Equals(k.Trim(), value.Trim(), StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
-        return folded.Count == 1 ? folded[0] : null;
     }
 
     private static ValidationProblem Invalid(string field, string message)

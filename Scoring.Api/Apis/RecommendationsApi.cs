@@ -122,7 +122,7 @@ public static class RecommendationsApi
     {
         var validation = new Validation();
         validation.Count("count", count, 1, 100);
-        var spelling = genre is null ? null : served.Model.Catalog.AllGenres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
+        var spelling = genre is null ? null : served.Genres.Match(genre);
         if (genre is not null && spelling is null)
         {
             validation.Add("genre", $"must be one of {string.Join(", ", served.Model.Catalog.AllGenres)}; got '{genre}'.");

@@ -39,6 +39,9 @@ public sealed record ServedRecommender(Recommender Model, ModelManifest Manifest
 {
     public string Name => Manifest.Properties?["name"]?.GetValue<string>() ?? Manifest.Trainer;
 
+    /// <summary>The catalogue's genres, for matching a request's genre filter (built once per loaded model).</summary>
+    public KnownValues Genres { get; } = new(Model.Catalog.AllGenres);
+
     public string Version => Sha256[..12];
 }
 

@@ -13,30 +13,13 @@ namespace NetflixML.Scoring.Api.Predictions;
 /// </summary>
 public sealed class CategoryMatcher
 {
-    private readonly Dictionary<string, Column> _columns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KnownValues> _columns = new(StringComparer.Ordinal);
 
     public CategoryMatcher(BinaryClassifier model)
     {
         foreach (var info in model.Schema.Columns.Where(c => c.Kind != ColumnKind.Numeric))
         {
-            var known = model.Encoder.KnownCategories(info.Name).Order(StringComparer.Ordinal).ToArray();
-            var folded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            var ambiguous = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var category in known)
-            {
-                if (!folded.TryAdd(category.Trim(), category))
-                {
-                    ambiguous.Add(category.Trim());
-                }
-            }
-
-            // Two categories that differ only in case or spaces: only an exact spelling picks one.
-            foreach (var key in ambiguous)
-            {
-                folded.Remove(key);
-            }
-
-            _columns[info.Name] = new Column([.. known], folded, known);
+            _columns[info.Name] = new KnownValues(model.Encoder.KnownCategories(info.Name));
         }
     }
 
@@ -46,17 +29,17 @@ public sealed class CategoryMatcher
     /// </summary>
     public string? Match(string feature, string field, string? value, ref List<UnrecognisedInput>? unrecognised)
     {
-        if (value is null || !_columns.TryGetValue(feature, out var column) || column.Exact.Contains(value))
+        if (value is null || !_columns.TryGetValue(feature, out var known))
         {
             return value;
         }
 
-        if (column.Folded.TryGetValue(value.Trim(), out var spelling))
+        if (known.Match(value) is { } spelling)
         {
             return spelling;
         }
 
-        (unrecognised ??= []).Add(new UnrecognisedInput(field, value, column.Known));
+        (unrecognised ??= []).Add(new UnrecognisedInput(field, value, known.All));
         return value;
     }
 
@@ -76,6 +59,4 @@ public sealed class CategoryMatcher
 
         return matched;
     }
-
-    private sealed record Column(HashSet<string> Exact, Dictionary<string, string> Folded, string[] Known);
 }
