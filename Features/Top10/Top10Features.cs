@@ -33,12 +33,12 @@ public sealed class TrackRecordIndex
         var known = history.Where(t => t.InTop10 is not null).ToList();
         foreach (var title in known)
         {
-            if (title.Director is { } director)
+            if (Name(title.Director) is { } director)
             {
                 Add(_byDirector, director, title);
             }
 
-            foreach (var actor in title.Cast.Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var actor in People(title.Cast))
             {
                 Add(_byActor, actor, title);
             }
@@ -103,11 +103,13 @@ public sealed class TrackRecordIndex
             return (titles, hits);
         }
 
+        director = Name(director);
         var (directorTitles, directorHits) = director is null ? (0, 0) : Record(_byDirector, director);
-        var castRates = new double[cast.Count];
-        for (var a = 0; a < cast.Count; a++)
+        var people = People(cast);
+        var castRates = new double[people.Count];
+        for (var a = 0; a < castRates.Length; a++)
         {
-            var (titles, hits) = Record(_byActor, cast[a]);
+            var (titles, hits) = Record(_byActor, people[a]);
             castRates[a] = Rate(hits, titles);
         }
 
@@ -116,6 +118,24 @@ public sealed class TrackRecordIndex
             director is null ? double.NaN : Rate(directorHits, directorTitles),
             castRates.Length == 0 ? double.NaN : castRates.Average(),
             castRates.Length == 0 ? double.NaN : castRates.Max());
+    }
+
+    // A name as the index keys it: without surrounding spaces (" Retta Rippin " is Retta Rippin), blank as none.
+    private static string? Name(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+
+    // A cast's people, each once (ignoring case, as the index matches names), blank entries dropped.
+    private static List<string> People(IReadOnlyList<string> cast)
+    {
+        var people = new List<string>(cast.Count);
+        foreach (var entry in cast)
+        {
+            if (Name(entry) is { } name && !people.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                people.Add(name);
+            }
+        }
+
+        return people;
     }
 
     private static void Add(Dictionary<string, List<TitleRecord>> index, string name, TitleRecord title)

@@ -177,13 +177,33 @@ public sealed class FeatureEncoder
                 continue;
             }
 
-            foreach (var v in set)
+            for (var i = 0; i < set.Length; i++)
             {
-                counts[v] = counts.GetValueOrDefault(v) + 1;
+                if (!RepeatsEarlier(set, i))
+                {
+                    counts[set[i]] = counts.GetValueOrDefault(set[i]) + 1;
+                }
             }
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// Whether values[i] already appeared before i: a set lists each value once, so a repeat ("Drama", "Drama") is
+    /// neither counted nor encoded again. A quadratic scan, without allocating, for the few values a set holds.
+    /// </summary>
+    internal static bool RepeatsEarlier(string[] values, int i)
+    {
+        for (var j = 0; j < i; j++)
+        {
+            if (string.Equals(values[j], values[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Write(BinaryWriter writer)
@@ -327,8 +347,16 @@ public sealed class FeatureEncoder
             }
 
             float frequency = 0;
-            foreach (var value in values)
+            var distinct = 0;
+            for (var v = 0; v < values.Length; v++)
             {
+                var value = values[v];
+                if (RepeatsEarlier(values, v))
+                {
+                    continue;
+                }
+
+                distinct++;
                 if (_index.TryGetValue(value, out var i))
                 {
                     o[i] = 1;
@@ -346,10 +374,10 @@ public sealed class FeatureEncoder
 
             if (_large)
             {
-                o[_vocabulary.Length + 1] = frequency / values.Length;
+                o[_vocabulary.Length + 1] = frequency / distinct;
             }
 
-            o[^1] = values.Length;
+            o[^1] = distinct;
         }
 
         public void Write(BinaryWriter writer)

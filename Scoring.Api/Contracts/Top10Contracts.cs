@@ -27,11 +27,11 @@ public sealed record Top10TitleRequest
     /// <example>112</example>
     public double? RuntimeMinutes { get; init; }
 
-    /// <summary>Director: their record over earlier titles is a feature.</summary>
+    /// <summary>Director: their record over earlier titles is a feature (matched ignoring case and surrounding spaces; leave it out when unknown, not blank).</summary>
     /// <example>Fanny Turner</example>
     public string? Director { get; init; }
 
-    /// <summary>Cast: their records over earlier titles are features.</summary>
+    /// <summary>Cast: their records over earlier titles are features (matched ignoring case and surrounding spaces; a name listed twice counts once).</summary>
     /// <example>["Kayden Bednar", "Rosanna Roberts"]</example>
     public IReadOnlyList<string>? Cast { get; init; }
 

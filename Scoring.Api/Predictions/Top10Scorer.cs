@@ -66,6 +66,12 @@ public static class Top10Scorer
             validation.Add(prefix + "cast", $"must list 0-100 names; got {request.Cast.Count}.");
         }
 
+        if (request.Director is { } director && string.IsNullOrWhiteSpace(director))
+        {
+            // Scored, a blank name would be a director with no titles behind them; leaving it out says "unknown".
+            validation.Add(prefix + "director", $"must be a non-blank name (leave it out when unknown); got '{director}'.");
+        }
+
         validation.Names(prefix + "genres", request.Genres);
         validation.Names(prefix + "cast", request.Cast);
     }

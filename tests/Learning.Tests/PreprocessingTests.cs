@@ -51,6 +51,32 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void A_value_repeated_in_a_set_counts_once_in_its_size_and_in_the_fitted_frequencies()
+    {
+        var encoder = FeatureEncoder.Fit(new TabularDataBuilder().AddSet("genres", [["Drama", "Comedy"], ["Drama"]]).Build());
+        var once = new float[3];
+        var twice = new float[3];
+        encoder.Encode(new FeatureRow(default, default, new[] { new[] { "Drama" } }), once);
+        encoder.Encode(new FeatureRow(default, default, new[] { new[] { "Drama", "Drama" } }), twice);
+        Assert.Equal([1f, 0f, 1f], once);
+        Assert.Equal(once, twice);
+
+        // A large vocabulary also encodes each value's training frequency: a row that repeats a value fits as one
+        // that lists it once, so "star" keeps its 30 % whether or not its 30 rows name it twice.
+        FeatureEncoder FitLarge(bool repeat) => FeatureEncoder.Fit(
+            new TabularDataBuilder().AddSet("cast", [.. Enumerable.Range(0, 100).Select(i => i < 30 ? (repeat ? new[] { "star", "star" } : ["star"]) : ["actor-" + i])]).Build(),
+            new EncoderOptions { MaxOneHot = 8, MinCountForLargeVocabulary = 5 });
+        var large = FitLarge(repeat: true);
+        Assert.Equal(["cast=star", "cast=(other)", "cast#frequency", "cast#size"], large.FeatureNames);
+        var output = new float[4];
+        large.Encode(new FeatureRow(default, default, new[] { new[] { "star", "never seen", "star", "never seen" } }), output);
+        Assert.Equal([1f, 1f, 0.15f, 2f], output);
+        var reference = new float[4];
+        FitLarge(repeat: false).Encode(new FeatureRow(default, default, new[] { new[] { "star", "never seen" } }), reference);
+        Assert.Equal(reference, output);
+    }
+
+    [Fact]
     public void Known_categories_are_every_value_seen_at_fit_time_and_survive_a_round_trip()
     {
         var directors = Enumerable.Range(0, 100).Select(i => i < 30 ? "star" : "director-" + i).ToArray();

@@ -127,6 +127,17 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"director\": \"  \"}", "director", "must be a non-blank name (leave it out when unknown); got '  '.")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"director\": \"\"}]}", "titles[0].director", "must be a non-blank name (leave it out when unknown); got ''.")]
+    public async Task A_blank_director_is_400_naming_the_field(string path, string body, string field, string message)
+    {
+        // Scored, a blank name was a director with no titles behind them, listed among the inputs used.
+        var errors = await ValidationErrors(await PostRaw(path, body));
+        Assert.Equal([field], errors.Keys);
+        Assert.Equal(message, errors[field]);
+    }
+
+    [Theory]
     [InlineData("{\"watched\": [\"movie_0001\", \"movie_9999\"]}", "watched[1]", "no title 'movie_9999' in the model's catalogue.")]
     [InlineData("{\"count\": 0}", "count", "must be 1-100; got 0.")]
     [InlineData("{\"count\": 101, \"genre\": \"Drama\"}", "count", "must be 1-100; got 101.")]

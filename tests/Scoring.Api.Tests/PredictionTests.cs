@@ -201,6 +201,30 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_title_scores_the_same_whatever_the_spacing_or_repeats_of_its_names_and_genres()
+    {
+        // " Retta Rippin " used to be a director with no titles behind them, and ["Drama", "drama"] a title with two
+        // genres: the genre count is a feature, so both quietly moved the probability.
+        var (director, released) = fixture.Rows("select director, max(release_date) from gold_titles where director is not null group by director order by count(*) desc limit 1")
+            .Select(r => ((string)r[0], ((string)r[1])[..10])).Single();
+        var actor = fixture.Strings("select \"cast\" from gold_titles where director = $d and \"cast\" <> '' limit 1", ("$d", director)).Single().Split(',')[0].Trim();
+        string Body(string directorJson, string genres, string cast) =>
+            $"{{\"releaseDate\": \"{released}\", \"director\": {directorJson}, \"genres\": {genres}, \"cast\": {cast}}}";
+
+        var typed = await Predict("/api/top10/predictions", Body($"\" {director.ToUpperInvariant()} \"", "[\"drama\", \"Drama\", \" DRAMA\"]", $"[\" {actor} \", \"{actor.ToLowerInvariant()}\"]"));
+        var trained = await Predict("/api/top10/predictions", Body($"\"{director}\"", "[\"Drama\"]", $"[\"{actor}\"]"));
+        var unknownDirector = await Predict("/api/top10/predictions", Body("\"Nobody Known\"", "[\"Drama\"]", $"[\"{actor}\"]"));
+        var twoGenres = await Predict("/api/top10/predictions", Body($"\"{director}\"", "[\"Drama\", \"Comedy\"]", $"[\"{actor}\"]"));
+
+        Assert.Equal(trained["probability"]!.GetValue<double>(), typed["probability"]!.GetValue<double>());
+        Assert.Equal(trained["explanation"]!.ToJsonString(), typed["explanation"]!.ToJsonString());
+        Assert.Empty(typed["inputsUnrecognised"]!.AsArray());
+        // The director's record and the genre count do move the score, so the equality above is not vacuous.
+        Assert.NotEqual(trained["probability"]!.GetValue<double>(), unknownDirector["probability"]!.GetValue<double>());
+        Assert.NotEqual(trained["probability"]!.GetValue<double>(), twoGenres["probability"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task Churn_payloads_are_transformed_as_training_computed_the_features()
     {
         // Training counts days since the last watch up to a year; 100,000 days used to push the probability to 1.

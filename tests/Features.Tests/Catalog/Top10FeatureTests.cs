@@ -76,6 +76,12 @@ public sealed class Top10FeatureTests
             int? year = q % 4 == 0 ? (q % 8 == 0 ? 2019 + random.Next(6) : null) : (q % 3 == 0 ? date!.Value.Year : null);
             var director = q % 6 == 0 ? null : q % 6 == 1 ? "Nobody" : directors[random.Next(directors.Length)];
             var cast = Enumerable.Range(0, random.Next(4)).Select(_ => q % 5 == 0 ? "Unknown" : actors[random.Next(actors.Length)]).ToArray();
+            if (q % 7 == 0)
+            {
+                // Names as a request may spell them: surrounding spaces, which the index ignores as it ignores case.
+                director = director is null ? null : $" {director}  ";
+                cast = [.. cast.Select(a => $"  {a} ")];
+            }
 
             var expected = Scan(history, date, year, director, cast);
             var actual = index.For(date, year, director, cast);
@@ -90,6 +96,9 @@ public sealed class Top10FeatureTests
     /// <summary>The definition, as a scan over every earlier title.</summary>
     private static TrackRecord Scan(IReadOnlyList<TitleRecord> history, DateTime? date, int? year, string? director, string[] cast)
     {
+        // A cast is a set of people: each name once, ignoring case and surrounding spaces.
+        director = director?.Trim();
+        cast = [.. cast.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
         double settled = 0, settledHits = 0, directorTitles = 0, directorHits = 0;
         var actorTitles = new double[cast.Length];
         var actorHits = new double[cast.Length];
