@@ -23,6 +23,20 @@ public static class NetflixCli
         root.Subcommands.Add(BenchCommand.Create(io));
         PipelineCommand.Attach(root, io);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // An unknown option, a missing required one or a value of the wrong type is bad input like any other:
+            // "error: ..." on standard error and exit 2, with nothing on standard output (where --json goes).
+            foreach (var problem in parse.Errors)
+            {
+                error.WriteLine("error: " + Readable(problem.Message));
+            }
+
+            var path = string.Join(' ', Ancestry(parse.CommandResult).Reverse().Skip(1).Select(c => c.Command.Name));
+            error.WriteLine($"See '{(path.Length == 0 ? string.Empty : path + " ")}--help' for the commands and options.");
+            return BadInput;
+        }
+
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -38,6 +52,33 @@ public static class NetflixCli
             error.WriteLine("error: " + ex.Message);
             return Failed;
         }
+    }
+
+    private static IEnumerable<System.CommandLine.Parsing.CommandResult> Ancestry(System.CommandLine.Parsing.CommandResult? command)
+    {
+        for (; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            yield return command;
+        }
+    }
+
+    // The parser's type names mean nothing to a user: "Cannot parse argument 'abc' for option '--seed' as expected
+    // type 'System.Int32'." becomes "--seed must be a whole number; got 'abc'." Other messages pass through.
+    private static string Readable(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.$");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var kind = match.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Single" => "a number",
+            var other => "a value of type " + other,
+        };
+        return $"{match.Groups["option"].Value} must be {kind}; got '{match.Groups["value"].Value}'.";
     }
 
     /// <summary>Bool flag `--json` shared by every command.</summary>
