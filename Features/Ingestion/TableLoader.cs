@@ -88,7 +88,7 @@ internal sealed class TableLoader
         for (var c = 0; c < _table.Columns.Count; c++)
         {
             var column = _table.Columns[c];
-            columnIndex[c] = Array.FindIndex(header, h => string.Equals(h, column.Name, StringComparison.OrdinalIgnoreCase));
+            columnIndex[c] = CsvHeader.IndexOf(fileName, header, column.Name);
             if (columnIndex[c] < 0 && !column.OptionalInHeader)
             {
                 throw CsvSeparator.Foreign(fileName, header)

@@ -103,6 +103,8 @@ public static class TitleTable
                 $"or the Top-10 study's ({string.Join(", ", StudyLayout)}; weekly figures optional; missing {string.Join(", ", missingStudy)}).");
         }
 
+        // Each column the layout reads, found once (a header naming one twice is refused here, before any row).
+        var columns = (isOurs ? OurLayout : StudyLayout).ToDictionary(name => name, name => CsvHeader.IndexOf(file, header, name), StringComparer.Ordinal);
         var titles = new List<TitleRecord>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         while (csv.Read())
@@ -110,7 +112,7 @@ public static class TitleTable
             var line = csv.Parser.RawRow;
             string? Field(string name)
             {
-                var index = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+                var index = columns[name];
                 var value = index >= 0 && index < csv.Parser.Count ? csv.GetField(index)?.Trim() : null;
                 return string.IsNullOrEmpty(value) ? null : value;
             }

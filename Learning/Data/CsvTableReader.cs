@@ -20,6 +20,15 @@ public static class CsvTableReader
         using var reader = new StreamReader(path);
         var headerLine = reader.ReadLine() ?? throw new InvalidDataException($"{path}: the file is empty.");
         var header = Split(headerLine);
+        for (var c = 0; c < header.Length; c++)
+        {
+            var first = Array.IndexOf(header, header[c]);
+            if (first < c)
+            {
+                throw new InvalidDataException($"{path}: the header names column '{header[c]}' twice (fields {first + 1} and {c + 1}); keep one and try again.");
+            }
+        }
+
         var labelIndex = Array.IndexOf(header, labelColumn);
         if (labelIndex < 0)
         {

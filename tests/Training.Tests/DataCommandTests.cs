@@ -145,6 +145,18 @@ public sealed class BenchCommandTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("no label column 'nope' (columns: outcome, size, colour)", missing.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Bench_classic_refuses_a_header_that_names_a_column_twice()
+    {
+        // This was "error: Column 'size' appears twice. (Parameter 'columns')", without the file.
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir.File("twice.csv"), ["outcome,size,size", "1,0.5,0.7", "0,0.1,0.2"]);
+        var (code, output, error) = CliRunner.Run("bench", "classic", "--train", dir.File("twice.csv"), "--label", "outcome");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {dir.File("twice.csv")}: the header names column 'size' twice (fields 2 and 3); keep one and try again.", error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
 }
 
 public sealed class RecommendationBenchCommandTests

@@ -201,4 +201,15 @@ public sealed class TitleTableTests
         Assert.Equal("label.csv:2: netflix_top_10 must be 0 or 1, not 'maybe'.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("label.csv"))).Message);
         Assert.EndsWith("nope.csv: no such titles file.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("nope.csv"))).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_header_that_names_a_column_twice_is_refused_with_both_positions()
+    {
+        // The first 'director' used to be read and the second dropped without a word.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("twice.csv"), "movie_name,rating,votes,meta_score,genre0,pr_rating,year,duration,cast0,director,netflix_top_10,Director\nA,7,10,50,Drama,R,2020,2,X,,1,Y\n");
+        Assert.Equal(
+            "twice.csv: the header names column 'director' twice (fields 10 and 12); keep one and try again.",
+            Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("twice.csv"))).Message);
+    }
 }

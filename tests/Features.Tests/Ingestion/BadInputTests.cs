@@ -56,6 +56,16 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_header_that_names_a_column_twice_is_refused_with_both_positions()
+    {
+        // Ingest used to read the first user_id and drop the second without a word.
+        File.WriteAllText(_dir.File("users.csv"), "user_id,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at,User_ID\nuser_1,30,Male,USA,Ohio,Akron,Basic,2024-01-01,True,9.5,Mobile,2,2023-01-01 00:00:00,user_2\n");
+        var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
+        Assert.Equal("users.csv: the header names column 'user_id' twice (fields 1 and 14); keep one and try again.", error.Message);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
     public void Personal_columns_may_be_left_out_of_the_header()
     {
         File.WriteAllText(_dir.File("users.csv"), "user_id,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at\nuser_1,30,Male,USA,Ohio,Akron,Basic,2024-01-01,True,9.5,Mobile,2,2023-01-01 00:00:00\n");
