@@ -16,9 +16,15 @@ public static class Ingestor
 {
     public const string QualityReportFileName = "quality-report.json";
 
-    public static QualityReport Ingest(string rawFolder, string databasePath, IProgress<string>? progress = null)
+    /// <summary>
+    /// Loads the CSVs of <paramref name="rawFolder"/> into a new database at <paramref name="databasePath"/>, replacing
+    /// it only once every table is built. <paramref name="time"/> is the clock (the system's unless a test fixes it): an
+    /// event dated more than a day after the ingest is impossible (see <see cref="Schema.ColumnSpec.NotAfterIngest"/>).
+    /// </summary>
+    public static QualityReport Ingest(string rawFolder, string databasePath, IProgress<string>? progress = null, TimeProvider? time = null)
     {
         var clock = Stopwatch.StartNew();
+        var ingestedAt = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var files = FindFiles(rawFolder);
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
         Directory.CreateDirectory(directory);
@@ -44,7 +50,7 @@ public static class Ingestor
                     }
 
                     progress?.Report($"loading {Path.GetFileName(path)}");
-                    var loader = new TableLoader(db, tx, table, knownKeys);
+                    var loader = new TableLoader(db, tx, table, knownKeys, ingestedAt);
                     var quality = loader.Load(path);
                     knownKeys[table.Name] = loader.LoadedKeys;
                     tables.Add(quality);
@@ -59,7 +65,7 @@ public static class Ingestor
                 {
                     meta.Transaction = tx;
                     meta.CommandText = "INSERT INTO meta (key, value) VALUES ('ingested_at', $at), ('raw_folder', $raw), ('quality_report', $report)";
-                    meta.Parameters.AddWithValue("$at", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                    meta.Parameters.AddWithValue("$at", ingestedAt.ToString("O", CultureInfo.InvariantCulture));
                     meta.Parameters.AddWithValue("$raw", Path.GetFullPath(rawFolder));
                     meta.Parameters.AddWithValue("$report", report.ToJson());
                     meta.ExecuteNonQuery();

@@ -21,12 +21,17 @@ internal sealed class TableLoader
     private readonly IReadOnlyDictionary<string, HashSet<string>> _knownKeys;
     private readonly Dictionary<string, long> _anomalies = [];
 
-    public TableLoader(SqliteConnection db, SqliteTransaction tx, TableSpec table, IReadOnlyDictionary<string, HashSet<string>> knownKeys)
+    // The latest an event may be dated: a day after the ingest started, as stored text ("yyyy-MM-dd HH:mm:ss"), which
+    // orders like the dates and date-times silver stores.
+    private readonly string _latestEvent;
+
+    public TableLoader(SqliteConnection db, SqliteTransaction tx, TableSpec table, IReadOnlyDictionary<string, HashSet<string>> knownKeys, DateTime ingestedAt)
     {
         _db = db;
         _tx = tx;
         _table = table;
         _knownKeys = knownKeys;
+        _latestEvent = ingestedAt.AddDays(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Keys loaded into silver, kept for the tables that reference this one.</summary>
@@ -281,12 +286,20 @@ internal sealed class TableLoader
                 // A required value cannot be nulled and imputed: the row is unusable.
                 return $"'{column.Name}' {raw[c]!.Trim()} is outside {column.ValidMin?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{column.ValidMax?.ToString(CultureInfo.InvariantCulture) ?? "inf"}";
             }
+
+            if (column.Required && AfterIngest(column, value))
+            {
+                return $"'{column.Name}' {value} is after the ingest (events up to {_latestEvent[..10]}): an event cannot be dated in the future";
+            }
         }
 
         return null;
     }
 
     private static bool OutOfRange(ColumnSpec column, double x) => x < column.ValidMin || x > column.ValidMax;
+
+    private bool AfterIngest(ColumnSpec column, object? value) =>
+        column.NotAfterIngest && value is string date && string.CompareOrdinal(date, _latestEvent) > 0;
 
     private string? CheckReferences(object?[] values)
     {
@@ -308,6 +321,13 @@ internal sealed class TableLoader
         for (var c = 0; c < values.Length; c++)
         {
             var column = _table.Columns[c];
+            if (AfterIngest(column, values[c]))
+            {
+                Count(column.Name + "_after_ingest");
+                values[c] = null;
+                continue;
+            }
+
             if (values[c] is null || (column.ValidMin is null && column.ValidMax is null && column.OutlierAbove is null))
             {
                 continue;

@@ -36,6 +36,13 @@ public sealed record ColumnSpec(string Name, ColumnType Type)
 
     public double? OutlierAbove { get; init; }
 
+    /// <summary>
+    /// When an event happened: it cannot lie after the ingest that reads it (by more than a day, allowing for time
+    /// zones). A required one then sends its row to quarantine; an optional one is nulled and counted as an anomaly.
+    /// One mistyped year (2052 for 2025) would otherwise move the data's end, and the churn snapshot with it.
+    /// </summary>
+    public bool NotAfterIngest { get; init; }
+
     /// <summary>The table this column references by key (foreign key), if any.</summary>
     public string? References { get; init; }
 }
