@@ -39,7 +39,7 @@ public static class ScoringServiceExtensions
         services.AddSingleton<ScoringDatabase>();
         services.AddHostedService<ModelWatcher>();
         services.AddHostedService<DatabaseWarmUp>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= StatusDetail.For(c.HttpContext, c.ProblemDetails.Status));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>

@@ -6,7 +6,7 @@ namespace NetflixML.Scoring.Api.Errors;
 /// <summary>
 /// Maps exceptions to application/problem+json: what the request needs is missing -> 503 with the command that
 /// creates it; malformed JSON (naming the field and what it must be) or a missing body -> 400; a body over the
-/// limit -> 413; anything else -> 500 with a trace id and no stack trace (it is logged).
+/// limit -> 413; a body without a JSON Content-Type -> 415; anything else -> 500 with a trace id and no stack trace (it is logged).
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -18,6 +18,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than the configured limit (Scoring:MaxRequestBodyBytes)."),
             BadHttpRequestException e when e.InnerException is System.Text.Json.JsonException json => RequestBodyProblem.Describe(json),
             BadHttpRequestException e when RequestBodyProblem.IsMissingBody(e) => (StatusCodes.Status400BadRequest, "Missing body", RequestBodyProblem.Missing),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", StatusDetail.For(httpContext, StatusCodes.Status415UnsupportedMediaType)),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "An unexpected error occurred; it has been logged with the trace id below."),
         };

@@ -340,12 +340,27 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         Assert.All(titles, t => Assert.NotEmpty(t!["genres"]!.AsArray()));
     }
 
-    [Fact]
-    public async Task An_unknown_route_is_404_problem()
+    [Theory]
+    [InlineData("POST", "/api/churn/predictions", "text/plain", HttpStatusCode.UnsupportedMediaType, "Send the body as JSON with 'Content-Type: application/json' (got 'text/plain; charset=utf-8').")]
+    [InlineData("POST", "/api/churn/predictions", null, HttpStatusCode.UnsupportedMediaType, "Send the body as JSON with 'Content-Type: application/json' (got no Content-Type).")]
+    [InlineData("GET", "/api/churn/predictions", null, HttpStatusCode.MethodNotAllowed, "/api/churn/predictions does not answer GET; it answers POST.")]
+    [InlineData("DELETE", "/api/models", null, HttpStatusCode.MethodNotAllowed, "/api/models does not answer DELETE; it answers GET.")]
+    [InlineData("GET", "/api/churn", null, HttpStatusCode.NotFound, "No endpoint at /api/churn; /swagger lists every endpoint.")]
+    public async Task The_frameworks_own_refusals_say_what_to_change(string method, string path, string? contentType, HttpStatusCode status, string detail)
     {
-        var response = await _factory.CreateClient().GetAsync("/api/nothing-here");
+        // These came as a bare title ("Unsupported Media Type") with no detail.
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{}"));
+            if (contentType is not null)
+            {
+                request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType + "; charset=utf-8");
+            }
+        }
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await Problem(await _factory.CreateClient().SendAsync(request), status);
+        Assert.Equal(detail, body["detail"]!.GetValue<string>());
     }
 
     /// <summary>Posts <paramref name="body"/> as it is, for bodies a serializer would not write.</summary>
