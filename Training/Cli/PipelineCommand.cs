@@ -43,7 +43,7 @@ public static class PipelineCommand
         }
         else
         {
-            TrainCommand.Print(io, leaderboard, FeatureCatalog.Tasks);
+            TrainCommand.Print(io, leaderboard, FeatureCatalog.Tasks, settings.ModelsFolder);
             LeakageCommand.Print(io, leakage, [FeatureCatalog.Top10, FeatureCatalog.Churn]);
         }
 

@@ -36,7 +36,7 @@ public static class TrainCommand
             }
             else
             {
-                Print(io, leaderboard, tasks);
+                Print(io, leaderboard, tasks, settings.ModelsFolder);
             }
 
             return NetflixCli.Ok;
@@ -72,7 +72,7 @@ public static class TrainCommand
         return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt);
     }
 
-    public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks)
+    public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks, string modelsFolder)
     {
         var inv = CultureInfo.InvariantCulture;
         foreach (var entry in leaderboard.Tasks.Where(t => tasks.Contains(t.Task)))
@@ -117,6 +117,7 @@ public static class TrainCommand
             }
         }
 
-        io.Console.WriteLine("* champion. Models in models/<task>.zip, candidates in models/candidates/, this table in models/leaderboard.json.");
+        // Where this run wrote, which is not models/ under --models.
+        io.Console.WriteLine($"* champion, in {Path.Combine(modelsFolder, "<task>.zip")}; every candidate in {Path.Combine(modelsFolder, "candidates")}{Path.DirectorySeparatorChar}; this table in {Path.Combine(modelsFolder, "leaderboard.json")}.");
     }
 }

@@ -211,6 +211,8 @@ public sealed class TrainCommandTests(TrainedModels trained)
         var text = System.Text.RegularExpressions.Regex.Replace(table.Output, @"\s+", " "); // the reason folds at the table's width
         Assert.Contains("promotion needs more than", text, StringComparison.Ordinal);
         Assert.Contains("churn.zip was not written, so the API answers 503 for churn.", text, StringComparison.Ordinal);
+        // The footer names where this run wrote (it said models/ whatever --models was).
+        Assert.Contains($"this table in {dir.File("models/leaderboard.json")}.", text, StringComparison.Ordinal);
         Assert.False(File.Exists(served));
     }
 
