@@ -101,10 +101,11 @@ public static class EvaluateCommand
     private static OptionValueException InSample(string path, ModelManifest manifest, string evidence)
     {
         var name = manifest.Properties?["name"]?.GetValue<string>();
-        var candidate = name is null ? null : Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, "candidates", name + ".zip");
+        var candidates = Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, "candidates");
+        var candidate = name is null ? null : Path.Combine(candidates, name + ".zip");
         var instead = candidate is not null && File.Exists(candidate)
             ? $"Evaluate {candidate} instead: the same trainer and features, trained without the test split."
-            : "Evaluate a candidate from models/candidates/ instead: those are trained without the test split.";
+            : $"Evaluate a candidate from {candidates}{Path.DirectorySeparatorChar} instead: those are trained without the test split.";
         return new OptionValueException($"{path} cannot be tested on this data: {evidence}, so its figures would be in-sample. {instead}");
     }
 }

@@ -346,6 +346,14 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         using var doc = JsonDocument.Parse(honest.Output);
         var expected = trained.Leaderboard.Task(task)!.Candidates.Single(c => c.Name == name).Test[metric];
         Assert.Equal(expected, doc.RootElement.GetProperty("test").GetProperty(metric).GetDouble(), 4);
+
+        // A champion copied away from its candidates: the refusal points at the candidates folder beside it.
+        using var dir = new TempDirectory();
+        var copy = dir.File(task + ".zip");
+        File.Copy(champion, copy);
+        var alone = CliRunner.Run("evaluate", "--model", copy, "--db", trained.Database);
+        Assert.Equal(2, alone.ExitCode);
+        Assert.True(alone.Error.Contains($"Evaluate a candidate from {dir.File("candidates")}{Path.DirectorySeparatorChar} instead", StringComparison.Ordinal), alone.Error);
     }
 
     [Fact]
