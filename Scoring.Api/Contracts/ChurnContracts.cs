@@ -2,8 +2,10 @@ namespace NetflixML.Scoring.Api.Contracts;
 
 /// <summary>
 /// A subscriber's behaviour features at the snapshot, for subscribers outside the database. Every field is optional
-/// (missing is treated as unknown); ranges: counts and days 0 or more, rates 0-1, age 0-120, household 1-20. Counts
-/// over nested windows must nest (sessions7d &lt;= sessions30d &lt;= sessions90d &lt;= sessionsTotal, searches30d &lt;=
+/// and a missing one is scored as unknown, except completionRate90d, meanReviewRating and recommendationClickRate90d:
+/// training leaves those empty only when there is nothing to rate, and the model reads an empty one that way, so one
+/// left out beside a count that says otherwise is a 400. Ranges: counts and days 0 or more, rates 0-1, age 0-120,
+/// household 1-20. Counts over nested windows must nest (sessions7d &lt;= sessions30d &lt;= sessions90d &lt;= sessionsTotal, searches30d &lt;=
 /// searches90d, titles90d &lt;= sessions90d, a session in the last 7 days means daysSinceLastWatch &lt;= 7, ...).
 /// </summary>
 public sealed record ChurnFeaturesRequest
@@ -64,7 +66,7 @@ public sealed record ChurnFeaturesRequest
     /// <example>26</example>
     public double? DaysSinceLastWatch { get; init; }
 
-    /// <summary>Mean progress (0-1) of sessions in the last 90 days.</summary>
+    /// <summary>Mean progress (0-1) of sessions in the last 90 days; leave it out only when there were none (it is then read as no viewing).</summary>
     /// <example>0.55</example>
     public double? CompletionRate90d { get; init; }
 
@@ -88,7 +90,7 @@ public sealed record ChurnFeaturesRequest
     /// <example>0</example>
     public double? Reviews90d { get; init; }
 
-    /// <summary>Mean rating (1-5) of the subscriber's reviews.</summary>
+    /// <summary>Mean rating (1-5) of the subscriber's reviews; leave it out only when they wrote none.</summary>
     /// <example>3.5</example>
     public double? MeanReviewRating { get; init; }
 
@@ -96,7 +98,7 @@ public sealed record ChurnFeaturesRequest
     /// <example>0</example>
     public double? RecommendationClicks30d { get; init; }
 
-    /// <summary>Share (0-1) of recommendations clicked in the last 90 days.</summary>
+    /// <summary>Share (0-1) of recommendations clicked in the last 90 days; leave it out only when none were shown.</summary>
     /// <example>0.2</example>
     public double? RecommendationClickRate90d { get; init; }
 

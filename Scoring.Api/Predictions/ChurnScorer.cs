@@ -87,6 +87,26 @@ public static class ChurnScorer
         {
             v.Add(prefix + "watchTrend", $"is {trend}, but sessions30d ({a}) and sessions90d ({b}) make it {ChurnFeatures.WatchTrend(a, b - a):F3}; leave it out to have it computed.");
         }
+
+        // Training leaves three rates empty only when there is nothing to take the rate of, and the model reads an empty
+        // one that way ("no session in 90 days" is a strong churn signal): left out beside a count that says there was
+        // something, the rate would be scored as if there were not.
+        NeedsRate(v, prefix, "completionRate90d", r.CompletionRate90d, "a session in the last 90 days",
+            [("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("titles90d", r.Titles90d), ("minutes30d", r.Minutes30d)]);
+        NeedsRate(v, prefix, "meanReviewRating", r.MeanReviewRating, "a review", [("reviews90d", r.Reviews90d)]);
+        NeedsRate(v, prefix, "recommendationClickRate90d", r.RecommendationClickRate90d, "a recommendation shown in the last 90 days", [("recommendationClicks30d", r.RecommendationClicks30d)]);
+        if (r.CompletionRate90d is { } completion && r.Sessions90d is 0)
+        {
+            v.Add(prefix + "completionRate90d", $"is {completion}, but sessions90d is 0: there is no session in the last 90 days to take a rate of; leave it out.");
+        }
+    }
+
+    private static void NeedsRate(Validation v, string prefix, string rate, double? value, string what, (string Field, double? Count)[] counts)
+    {
+        if (value is null && counts.FirstOrDefault(c => c.Count > 0) is ({ } field, { } count))
+        {
+            v.Add(prefix + rate, $"is needed when {field} is {count}: training has it for everyone with {what} and reads it missing as none.");
+        }
     }
 
     /// <summary>

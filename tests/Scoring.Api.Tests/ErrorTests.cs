@@ -53,14 +53,20 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
-    [InlineData("{\"sessions7d\": 10, \"sessions30d\": 2}", "sessions7d", "is 10, more than sessions30d (2), whose window contains it.")]
-    [InlineData("{\"sessions7d\": 10, \"sessions90d\": 4}", "sessions7d", "is 10, more than sessions90d (4)")]
-    [InlineData("{\"sessions90d\": 9, \"sessionsTotal\": 3}", "sessions90d", "more than sessionsTotal (3)")]
+    [InlineData("{\"sessions7d\": 10, \"sessions30d\": 2, \"completionRate90d\": 0.5}", "sessions7d", "is 10, more than sessions30d (2), whose window contains it.")]
+    [InlineData("{\"sessions7d\": 10, \"sessions90d\": 4, \"completionRate90d\": 0.5}", "sessions7d", "is 10, more than sessions90d (4)")]
+    [InlineData("{\"sessions90d\": 9, \"sessionsTotal\": 3, \"completionRate90d\": 0.5}", "sessions90d", "more than sessionsTotal (3)")]
     [InlineData("{\"searches30d\": 5, \"searches90d\": 1}", "searches30d", "more than searches90d (1)")]
-    [InlineData("{\"titles90d\": 8, \"sessions90d\": 3}", "titles90d", "each title needs a session")]
-    [InlineData("{\"sessions7d\": 1, \"daysSinceLastWatch\": 40}", "daysSinceLastWatch", "is 40, but sessions7d is 1: a session in the last 7 days means at most 7.")]
+    [InlineData("{\"titles90d\": 8, \"sessions90d\": 3, \"completionRate90d\": 0.5}", "titles90d", "each title needs a session")]
+    [InlineData("{\"sessions7d\": 1, \"daysSinceLastWatch\": 40, \"completionRate90d\": 0.5}", "daysSinceLastWatch", "is 40, but sessions7d is 1: a session in the last 7 days means at most 7.")]
     [InlineData("{\"daysSinceLastWatch\": 5, \"daysSinceLastActivity\": 9}", "daysSinceLastActivity", "watching is activity")]
-    [InlineData("{\"sessions30d\": 1, \"sessions90d\": 4, \"watchTrend\": 2}", "watchTrend", "make it -0.223; leave it out to have it computed.")]
+    [InlineData("{\"sessions30d\": 1, \"sessions90d\": 4, \"watchTrend\": 2, \"completionRate90d\": 0.5}", "watchTrend", "make it -0.223; leave it out to have it computed.")]
+    // A rate training leaves empty only when there is nothing to take it of, left out beside a count saying there was.
+    [InlineData("{\"sessions30d\": 12}", "completionRate90d", "is needed when sessions30d is 12: training has it for everyone with a session in the last 90 days and reads it missing as none.")]
+    [InlineData("{\"minutes30d\": 95, \"completionRate90d\": null}", "completionRate90d", "is needed when minutes30d is 95")]
+    [InlineData("{\"reviews90d\": 2}", "meanReviewRating", "is needed when reviews90d is 2: training has it for everyone with a review")]
+    [InlineData("{\"recommendationClicks30d\": 1}", "recommendationClickRate90d", "is needed when recommendationClicks30d is 1")]
+    [InlineData("{\"sessions90d\": 0, \"completionRate90d\": 0.8}", "completionRate90d", "is 0.8, but sessions90d is 0: there is no session in the last 90 days to take a rate of; leave it out.")]
     public async Task Churn_counts_that_contradict_each_other_are_400_naming_both(string body, string field, string message)
     {
         // Training computes these from one set of events, so they nest; a payload that does not would be scored off the map.
@@ -311,7 +317,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         File.Delete(Path.Combine(models, "churn.zip"));
         using var factory = fixture.Factory(models);
 
-        var response = await factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3, completionRate90d = 0.5 });
 
         var problem = await Problem(response, HttpStatusCode.ServiceUnavailable);
         Assert.EndsWith("The last training promoted none: No deployable candidate beats chance: the best has CV AUC 0.4950.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -325,7 +331,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         var client = factory.CreateClient();
 
         var lookup = await client.GetAsync("/api/users/user_00001/churn");
-        var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3 });
+        var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { sessions30d = 3, completionRate90d = 0.5 });
         var viewer = await client.PostAsJsonAsync("/api/recommendations", new { watched = new[] { "movie_0001" } });
 
         var problem = await Problem(lookup, HttpStatusCode.ServiceUnavailable);

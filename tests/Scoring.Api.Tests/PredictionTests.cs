@@ -235,8 +235,8 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.NotEqual(aMonth["probability"]!.GetValue<double>(), aYear["probability"]!.GetValue<double>());
 
         // The watch trend is a function of sessions30d and sessions90d; left out, it is computed, not scored as unknown.
-        var computed = await Predict("/api/churn/predictions", "{\"sessions30d\": 1, \"sessions90d\": 9}");
-        var given = await Predict("/api/churn/predictions", $"{{\"sessions30d\": 1, \"sessions90d\": 9, \"watchTrend\": {Math.Log(2) - Math.Log(5):R}}}");
+        var computed = await Predict("/api/churn/predictions", "{\"sessions30d\": 1, \"sessions90d\": 9, \"completionRate90d\": 0.5}");
+        var given = await Predict("/api/churn/predictions", $"{{\"sessions30d\": 1, \"sessions90d\": 9, \"completionRate90d\": 0.5, \"watchTrend\": {Math.Log(2) - Math.Log(5):R}}}");
         Assert.Equal(given["probability"]!.GetValue<double>(), computed["probability"]!.GetValue<double>());
         Assert.Contains(computed["topFactors"]!.AsArray(), f => f!["feature"]!.GetValue<string>() == "watch_trend");
     }
@@ -266,7 +266,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     {
         // No watchTrend: it is computed from the sessions (the values these once gave contradicted them).
         var client = _factory.CreateClient();
-        var engaged = new { subscriptionPlan = "Premium", tenureDays = 900, sessions7d = 6, sessions30d = 25, sessions90d = 70, sessionsTotal = 300, daysSinceLastWatch = 1, daysSinceLastActivity = 1, completionRate90d = 0.9, minutes30d = 1500, titles90d = 30, searches30d = 4, searches90d = 12, reviews90d = 2, recommendationClicks30d = 5, recommendationClickRate90d = 0.3 };
+        var engaged = new { subscriptionPlan = "Premium", tenureDays = 900, sessions7d = 6, sessions30d = 25, sessions90d = 70, sessionsTotal = 300, daysSinceLastWatch = 1, daysSinceLastActivity = 1, completionRate90d = 0.9, minutes30d = 1500, titles90d = 30, searches30d = 4, searches90d = 12, reviews90d = 2, meanReviewRating = 4.2, recommendationClicks30d = 5, recommendationClickRate90d = 0.3 };
         var lapsed = new { subscriptionPlan = "Basic", tenureDays = 40, sessions7d = 0, sessions30d = 0, sessions90d = 1, sessionsTotal = 2, daysSinceLastWatch = 80, daysSinceLastActivity = 80, completionRate90d = 0.1, minutes30d = 0, titles90d = 1, searches30d = 0, searches90d = 0, reviews90d = 0, recommendationClicks30d = 0, recommendationClickRate90d = 0.0 };
 
         var a = (await (await client.PostAsJsonAsync("/api/churn/predictions", engaged)).Content.ReadFromJsonAsync<JsonObject>())!;
