@@ -38,7 +38,7 @@ public static class ModelFile
     /// <summary>Saves a binary classifier with the caller's metadata.</summary>
     public static ModelManifest Save(string path, BinaryClassifier model, ModelMetadata metadata)
     {
-        var entries = new Dictionary<string, byte[]>
+        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             ["encoder.bin"] = Serialize(model.Encoder.Write),
             ["parameters.bin"] = Serialize(model.Parameters.Write),
@@ -56,8 +56,19 @@ public static class ModelFile
             ["calibrator"] = new JsonObject { ["slope"] = model.Calibrator.Slope, ["offset"] = model.Calibrator.Offset },
             ["threshold"] = model.Threshold,
         };
+        foreach (var (name, bytes) in metadata.Attachments ?? new Dictionary<string, byte[]>())
+        {
+            if (!entries.TryAdd(name, bytes))
+            {
+                throw new ArgumentException($"Attachment '{name}' has the name of one of the model's own entries.", nameof(metadata));
+            }
+        }
+
         return Write(path, Manifest("binary-classifier", model.Trainer, model.OptionsJson, preprocessing, metadata), entries);
     }
+
+    // The entries a binary classifier writes itself; any other entry is an attachment of the caller's.
+    private static readonly string[] ClassifierEntries = ["encoder.bin", "parameters.bin", "calibrator.bin"];
 
     /// <summary>A manifest for a model of <paramref name="kind"/>: what the model says of itself, then the caller's metadata.</summary>
     internal static ModelManifest Manifest(string kind, string trainer, string optionsJson, JsonObject preprocessing, ModelMetadata metadata) => new()
@@ -82,6 +93,18 @@ public static class ModelFile
     /// <summary>Loads a binary classifier from bytes already read (e.g. to hash them first); errors name <paramref name="path"/>.</summary>
     public static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier(byte[] bytes, string path) =>
         LoadBinaryClassifier(ReadVerified(bytes, path), path);
+
+    /// <summary>
+    /// Loads a binary classifier and the attachments saved with it (<see cref="ModelMetadata.Attachments"/>), by entry
+    /// name, verified like every other entry.
+    /// </summary>
+    public static (BinaryClassifier Model, ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Attachments) LoadBinaryClassifierWithAttachments(byte[] bytes, string path)
+    {
+        var file = ReadVerified(bytes, path);
+        var (model, manifest) = LoadBinaryClassifier(file, path);
+        var attachments = file.Entries.Where(e => !ClassifierEntries.Contains(e.Key, StringComparer.Ordinal)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        return (model, manifest, attachments);
+    }
 
     private static (BinaryClassifier Model, ModelManifest Manifest) LoadBinaryClassifier((ModelManifest Manifest, IReadOnlyDictionary<string, byte[]> Entries) file, string path)
     {

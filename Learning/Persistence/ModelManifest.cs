@@ -64,4 +64,10 @@ public sealed record ModelMetadata
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 
     public JsonObject? Properties { get; init; }
+
+    /// <summary>
+    /// Data the caller needs beside the model when it serves it (what a feature is computed from, say), saved as
+    /// entries under these names, listed and hashed in the manifest like the model's own.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]>? Attachments { get; init; }
 }

@@ -53,7 +53,7 @@ public static class Top10Api
         }
 
         var served = registry.Classifier(FeatureCatalog.Top10);
-        var response = Top10Scorer.Score(served, request, TrackRecords(database));
+        var response = Top10Scorer.Score(served, request, TrackRecords(served, database));
         Log.Prediction(logger, "top10", served.Name, served.Version, 1, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
@@ -79,7 +79,7 @@ public static class Top10Api
         }
 
         var served = registry.Classifier(FeatureCatalog.Top10);
-        var records = TrackRecords(database);
+        var records = TrackRecords(served, database);
         var predictions = titles.Select(t => Top10Scorer.Score(served, t, records)).ToList();
         Log.Prediction(logger, "top10-batch", served.Name, served.Version, predictions.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(new Top10BatchResponse(predictions));
@@ -87,7 +87,11 @@ public static class Top10Api
 
     private static readonly TrackRecordIndex NoHistory = new([]);
 
-    /// <summary>Earlier titles' outcomes for director and cast records; without a database every record is unknown.</summary>
-    private static TrackRecordIndex TrackRecords(ScoringDatabase database) => database.TryCurrent()?.TrackRecords ?? NoHistory;
+    /// <summary>
+    /// Earlier titles' outcomes for director and cast records: those the model was trained with, saved in its file;
+    /// for an older file without them, the database's (without a database every record is unknown).
+    /// </summary>
+    private static TrackRecordIndex TrackRecords(ServedClassifier served, ScoringDatabase database) =>
+        served.TrackRecords ?? database.TryCurrent()?.TrackRecords ?? NoHistory;
 
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NetflixML.Features.Catalog;
 using NetflixML.Features.Reporting;
+using NetflixML.Features.Top10;
 using NetflixML.Learning.Data;
 using NetflixML.Learning.Models;
 using NetflixML.Learning.Persistence;
@@ -18,7 +19,7 @@ public interface IServedModel
 }
 
 /// <summary>A loaded binary champion and what identifies it.</summary>
-public sealed record ServedClassifier(string Task, BinaryClassifier Model, ModelManifest Manifest, string Path, string Sha256, DateTimeOffset LoadedAt) : IServedModel
+public sealed record ServedClassifier(string Task, BinaryClassifier Model, ModelManifest Manifest, string Path, string Sha256, DateTimeOffset LoadedAt, TrackRecordIndex? TrackRecords = null) : IServedModel
 {
     public string Name => Manifest.Properties?["name"]?.GetValue<string>() ?? Task;
 
@@ -158,10 +159,25 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
 
     private static ServedClassifier LoadClassifier(string task, byte[] bytes, string path, string sha, DateTimeOffset now)
     {
-        var (model, manifest) = ModelFile.LoadBinaryClassifier(bytes, path);
+        var (model, manifest, attachments) = ModelFile.LoadBinaryClassifierWithAttachments(bytes, path);
         if (manifest.Task != task)
         {
             throw new ModelFileException(path, $"holds a '{manifest.Task}' model, not '{task}'");
+        }
+
+        // A Top-10 model carries the titles its track records were computed from; they are looked up there, not in
+        // whatever the database holds (files from before it carried them fall back to the database).
+        TrackRecordIndex? records = null;
+        if (attachments.TryGetValue(TrackRecordHistory.EntryName, out var history))
+        {
+            try
+            {
+                records = new TrackRecordIndex(TrackRecordHistory.Read(history));
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+            {
+                throw new ModelFileException(path, $"entry '{TrackRecordHistory.EntryName}' is malformed: {ex.Message}", ex);
+            }
         }
 
         // One prediction on an all-missing row, so the first real request pays no first-call costs.
@@ -170,7 +186,7 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
         var row = new FeatureRow(numeric, new string?[schema.CategoricalCount], new string[]?[schema.SetCount]);
         model.PredictProbability(row);
         model.Explain(row);
-        return new ServedClassifier(task, model, manifest, path, sha, now);
+        return new ServedClassifier(task, model, manifest, path, sha, now, records);
     }
 
     private static ServedRecommender LoadRecommender(byte[] bytes, string path, string sha, DateTimeOffset now)

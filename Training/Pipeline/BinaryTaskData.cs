@@ -14,9 +14,10 @@ public sealed class BinaryTaskData
 {
     private readonly Func<FeatureSet, TabularData> _build;
 
-    private BinaryTaskData(string task, IReadOnlyList<string> ids, Func<FeatureSet, TabularData> build, int[] train, int[] test, string split, double[]? truth, DateTime? snapshot = null)
+    private BinaryTaskData(string task, IReadOnlyList<string> ids, Func<FeatureSet, TabularData> build, int[] train, int[] test, string split, double[]? truth, DateTime? snapshot = null, IReadOnlyDictionary<string, byte[]>? attachments = null)
     {
         Snapshot = snapshot;
+        Attachments = attachments;
         Task = task;
         Ids = ids;
         _build = build;
@@ -40,6 +41,9 @@ public sealed class BinaryTaskData
     /// <summary>The churn snapshot the features were computed at (null for Top-10).</summary>
     public DateTime? Snapshot { get; }
 
+    /// <summary>What serving needs beside every model of the task (Top-10: the track-record history), saved in its file.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Attachments { get; }
+
     /// <summary>Planted probabilities per row, when the data came with truth.json.</summary>
     public double[]? TrueProbability { get; }
 
@@ -59,7 +63,8 @@ public sealed class BinaryTaskData
         var (train, test) = TemporalSplit.ByCutoff(dates, cutoff);
         return new BinaryTaskData(FeatureCatalog.Top10, labelled.Select(t => t.TitleId).ToList(), set => Top10Features.Build(labelled, set), train, test,
             $"temporal: titles released before {cutoff:yyyy-MM-dd} train ({train.Length}), the rest test ({test.Length}); 5-fold CV on the training part, grouped by title",
-            TruthFile.For(truth, labelled.Select(t => t.TitleId)));
+            TruthFile.For(truth, labelled.Select(t => t.TitleId)),
+            attachments: new Dictionary<string, byte[]> { [TrackRecordHistory.EntryName] = TrackRecordHistory.Write(labelled) });
     }
 
     /// <summary>

@@ -238,6 +238,7 @@ public static class BinaryTaskRunner
             TrainingRows = trainedOn.Rows,
             CreatedAt = settings.CreatedAt,
             Properties = properties,
+            Attachments = data.Attachments,
         };
     }
 

@@ -68,6 +68,28 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Attachments_are_saved_hashed_and_returned_beside_the_model()
+    {
+        var model = ModelFile.LoadBinaryClassifier(_path).Model;
+        var path = _dir.File("attached.zip");
+        byte[] history = [1, 2, 3, 250];
+        ModelFile.Save(path, model, new ModelMetadata { Task = "top10", Attachments = new Dictionary<string, byte[]> { ["history.json"] = history } });
+
+        var (loaded, manifest, attachments) = ModelFile.LoadBinaryClassifierWithAttachments(File.ReadAllBytes(path), path);
+        Assert.Equal(history, Assert.Single(attachments).Value);
+        Assert.Equal("history.json", attachments.Keys.Single());
+        Assert.Contains(manifest.Entries, e => e.Name == "history.json" && e.Bytes == 4);
+        var row = TestData.Mixed(5, 6);
+        Assert.Equal(model.PredictProbabilities(row), loaded.PredictProbabilities(row));
+        Assert.Empty(ModelFile.LoadBinaryClassifierWithAttachments(File.ReadAllBytes(_path), _path).Attachments);
+
+        // An attachment cannot stand in for one of the model's own entries.
+        var clash = Assert.Throws<ArgumentException>(() => ModelFile.Save(_dir.File("clash.zip"), model, new ModelMetadata { Task = "top10", Attachments = new Dictionary<string, byte[]> { ["parameters.bin"] = history } }));
+        Assert.Contains("Attachment 'parameters.bin'", clash.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("clash.zip")));
+    }
+
+    [Fact]
     public void A_wrong_format_version_is_refused()
     {
         Rewrite(zip => ReplaceManifest(zip, m => m["formatVersion"] = 2));

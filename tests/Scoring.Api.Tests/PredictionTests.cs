@@ -22,12 +22,47 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     [Fact]
     public async Task Top10_batch_matches_the_champion_on_pipeline_features()
     {
-        var (model, manifest) = ModelFile.LoadBinaryClassifier(Path.Combine(ScoringFixture.RepositoryModels, "top10.zip"));
         var history = TitleTable.FromDatabase(fixture.Database);
-        var titles = history.Where(t => t.ReleaseDate is not null).Skip(100).Take(40).ToList();
+        await AssertTop10BatchMatches(_factory, Path.Combine(ScoringFixture.RepositoryModels, "top10.zip"), history);
+    }
+
+    [Fact]
+    public async Task Top10_track_records_come_from_the_models_own_history_even_without_the_database()
+    {
+        // Without the database every director and actor used to be scored as new, silently; a model trained on a
+        // --titles file had them looked up in the database's titles instead of its own.
+        var history = TitleTable.FromDatabase(fixture.Database);
+        using (var noDatabase = fixture.Factory(database: Path.Combine(fixture.Root, "missing.db")))
+        {
+            await AssertTop10BatchMatches(noDatabase, Path.Combine(ScoringFixture.RepositoryModels, "top10.zip"), history);
+        }
+
+        // A champion saved with another history (every director renamed, so the database knows none of them) is
+        // scored with that history, not the database's.
+        var models = fixture.CopyModels();
+        var path = Path.Combine(models, "top10.zip");
+        var (model, manifest) = ModelFile.LoadBinaryClassifier(path);
+        var renamed = history.Select(t => t with { Director = t.Director is null ? null : "Other " + t.Director }).ToList();
+        ModelFile.Save(path, model, new ModelMetadata
+        {
+            Task = manifest.Task,
+            FeatureSet = manifest.FeatureSet,
+            Properties = (System.Text.Json.Nodes.JsonObject)manifest.Properties!.DeepClone(),
+            Attachments = new Dictionary<string, byte[]> { [TrackRecordHistory.EntryName] = TrackRecordHistory.Write(renamed) },
+        });
+        using var factory = fixture.Factory(models);
+        await AssertTop10BatchMatches(factory, path, renamed);
+    }
+
+    /// <summary>40 titles of <paramref name="history"/> through the batch endpoint score as the model file does on the features the pipeline builds with that history.</summary>
+    private static async Task AssertTop10BatchMatches(ScoringFactory factory, string modelPath, IReadOnlyList<TitleRecord> history)
+    {
+        var (model, manifest) = ModelFile.LoadBinaryClassifier(modelPath);
+        // The latest titles, whose directors and cast have the longest records behind them.
+        var titles = history.Where(t => t.ReleaseDate is not null).TakeLast(40).ToList();
         var expected = model.PredictProbabilities(Top10Features.Build(titles, FeatureCatalog.Set(FeatureCatalog.Top10, manifest.FeatureSet!), withLabels: false, history));
 
-        var client = _factory.CreateClient();
+        var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/api/top10/predictions/batch", new { titles = titles.Select(Request).ToList() });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -39,6 +39,33 @@ public sealed class Top10FeatureTests
     }
 
     [Fact]
+    public void The_history_saved_with_a_model_gives_the_same_track_records()
+    {
+        // Dated and year-only titles, one without a director, one without an outcome (never part of a record).
+        IReadOnlyList<TitleRecord> history =
+        [
+            .. Titles,
+            new TitleRecord { TitleId = "y1", Year = 2023, Director = "Bo", Cast = ["Max", "Noor"], InTop10 = true },
+            new TitleRecord { TitleId = "n1", ReleaseDate = new DateTime(2023, 6, 1, 0, 0, 0, DateTimeKind.Unspecified), Cast = ["Kim"], InTop10 = false },
+            new TitleRecord { TitleId = "u1", ReleaseDate = new DateTime(2023, 7, 1, 0, 0, 0, DateTimeKind.Unspecified), Director = "Ada", InTop10 = null },
+        ];
+        var read = TrackRecordHistory.Read(TrackRecordHistory.Write(history));
+
+        Assert.Equal(["t1", "t2", "t3", "t4", "y1", "n1"], read.Select(t => t.TitleId));
+        var original = new TrackRecordIndex(history);
+        var restored = new TrackRecordIndex(read);
+        foreach (var (date, year) in new (DateTime?, int?)[] { (new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Unspecified), null), (null, 2024), (new DateTime(2023, 9, 1, 0, 0, 0, DateTimeKind.Unspecified), null) })
+        {
+            foreach (var director in new[] { "Ada", "Bo", null })
+            {
+                Assert.Equal(original.For(date, year, director, ["Kim", "Noor"]), restored.For(date, year, director, ["Kim", "Noor"]));
+            }
+        }
+
+        Assert.Equal(2, restored.For(new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Unspecified), null, "Bo", []).DirectorPriorTitles); // t3 and y1
+    }
+
+    [Fact]
     public void A_later_title_changes_no_track_record_of_an_earlier_one()
     {
         var set = FeatureCatalog.Set(FeatureCatalog.Top10, "early-signal");
