@@ -114,7 +114,7 @@ public sealed class FastForestTrainer : IBinaryTrainer
                 any |= features[f];
             }
 
-            if (!any)
+            if (!any && width > 0)
             {
                 features[rng.NextInt(width)] = true;
             }

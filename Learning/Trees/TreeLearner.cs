@@ -100,7 +100,9 @@ internal sealed class TreeLearner
         _rows = new int[data.Rows];
         _temp = new int[data.Rows];
         _ordered = new double[Stride * data.Rows];
-        var slots = (int)Math.Clamp(HistogramBudgetBytes / (Stride * sizeof(double) * (long)data.TotalBins), 3, maxLeaves);
+        // No bins at all (every column encodes to nothing, such as a category never seen): no split exists, and each
+        // tree is one leaf, the base rate.
+        var slots = (int)Math.Clamp(HistogramBudgetBytes / (Stride * sizeof(double) * Math.Max(1L, data.TotalBins)), 3, maxLeaves);
         _histograms = new double[slots][];
         for (var s = 0; s < slots; s++)
         {

@@ -21,6 +21,27 @@ public sealed class TrainerContractTests
 
     [Theory]
     [MemberData(nameof(Trainers))]
+    public void Features_that_carry_nothing_give_the_base_rate_rather_than_a_crash(string trainer)
+    {
+        // A column with no values at all (the release month of titles known only by year) or one value for every row:
+        // the leakage screen trains on each column alone, and FastTree and FastForest divided by zero bins.
+        var rows = 200;
+        var labels = Enumerable.Range(0, rows).Select(i => i % 4 == 0 ? 1f : 0f).ToArray();
+        var missing = new TabularDataBuilder().AddNumeric("month", Enumerable.Repeat(double.NaN, rows).ToArray()).WithLabels(labels).Build();
+        var constant = new TabularDataBuilder().AddNumeric("flag", Enumerable.Repeat(1.0, rows).ToArray()).WithLabels(labels).Build();
+        var noCategory = new TabularDataBuilder().AddCategorical("month", Enumerable.Repeat<string?>(null, rows).ToArray()).WithLabels(labels).Build();
+        var noSet = new TabularDataBuilder().AddSet("genres", Enumerable.Repeat<string[]?>(null, rows).ToArray()).WithLabels(labels).Build();
+
+        foreach (var data in new[] { missing, constant, noCategory, noSet })
+        {
+            var probabilities = TestData.Trainer(trainer).Fit(data).PredictProbabilities(data);
+            Assert.All(probabilities, p => Assert.Equal(probabilities[0], p, 9));
+            Assert.InRange(probabilities[0], 0.2, 0.3); // the base rate, 0.25, as far as calibration keeps it
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainers))]
     public void One_class_only_is_refused(string trainer)
     {
         var data = new TabularDataBuilder().AddNumeric("x", [1, 2, 3]).WithLabels(new float[] { 1, 1, 1 }).Build();
