@@ -36,7 +36,7 @@ public static class Top10Api
     /// </remarks>
     /// <param name="request">The title.</param>
     /// <param name="registry">Served models.</param>
-    /// <param name="database">Title history for the director and cast track records.</param>
+    /// <param name="database">Title history for the director and cast track records, for a model file that does not carry its own.</param>
     /// <param name="logger">Prediction log.</param>
     /// <response code="200">The prediction, the model that made it, and why.</response>
     /// <response code="400">A field is out of range (each named with its allowed range), or the JSON is malformed.</response>
@@ -61,7 +61,7 @@ public static class Top10Api
     /// <summary>Top-10 predictions for a batch of titles, in request order.</summary>
     /// <param name="request">Up to the configured batch size (1,000) titles.</param>
     /// <param name="registry">Served models.</param>
-    /// <param name="database">Title history.</param>
+    /// <param name="database">Title history, for a model file that does not carry its own.</param>
     /// <param name="options">Limits.</param>
     /// <param name="logger">Prediction log.</param>
     /// <response code="200">One prediction per title.</response>

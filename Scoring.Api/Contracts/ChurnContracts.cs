@@ -5,8 +5,9 @@ namespace NetflixML.Scoring.Api.Contracts;
 /// and a missing one is scored as unknown, except completionRate90d, meanReviewRating and recommendationClickRate90d:
 /// training leaves those empty only when there is nothing to rate, and the model reads an empty one that way, so one
 /// left out beside a count that says otherwise is a 400. Ranges: counts and days 0 or more, rates 0-1, age 0-120,
-/// household 1-20. Counts over nested windows must nest (sessions7d &lt;= sessions30d &lt;= sessions90d &lt;= sessionsTotal, searches30d &lt;=
-/// searches90d, titles90d &lt;= sessions90d, a session in the last 7 days means daysSinceLastWatch &lt;= 7, ...).
+/// household 1-20. Counts over nested windows must nest (sessions7d &lt;= sessions30d &lt;= sessions90d &lt;=
+/// sessionsTotal, searches30d &lt;= searches90d, titles90d &lt;= sessions90d, a session in the last 7 days means
+/// daysSinceLastWatch &lt;= 7, ...).
 /// </summary>
 public sealed record ChurnFeaturesRequest
 {
