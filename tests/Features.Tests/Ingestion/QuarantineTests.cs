@@ -41,20 +41,7 @@ public sealed class QuarantineTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private List<(string Table, long Line, string Reason)> Quarantine()
-    {
-        using var db = SqliteDatabase.Open(_dir.File("netflix.db"), readOnly: true, pooling: false);
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT table_name, line, reason FROM quarantine ORDER BY table_name, line";
-        using var reader = command.ExecuteReader();
-        var rows = new List<(string, long, string)>();
-        while (reader.Read())
-        {
-            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
-        }
-
-        return rows;
-    }
+    private List<(string Table, long Line, string Reason)> Quarantine() => QuarantineTable.Read(_dir.File("netflix.db"));
 
     [Fact]
     public void Each_malformed_row_is_quarantined_with_its_line_and_reason()
