@@ -47,6 +47,8 @@ public static class ScoringServiceExtensions
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
             // A misspelt field ("sesions7d") would otherwise be dropped and its feature scored as missing.
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // {"sessions30d": 2, "sessions30d": 20} would otherwise score the last one without a word.
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("The process is up."), tags: ["live"])

@@ -8,7 +8,8 @@ namespace NetflixML.Scoring.Api.Errors;
 /// type as "could not be converted to System.Nullable`1[System.Double]. Path: $.runtimeMinutes", and an empty body
 /// as a hint for the endpoint's developer; these become "runtimeMinutes must be a number" and "the body is empty".
 /// A field the request type does not have (the serializer is set to refuse them, so a misspelt feature is not
-/// scored as missing) becomes "sesions7d is not a field; did you mean sessions7d?".
+/// scored as missing) becomes "sesions7d is not a field; did you mean sessions7d?", and a field given twice (also
+/// refused, rather than the last one winning) "sessions30d is given twice".
 /// Both are recognised by the framework's wording (ErrorTests pins it); should it change, the client gets the
 /// framework's own message, still as a 400.
 /// </summary>
@@ -31,6 +32,12 @@ public static partial class RequestBodyProblem
         if (Unmapped().Match(json.Message) is { Success: true } unmapped)
         {
             return (StatusCodes.Status400BadRequest, "Unknown field", UnknownField(unmapped.Groups["name"].Value, unmapped.Groups["type"].Value, json.Path));
+        }
+
+        if (Duplicate().Match(json.Message) is { Success: true } duplicate)
+        {
+            var where = json.Path is { Length: > 2 } at && at.StartsWith("$.", StringComparison.Ordinal) ? at[2..] : duplicate.Groups["name"].Value;
+            return (StatusCodes.Status400BadRequest, "Duplicate field", $"{where} is given twice; which value to score would be a guess, so send it once.");
         }
 
         var conversion = Conversion().Match(json.Message);
@@ -95,6 +102,9 @@ public static partial class RequestBodyProblem
 
     [GeneratedRegex(@"The JSON property '(?<name>.*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'\.")]
     private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"^Duplicate property '(?<name>.*)' encountered during deserialization")]
+    private static partial Regex Duplicate();
 
     [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>.+)\]$")]
     private static partial Regex NullableOf();

@@ -30,6 +30,16 @@ public static class ChurnScorer
             v.AtLeast(prefix + field, value, 0);
         }
 
+        // Counts of events: 2.5 sessions is no subscriber training saw (days, minutes and spend may be fractional).
+        foreach (var (field, value) in new (string, double?)[]
+        {
+            ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal), ("titles90d", r.Titles90d),
+            ("searches30d", r.Searches30d), ("searches90d", r.Searches90d), ("reviews90d", r.Reviews90d), ("recommendationClicks30d", r.RecommendationClicks30d),
+        })
+        {
+            v.WholeNumber(prefix + field, value);
+        }
+
         v.Range(prefix + "age", r.Age, 0, 120, "years");
         v.Range(prefix + "householdSize", r.HouseholdSize, 1, 20);
         v.Range(prefix + "completionRate90d", r.CompletionRate90d, 0, 1);

@@ -34,6 +34,15 @@ public sealed class Validation
 
     public void AtLeast(string field, double? value, double min) => Range(field, value, min, double.PositiveInfinity);
 
+    /// <summary>A count: a finite value with a fraction is named (out-of-range and infinite values are Range's to report).</summary>
+    public void WholeNumber(string field, double? value)
+    {
+        if (value is { } v && double.IsFinite(v) && v != Math.Floor(v))
+        {
+            Add(field, $"must be a whole number (a count); got {Format(v)}.");
+        }
+    }
+
     /// <summary>
     /// A batch: 1 to <paramref name="max"/> items, each validated with its index in the field names
     /// (titles[3].imdbRating); a null item (JSON null in the array) is named too.

@@ -44,7 +44,8 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("completionRate90d", 1.5, "0-1")]
     [InlineData("age", 130, "0-120 years")]
     [InlineData("sessions30d", -1, "0 or more")]
-    public async Task Churn_field_out_of_range_is_400(string field, double value, string range)
+    [InlineData("searches90d", 2.5, "must be a whole number (a count); got 2.5.")] // 2.5 searches is no subscriber training saw
+    public async Task Churn_field_out_of_range_or_not_a_count_is_400(string field, double value, string range)
     {
         var response = await _factory.CreateClient().PostAsJsonAsync("/api/churn/predictions", new JsonObject { [field] = value });
 
@@ -210,6 +211,19 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
 
         Assert.Equal("Unknown field", problem["title"]!.GetValue<string>());
         Assert.Equal(says, problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/api/churn/predictions", "{\"sessions30d\": 2, \"completionRate90d\": 0.5, \"sessions30d\": 20}", "sessions30d")]
+    [InlineData("/api/churn/predictions/batch", "{\"subscribers\": [{}, {\"reviews90d\": 1, \"reviews90d\": 2}]}", "subscribers[1].reviews90d")]
+    [InlineData("/api/top10/predictions", "{\"title\": \"a\", \"title\": \"b\"}", "title")]
+    public async Task A_field_given_twice_is_400_naming_it(string path, string body, string field)
+    {
+        // The last value used to win without a word.
+        var problem = await Problem(await PostRaw(path, body), HttpStatusCode.BadRequest);
+
+        Assert.Equal("Duplicate field", problem["title"]!.GetValue<string>());
+        Assert.Equal($"{field} is given twice; which value to score would be a guess, so send it once.", problem["detail"]!.GetValue<string>());
     }
 
     [Theory]
