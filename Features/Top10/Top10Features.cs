@@ -19,6 +19,9 @@ public readonly record struct TrackRecord(double DirectorPriorTitles, double Dir
 public sealed class TrackRecordIndex
 {
     public const int SettleDays = 56;
+
+    /// <summary>A release date after every title of any history: a title to predict whose date is not known yet.</summary>
+    public static readonly DateTime Upcoming = DateTime.MaxValue.Date;
     private const double PriorWeight = 2;
 
     private readonly Dictionary<string, List<TitleRecord>> _byDirector = new(StringComparer.OrdinalIgnoreCase);

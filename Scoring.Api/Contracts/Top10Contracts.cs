@@ -11,7 +11,7 @@ public sealed record Top10TitleRequest
     /// <example>The Silent Harbor</example>
     public string? Title { get; init; }
 
-    /// <summary>Release date (yyyy-MM-dd): gives the release month, and which earlier titles count toward track records.</summary>
+    /// <summary>Release date (yyyy-MM-dd): gives the release month, and which earlier titles count toward track records (without it the title is taken as upcoming, and every title counts).</summary>
     /// <example>2025-12-05</example>
     public DateOnly? ReleaseDate { get; init; }
 

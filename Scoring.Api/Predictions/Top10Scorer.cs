@@ -98,7 +98,9 @@ public static class Top10Scorer
             WeeklyHoursViewed = request.WeeklyHoursViewed ?? double.NaN,
             CumulativeWeeksInTop10 = request.CumulativeWeeksInTop10 ?? double.NaN,
         };
-        var record = trackRecords.For(title.ReleaseDate, null, title.Director, title.Cast);
+        // Without a release date the title is taken as upcoming: its director and cast are judged on every title the
+        // history holds (with no date at all, none would count, and a known director would score as a new one).
+        var record = trackRecords.For(title.ReleaseDate ?? TrackRecordIndex.Upcoming, null, title.Director, title.Cast);
         var numeric = new double[layout.Numeric.Length];
         for (var i = 0; i < numeric.Length; i++)
         {

@@ -260,6 +260,20 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_release_date_a_title_is_judged_on_its_directors_whole_record()
+    {
+        // With no date no earlier title counted, so the most prolific director scored exactly as an unknown one.
+        var director = fixture.Strings("select director from gold_titles where director is not null group by director order by count(*) desc limit 1").Single();
+
+        var known = await Predict("/api/top10/predictions", $"{{\"director\": \"{director}\"}}");
+        var unknown = await Predict("/api/top10/predictions", "{\"director\": \"Nobody Known\"}");
+
+        Assert.NotEqual(unknown["probability"]!.GetValue<double>(), known["probability"]!.GetValue<double>());
+        double Contribution(JsonObject body) => body["explanation"]!.AsArray().Single(e => e!["feature"]!.GetValue<string>() == "director_prior_titles")!["contribution"]!.GetValue<double>();
+        Assert.True(Contribution(known) > Contribution(unknown), $"{Contribution(known)} vs {Contribution(unknown)}");
+    }
+
+    [Fact]
     public async Task Churn_payloads_are_transformed_as_training_computed_the_features()
     {
         // Training counts days since the last watch up to a year; 100,000 days used to push the probability to 1.
