@@ -102,6 +102,34 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task No_axis_title_runs_through_the_category_labels_or_off_the_chart()
+    {
+        // "genre" under the genre charts ran through the slanted "Documentary" and "Adventure".
+        var checkedCharts = 0;
+        foreach (var view in Views)
+        {
+            await _page.ClickAsync($"nav button[data-view='{view}']");
+            var results = await _page.Locator($"#{view} svg").EvaluateAllAsync<string[]>("""
+                svgs => svgs.flatMap(svg => {
+                  const title = [...svg.querySelectorAll('text.axis-label')].find(t => !t.getAttribute('transform')); // not the upright y title
+                  if (!title || !title.textContent) return [];
+                  const t = title.getBoundingClientRect(), box = svg.getBoundingClientRect();
+                  const hit = [...svg.querySelectorAll('text.tick')].filter(k => {
+                    const r = k.getBoundingClientRect();
+                    return r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+                  }).map(k => `${svg.getAttribute('aria-label')}: '${title.textContent}' overlaps '${k.textContent}'`);
+                  if (t.bottom > box.bottom + 0.5) hit.push(`${svg.getAttribute('aria-label')}: '${title.textContent}' is cut off`);
+                  return hit.length ? hit : ['ok'];
+                })
+                """);
+            checkedCharts += results.Count(r => r == "ok");
+            Assert.Equal([], results.Where(r => r != "ok").ToArray());
+        }
+
+        Assert.True(checkedCharts >= 5, $"only {checkedCharts} charts with an x-axis title were checked");
+    }
+
+    [BrowserFact]
     public async Task Choosing_another_country_redraws_the_pies_with_that_countrys_figures()
     {
         using var client = new HttpClient { BaseAddress = _server.Address };

@@ -115,22 +115,42 @@ function frame(svg, area, yMax, xLabel, yLabel, yMin = 0) {
   }
   svg.appendChild(el("line", { x1: area.x, x2: area.x + area.w, y1: area.y + area.h, y2: area.y + area.h, class: "axis" }));
   svg.appendChild(el("line", { x1: area.x, x2: area.x, y1: area.y, y2: area.y + area.h, class: "axis" }));
-  svg.appendChild(el("text", { x: area.x + area.w / 2, y: area.y + area.h + 48, class: "axis-label", "text-anchor": "middle" }, xLabel));
+  svg.appendChild(el("text", { x: area.x + area.w / 2, y: area.y + area.h + 48, class: "axis-label x-axis-label", "text-anchor": "middle" }, xLabel));
   svg.appendChild(el("text", { x: 14, y: area.y + area.h / 2, class: "axis-label", "text-anchor": "middle", transform: `rotate(-90 14 ${area.y + area.h / 2})` }, yLabel));
   return scale;
 }
 
 function categoryLabels(svg, area, labels) {
   const band = area.w / labels.length;
-  labels.forEach((label, i) => {
+  const rotate = labels.length > 6;
+  const ticks = labels.map((label, i) => {
     const x = area.x + band * i + band / 2;
-    const rotate = labels.length > 6;
-    svg.appendChild(el("text", {
+    const tick = el("text", {
       x, y: area.y + area.h + 14, class: "tick", "text-anchor": rotate ? "end" : "middle",
       transform: rotate ? `rotate(-35 ${x} ${area.y + area.h + 14})` : "",
-    }, label));
+    }, label);
+    svg.appendChild(tick);
+    return tick;
   });
+  // Slanted labels reach further down the longer they are: the axis title goes below the longest ("Documentary"
+  // used to run through it), and the drawing grows to keep it in view.
+  const depth = Math.max(...ticks.map((t) => labelDepth(t, rotate)));
+  const title = svg.querySelector("text.x-axis-label");
+  if (title) {
+    const y = Math.max(Number(title.getAttribute("y")), area.y + area.h + depth + 18);
+    title.setAttribute("y", y);
+    const [x0, y0, w, h] = svg.getAttribute("viewBox").split(" ").map(Number);
+    if (y + 8 > y0 + h) svg.setAttribute("viewBox", `${x0} ${y0} ${w} ${y + 8 - y0}`);
+  }
   return band;
+}
+
+// How far below the axis a category label reaches: its measured width when the page lays it out, else an estimate
+// from its length at the tick font.
+function labelDepth(tick, rotate) {
+  if (!rotate) return 14;
+  const width = tick.getComputedTextLength?.() || tick.textContent.length * 6.2;
+  return 14 + Math.ceil(width * Math.sin((35 * Math.PI) / 180));
 }
 
 /** A donut chart of parts of a whole. */
