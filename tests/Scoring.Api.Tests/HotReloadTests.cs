@@ -96,7 +96,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.Equal("top10-fasttree-prerelease", last["model"]!["name"]!.GetValue<string>());
     }
 
-    public static TheoryData<string> Corruptions => ["garbage", "truncated", "hash-mismatch", "future-format", "wrong-task"];
+    public static TheoryData<string> Corruptions => ["garbage", "truncated", "hash-mismatch", "future-format", "wrong-task", "bad-history"];
 
     [Theory]
     [MemberData(nameof(Corruptions))]
@@ -153,6 +153,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         "garbage" or "truncated" => "zip",
         "hash-mismatch" => "sha-256",
         "future-format" => "format version",
+        "bad-history" => "entry 'track-record-history.json' is malformed",
         _ => "holds a 'churn' model",
     };
 
@@ -166,6 +167,20 @@ public sealed class HotReloadTests(ScoringFixture fixture)
                 return model[..(model.Length / 2)];
             case "wrong-task":
                 return otherTask;
+            case "bad-history":
+                // Saved whole and hashed, so only reading the track-record history can fail.
+                var (classifier, manifest) = Learning.Persistence.ModelFile.LoadBinaryClassifier(model, "top10.zip");
+                var path = Path.Combine(Path.GetTempPath(), "netflixml-bad-history-" + Guid.NewGuid().ToString("N")[..8] + ".zip");
+                Learning.Persistence.ModelFile.Save(path, classifier, new Learning.Persistence.ModelMetadata
+                {
+                    Task = manifest.Task,
+                    FeatureSet = manifest.FeatureSet,
+                    Properties = (JsonObject)manifest.Properties!.DeepClone(),
+                    Attachments = new Dictionary<string, byte[]> { [Features.Top10.TrackRecordHistory.EntryName] = "{\"not\": \"a list of titles\"}"u8.ToArray() },
+                });
+                var bytes = File.ReadAllBytes(path);
+                File.Delete(path);
+                return bytes;
         }
 
         using var stream = new MemoryStream();
