@@ -7,7 +7,7 @@ using NetflixML.Learning.Trees;
 namespace NetflixML.Features.Leakage;
 
 /// <summary>What screening one feature found.</summary>
-public sealed record FeatureScreen(string Feature, double SingleFeatureAuc, string? StructuralTell)
+public sealed record FeatureScreen(string Feature, double SingleFeatureAuc, string? StructuralTell, bool HasValues = true)
 {
     public bool Flagged => SingleFeatureAuc >= LeakageAudit.AucThreshold || StructuralTell is not null;
 
@@ -42,6 +42,14 @@ public static class LeakageAudit
         for (var c = 0; c < data.Schema.Columns.Count; c++)
         {
             var column = data.Schema.Columns[c];
+            if (!HasAnyValue(data, c))
+            {
+                // Nothing to learn from (a column this data does not fill, such as a release month for titles known only
+                // by year): chance by definition, and said so rather than shown as a measured 0.5.
+                results.Add(new FeatureScreen(column.Name, 0.5, null, HasValues: false));
+                continue;
+            }
+
             var single = Single(data, c).WithLabels(labels);
             var oof = CrossValidation.Run(trainer, single, folds).OutOfFoldProbabilities;
             var auc = AreaUnderRocCurve.Compute(oof, labels);
@@ -127,6 +135,43 @@ public static class LeakageAudit
     }
 
     private static string Format(double value, CultureInfo inv) => value.ToString("0.###", inv);
+
+    private static bool HasAnyValue(TabularData data, int column)
+    {
+        switch (data.Schema.Columns[column].Kind)
+        {
+            case ColumnKind.Numeric:
+                foreach (var x in data.Numeric(column))
+                {
+                    if (!double.IsNaN(x))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case ColumnKind.Categorical:
+                foreach (var x in data.Categorical(column))
+                {
+                    if (x is not null)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                foreach (var x in data.Set(column))
+                {
+                    if (x is { Length: > 0 })
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
 
     private static TabularData Single(TabularData data, int column)
     {

@@ -116,7 +116,8 @@ public sealed record FlaggedFeature(string Feature, double SingleFeatureAuc, str
 /// <param name="Availability">What the catalogue says (Known, EarlySignal, PostOutcome); the audit does not use it.</param>
 /// <param name="SingleFeatureAuc">Out-of-fold AUC of a model on this feature alone (training part).</param>
 /// <param name="Flagged">Whether the audit flags it as a leak.</param>
-public sealed record AuditedFeature(string Feature, string Availability, double SingleFeatureAuc, bool Flagged);
+/// <param name="Note">"no values in this data" for a column the data leaves empty (its AUC is chance by definition, not measured); absent otherwise.</param>
+public sealed record AuditedFeature(string Feature, string Availability, double SingleFeatureAuc, bool Flagged, string? Note = null);
 
 /// <summary>Test figures of the same trainer with and without the leaking features.</summary>
 /// <param name="FeatureSet">The feature set trained on.</param>

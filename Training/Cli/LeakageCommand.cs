@@ -66,7 +66,7 @@ public static class LeakageCommand
             var table = new Table().Title($"{task.Task}: leakage audit").AddColumns("feature", "availability (catalogue)", "AUC alone", "flagged", "why");
             foreach (var f in task.Features.OrderByDescending(f => f.SingleFeatureAuc))
             {
-                var reason = task.Flagged.FirstOrDefault(x => x.Feature == f.Feature)?.Reason ?? string.Empty;
+                var reason = task.Flagged.FirstOrDefault(x => x.Feature == f.Feature)?.Reason ?? f.Note ?? string.Empty;
                 table.AddRow(f.Feature, f.Availability, f.SingleFeatureAuc.ToString("F3", inv), f.Flagged ? "LEAK" : string.Empty, Markup.Escape(reason));
             }
 

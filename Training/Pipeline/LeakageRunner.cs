@@ -13,6 +13,8 @@ namespace NetflixML.Training.Pipeline;
 /// </summary>
 public static class LeakageRunner
 {
+    public const string NoValues = "no values in this data";
+
     public static LeakageTask Run(BinaryTaskData data, int seed, string? honestSetName, IProgress<string>? progress = null)
     {
         var sets = FeatureCatalog.SetsFor(data.Task);
@@ -41,7 +43,7 @@ public static class LeakageRunner
             Flagged = screens.Where(s => s.Flagged).Select(s => new FlaggedFeature(s.Feature, s.SingleFeatureAuc, s.Reason)).ToList(),
             Honest = Compare(honest),
             WithLeaks = Compare(leaky),
-            Features = screens.Select(s => new AuditedFeature(s.Feature, availability[s.Feature], s.SingleFeatureAuc, s.Flagged)).ToList(),
+            Features = screens.Select(s => new AuditedFeature(s.Feature, availability[s.Feature], s.SingleFeatureAuc, s.Flagged, s.HasValues ? null : NoValues)).ToList(),
         };
     }
 }

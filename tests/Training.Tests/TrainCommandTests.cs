@@ -252,6 +252,19 @@ public sealed class TrainInputTests
         Assert.Contains("temporal", top10.Split, StringComparison.Ordinal);
         Assert.Null(top10.BayesAuc); // no planted truth for a user's file
         Assert.True(File.Exists(dir.File("models/top10.zip")));
+
+        // The audit on the same file: it died dividing by zero on release_month, which titles known only by year leave
+        // empty, and now says which columns the file leaves empty instead of showing a measured-looking 0.5.
+        var audit = CliRunner.Run("leakage", "--task", "top10", "--titles", dir.File("study.csv"), "--db", dir.File("none.db"), "--models", dir.File("models"), "--json");
+        Assert.True(audit.ExitCode == 0, audit.Error);
+        using var report = JsonDocument.Parse(audit.Output);
+        var features = report.RootElement.GetProperty("tasks")[0].GetProperty("features").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("feature").GetString()!, f => f.TryGetProperty("note", out var note) ? note.GetString() : null);
+        Assert.Equal(
+            ["cumulative_weeks_in_top_10", "is_original", "log_budget", "log_first_week_hours", "release_month", "weekly_views"],
+            features.Where(f => f.Value == LeakageRunner.NoValues).Select(f => f.Key).Order(StringComparer.Ordinal));
+        Assert.Null(features["imdb_rating"]);
+        Assert.Contains("weekly_hours_viewed", report.RootElement.GetProperty("tasks")[0].GetProperty("flagged").EnumerateArray().Select(f => f.GetProperty("feature").GetString()));
     }
 
     [Fact]

@@ -40,6 +40,29 @@ public sealed class LeakageAuditTests
     }
 
     [Fact]
+    public void A_column_the_data_leaves_empty_is_said_to_have_no_values_not_screened()
+    {
+        const int n = 200;
+        var labels = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? 1f : 0f).ToArray();
+        var data = new TabularDataBuilder()
+            .AddNumeric("signal", [.. labels.Select(l => l + (0.1 * (l == 0 ? 1 : -1)))])
+            .AddNumeric("empty_number", Enumerable.Repeat(double.NaN, n).ToArray())
+            .AddCategorical("empty_category", new string?[n])
+            .AddSet("empty_set", Enumerable.Repeat<string[]?>([], n).ToArray())
+            .WithLabels(labels).Build();
+
+        var screens = LeakageAudit.Screen(data, 1).ToDictionary(s => s.Feature);
+
+        Assert.True(screens["signal"].HasValues);
+        Assert.All(new[] { "empty_number", "empty_category", "empty_set" }, f =>
+        {
+            Assert.False(screens[f].HasValues);
+            Assert.Equal(0.5, screens[f].SingleFeatureAuc);
+            Assert.False(screens[f].Flagged);
+        });
+    }
+
+    [Fact]
     public void Structural_tell_needs_a_large_enough_share_of_the_other_class()
     {
         float[] labels = [.. Enumerable.Repeat(1f, 40), .. Enumerable.Repeat(0f, 100)];
