@@ -38,8 +38,11 @@ public static class BenchCommand
             var options = new ClassicBenchmarkOptions(parse.GetValue(kind)!, parse.GetValue(rows), parse.GetValue(features), parse.GetValue(seed), parse.GetValue(train), parse.GetValue(test), parse.GetValue(label)!);
             if (options.Train is null)
             {
-                OptionValueException.Require(options.Rows >= 100, "--rows", options.Rows, "must be at least 100");
-                OptionValueException.Require(options.Features >= 1, "--features", options.Features, "must be at least 1");
+                // Upper bounds keep the planted table in memory (10,000,000 rows x 30 features is 2.4 GB of doubles);
+                // past them the run died with an unhandled out-of-memory error after minutes of work.
+                OptionValueException.Require(options.Rows is >= 100 and <= 10_000_000, "--rows", options.Rows, "must be in 100..10,000,000");
+                OptionValueException.Require(options.Features is >= 1 and <= 1_000, "--features", options.Features, "must be in 1..1,000");
+                OptionValueException.Require((long)options.Rows * options.Features <= 300_000_000, "--rows x --features", (double)options.Rows * options.Features, "must be at most 300,000,000 cells");
             }
 
             if (options.Test is not null && options.Train is null)
@@ -88,8 +91,8 @@ public static class BenchCommand
             {
                 var count = parse.GetValue(ratings);
                 OptionValueException.Require(count is >= RecommendationBenchmarks.MinSyntheticRatings and <= RecommendationBenchmarks.MaxSyntheticRatings, "--ratings", count, "must be in 1,000..200,000,000");
-                OptionValueException.Require(parse.GetValue(rank) >= 1, "--rank", parse.GetValue(rank), "must be at least 1");
-                OptionValueException.Require(parse.GetValue(iterations) >= 1, "--iterations", parse.GetValue(iterations), "must be at least 1");
+                OptionValueException.Require(parse.GetValue(rank) is >= 1 and <= MaxRank, "--rank", parse.GetValue(rank), "must be in 1..1,024");
+                OptionValueException.Require(parse.GetValue(iterations) is >= 1 and <= 1_000, "--iterations", parse.GetValue(iterations), "must be in 1..1,000");
                 var result = RunOrExplain(() => RecommendationBenchmarks.Synthetic(count, parse.GetValue(rank), parse.GetValue(iterations), 1, io.ProgressFor("bench")));
                 if (parse.GetValue(json))
                 {
@@ -168,8 +171,9 @@ public static class BenchCommand
         var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue.") { items, rank, json };
         command.SetAction(parse =>
         {
-            OptionValueException.Require(parse.GetValue(items) >= 10, "--items", parse.GetValue(items), "must be at least 10");
-            OptionValueException.Require(parse.GetValue(rank) >= 1, "--rank", parse.GetValue(rank), "must be at least 1");
+            // --items 2,000,000,000 overflowed the factor array's size, and --rank 100,000 ran out of memory, both unhandled.
+            OptionValueException.Require(parse.GetValue(items) is >= 10 and <= 1_000_000, "--items", parse.GetValue(items), "must be in 10..1,000,000");
+            OptionValueException.Require(parse.GetValue(rank) is >= 1 and <= MaxRank, "--rank", parse.GetValue(rank), "must be in 1..1,024");
 
             var result = RecommendationBenchmarks.RecommendLatency(parse.GetValue(items), parse.GetValue(rank), 1_000, 10, 1);
             if (parse.GetValue(json))
@@ -254,6 +258,9 @@ public static class BenchCommand
         });
         return command;
     }
+
+    // The largest factor rank a benchmark takes: past it a factor matrix of the largest sizes outgrows memory.
+    private const int MaxRank = 1_024;
 
     private static T RunOrExplain<T>(Func<T> run)
     {
