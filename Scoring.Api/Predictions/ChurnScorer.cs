@@ -19,24 +19,23 @@ public static class ChurnScorer
 
     public static void Validate(ChurnFeaturesRequest r, Validation v, string prefix = "")
     {
+        // Amounts are 0 or more; counts of events are also whole (2.5 sessions is no subscriber training saw).
         foreach (var (field, value) in new (string, double?)[]
         {
-            ("tenureDays", r.TenureDays), ("monthlySpend", r.MonthlySpend), ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d),
-            ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal), ("daysSinceLastWatch", r.DaysSinceLastWatch), ("minutes30d", r.Minutes30d),
-            ("titles90d", r.Titles90d), ("searches30d", r.Searches30d), ("searches90d", r.Searches90d), ("reviews90d", r.Reviews90d),
-            ("recommendationClicks30d", r.RecommendationClicks30d), ("daysSinceLastActivity", r.DaysSinceLastActivity),
+            ("tenureDays", r.TenureDays), ("monthlySpend", r.MonthlySpend), ("daysSinceLastWatch", r.DaysSinceLastWatch), ("minutes30d", r.Minutes30d),
+            ("daysSinceLastActivity", r.DaysSinceLastActivity),
         })
         {
             v.AtLeast(prefix + field, value, 0);
         }
 
-        // Counts of events: 2.5 sessions is no subscriber training saw (days, minutes and spend may be fractional).
         foreach (var (field, value) in new (string, double?)[]
         {
             ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal), ("titles90d", r.Titles90d),
             ("searches30d", r.Searches30d), ("searches90d", r.Searches90d), ("reviews90d", r.Reviews90d), ("recommendationClicks30d", r.RecommendationClicks30d),
         })
         {
+            v.AtLeast(prefix + field, value, 0);
             v.WholeNumber(prefix + field, value);
         }
 
