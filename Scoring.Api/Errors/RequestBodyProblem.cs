@@ -36,8 +36,7 @@ public static partial class RequestBodyProblem
 
         if (Duplicate().Match(json.Message) is { Success: true } duplicate)
         {
-            var where = json.Path is { Length: > 2 } at && at.StartsWith("$.", StringComparison.Ordinal) ? at[2..] : duplicate.Groups["name"].Value;
-            return (StatusCodes.Status400BadRequest, "Duplicate field", $"{where} is given twice; which value to score would be a guess, so send it once.");
+            return (StatusCodes.Status400BadRequest, "Duplicate field", $"{Field(json.Path, duplicate.Groups["name"].Value)} is given twice; which value to score would be a guess, so send it once.");
         }
 
         var conversion = Conversion().Match(json.Message);
@@ -46,14 +45,19 @@ public static partial class RequestBodyProblem
             return (StatusCodes.Status400BadRequest, Malformed, Prefix + json.Message);
         }
 
-        var field = path == "$" ? "the body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+        var field = path == "$" ? "the body" : Field(path, path);
         return (StatusCodes.Status400BadRequest, Malformed, $"{Prefix}{field} must be {Expected(conversion.Groups["type"].Value)}.");
     }
+
+    // The field a JSON path names, as the client wrote it ("$.subscribers[1].sesions7d" is "subscribers[1].sesions7d");
+    // the fallback when the path names none.
+    private static string Field(string? path, string fallback) =>
+        path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : fallback;
 
     // "subscribers[1].sesions7d is not a field; did you mean sessions7d?" or, with nothing close, the fields there are.
     private static string UnknownField(string name, string typeName, string? path)
     {
-        var where = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : name;
+        var where = Field(path, name);
         var fields = typeof(RequestBodyProblem).Assembly.GetType(typeName)?.GetProperties()
             .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToArray() ?? [];
         var closest = fields.Select(f => (Field: f, Distance: EditDistance(name.ToLowerInvariant(), f.ToLowerInvariant())))
