@@ -22,11 +22,8 @@ public static class CsvTableReader
         var header = Split(headerLine);
         for (var c = 0; c < header.Length; c++)
         {
-            var first = Array.IndexOf(header, header[c]);
-            if (first < c)
-            {
-                throw new InvalidDataException($"{path}: the header names column '{header[c]}' twice (fields {first + 1} and {c + 1}); keep one and try again.");
-            }
+            // Every column becomes a feature: the first one named again (by position) is refused.
+            HeaderColumns.IndexOf(path, new ArraySegment<string>(header, 0, c + 1), header[c], StringComparison.Ordinal, message => new InvalidDataException(message));
         }
 
         var labelIndex = Array.IndexOf(header, labelColumn);
