@@ -95,6 +95,7 @@ public sealed class GoldData
     private readonly HashSet<string> _users;
     private readonly Dictionary<string, string[]> _watched;
     private readonly ConcurrentDictionary<DateTime, Lazy<ChurnTable>> _churn = new();
+    private readonly Lazy<TrackRecordIndex> _trackRecords;
 
     private GoldData(string path, FileInfo info, SqliteConnection db)
     {
@@ -122,7 +123,7 @@ public sealed class GoldData
             list.Add(r.GetString(1));
         });
         _watched = watched.ToDictionary(w => w.Key, w => w.Value.ToArray(), StringComparer.Ordinal);
-        TrackRecords = new TrackRecordIndex(TitleTable.FromDatabase(db));
+        _trackRecords = new Lazy<TrackRecordIndex>(() => ScoringDatabase.WithConnection(path, titles => new TrackRecordIndex(TitleTable.FromDatabase(titles))), LazyThreadSafetyMode.PublicationOnly);
         try
         {
             ChurnSnapshot = Features.Churn.ChurnFeatures.ResolveSnapshot(db);
@@ -139,8 +140,11 @@ public sealed class GoldData
 
     public IReadOnlyDictionary<string, TitleInfo> Movies { get; }
 
-    /// <summary>Earlier titles' Top-10 outcomes, indexed for the point-in-time track records of a new title.</summary>
-    public TrackRecordIndex TrackRecords { get; }
+    /// <summary>
+    /// Earlier titles' Top-10 outcomes, indexed for the point-in-time track records of a new title. Built on first use:
+    /// a Top-10 model file carries its own history, so only an older file without one reads it.
+    /// </summary>
+    public TrackRecordIndex TrackRecords => _trackRecords.Value;
 
     /// <summary>The churn snapshot of this data (null when it has no events).</summary>
     public DateTime? ChurnSnapshot { get; }

@@ -52,6 +52,16 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         });
         using var factory = fixture.Factory(models);
         await AssertTop10BatchMatches(factory, path, renamed);
+
+        // A file from before models carried their history is scored with the database's titles (read on first use).
+        ModelFile.Save(path, model, new ModelMetadata
+        {
+            Task = manifest.Task,
+            FeatureSet = manifest.FeatureSet,
+            Properties = (System.Text.Json.Nodes.JsonObject)manifest.Properties!.DeepClone(),
+        });
+        using var older = fixture.Factory(models);
+        await AssertTop10BatchMatches(older, path, history);
     }
 
     /// <summary>40 titles of <paramref name="history"/> through the batch endpoint score as the model file does on the features the pipeline builds with that history.</summary>
