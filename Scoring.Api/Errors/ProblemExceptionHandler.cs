@@ -5,7 +5,7 @@ namespace NetflixML.Scoring.Api.Errors;
 
 /// <summary>
 /// Maps exceptions to application/problem+json: what the request needs is missing -> 503 with the command that
-/// creates it; malformed JSON (naming the field and what it must be) or a missing body -> 400; a body over the
+/// creates it; a query value of the wrong type or given twice -> 400 validation problem naming it; malformed JSON (naming the field and what it must be) or a missing body -> 400; a body over the
 /// limit -> 413; a body without a JSON Content-Type -> 415; anything else -> 500 with a trace id and no stack trace
 /// (it is logged).
 /// </summary>
@@ -13,6 +13,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException badQuery && QueryValueProblem.Describe(badQuery, httpContext.Request.Query) is var (field, message))
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var invalid = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = StatusCodes.Status400BadRequest };
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = invalid, Exception = exception });
+        }
+
         var (status, title, detail) = exception switch
         {
             ServiceUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),

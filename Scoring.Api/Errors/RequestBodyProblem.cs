@@ -91,7 +91,8 @@ public static partial class RequestBodyProblem
         var inner = NullableOf().Match(type) is { Success: true } nullable ? nullable.Groups["inner"].Value : type;
         return inner switch
         {
-            "System.Double" or "System.Single" or "System.Decimal" or "System.Int32" or "System.Int64" => "a number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            "System.Int32" or "System.Int64" => "a whole number",
             "System.Boolean" => "true or false",
             "System.DateOnly" => "a date (yyyy-MM-dd)",
             "System.DateTime" or "System.DateTimeOffset" => "a date and time (ISO 8601)",

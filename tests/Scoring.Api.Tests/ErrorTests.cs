@@ -179,6 +179,8 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("/api/top10/predictions", "[]", "the body must be an object.")]
     [InlineData("/api/top10/predictions/batch", "{\"titles\": [{}, {\"votes\": \"many\"}]}", "titles[1].votes must be a number.")]
     [InlineData("/api/churn/predictions", "{\"subscriptionPlan\": 3}", "subscriptionPlan must be a string.")]
+    [InlineData("/api/recommendations", "{\"count\": 3.5}", "count must be a whole number.")]
+    [InlineData("/api/recommendations", "{\"count\": \"3\"}", "count must be a whole number.")]
     public async Task A_value_of_the_wrong_json_type_names_the_field_and_what_it_must_be(string path, string body, string says)
     {
         var problem = await Problem(await PostRaw(path, body), HttpStatusCode.BadRequest);
@@ -278,6 +280,18 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
 
         var errors = await ValidationErrors(response);
         Assert.Contains(hint, errors[field]);
+    }
+
+    [Theory]
+    [InlineData("/api/titles/movie_0001/similar?count=abc", "count", "must be a whole number; got 'abc'.")]
+    [InlineData("/api/titles/movie_0001/similar?count=2.5", "count", "must be a whole number; got '2.5'.")]
+    [InlineData("/api/titles/movie_0001/similar?count=99999999999", "count", "is out of range; got 99999999999.")]
+    [InlineData("/api/titles/movie_0001/similar?count=2&count=3", "count", "is given 2 times; send it once.")]
+    [InlineData("/api/analytics/device-engagement?top=many", "top", "must be a whole number; got 'many'.")]
+    public async Task A_query_value_the_framework_cannot_bind_is_a_validation_problem_naming_it(string path, string field, string message)
+    {
+        // The framework's own message was "Failed to bind parameter "int count" from "2,3"."
+        Assert.Equal(message, await OnlyError(await _factory.CreateClient().GetAsync(path), field));
     }
 
     [Fact]
