@@ -64,7 +64,7 @@ public static class Ingestor
                 using (var meta = db.CreateCommand())
                 {
                     meta.Transaction = tx;
-                    meta.CommandText = "INSERT INTO meta (key, value) VALUES ('ingested_at', $at), ('raw_folder', $raw), ('quality_report', $report)";
+                    meta.CommandText = $"INSERT INTO {SqliteDatabase.MetaTable} (key, value) VALUES ('ingested_at', $at), ('raw_folder', $raw), ('quality_report', $report)";
                     meta.Parameters.AddWithValue("$at", ingestedAt.ToString("O", CultureInfo.InvariantCulture));
                     meta.Parameters.AddWithValue("$raw", Path.GetFullPath(rawFolder));
                     meta.Parameters.AddWithValue("$report", report.ToJson());
@@ -124,7 +124,7 @@ public static class Ingestor
 
     private static void CreateCatalogTables(SqliteConnection db, SqliteTransaction tx)
     {
-        db.Execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)", tx);
+        db.Execute($"CREATE TABLE {SqliteDatabase.MetaTable} (key TEXT PRIMARY KEY, value TEXT)", tx);
         db.Execute("CREATE TABLE loads (load_id TEXT NOT NULL, table_name TEXT NOT NULL, source_file TEXT NOT NULL, rows_read INTEGER NOT NULL, sha256 TEXT NOT NULL)", tx);
         db.Execute("CREATE TABLE quarantine (load_id TEXT NOT NULL, table_name TEXT NOT NULL, source_file TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, raw_row TEXT)", tx);
         db.Execute("CREATE TABLE imputations (table_name TEXT NOT NULL, column_name TEXT NOT NULL, strategy TEXT NOT NULL, missing_before INTEGER NOT NULL, missing_after INTEGER NOT NULL)", tx);

@@ -27,8 +27,40 @@ public static class SqliteDatabase
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
+        if (readOnly)
+        {
+            RequireIngested(connection, path);
+        }
+
         return connection;
     }
+
+    /// <summary>
+    /// A database to read must be one ingest built: any other file (not SQLite at all, empty, or another program's
+    /// database) would fail later at its first query with SQLite's words and a stack trace.
+    /// </summary>
+    private static void RequireIngested(SqliteConnection connection, string path)
+    {
+        const int NotADatabase = 26;
+        string? problem;
+        try
+        {
+            problem = connection.TableExists(MetaTable) ? null : $"it has no '{MetaTable}' table, so ingest did not build it";
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
+        {
+            problem = "it is not a SQLite database";
+        }
+
+        if (problem is not null)
+        {
+            connection.Dispose();
+            throw new DataInputException($"Database '{path}' cannot be read: {problem}. Build it with `dotnet run --project Training -- ingest --raw DIR --db {path}`.");
+        }
+    }
+
+    /// <summary>The table ingest writes its time, raw folder and quality report to.</summary>
+    public const string MetaTable = "meta";
 
     public static void Execute(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {

@@ -288,6 +288,21 @@ public sealed class TrainInputTests
         Assert.Contains("--task must be top10, churn, recommend or all, not 'ratings'", badTask.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("train", "top10", "not a database", "it is not a SQLite database")]
+    [InlineData("train", "churn", "", "it has no 'meta' table, so ingest did not build it")]
+    [InlineData("leakage", "churn", "not a database", "it is not a SQLite database")]
+    public void A_database_ingest_did_not_build_exits_2_and_names_it(string command, string task, string content, string says)
+    {
+        // Each used to crash at its first query with SQLite's message and a stack trace (exit 134).
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("other.db"), content);
+        var (code, output, error) = CliRunner.Run(command, "--task", task, "--db", dir.File("other.db"), "--models", dir.File("m"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"error: Database '{dir.File("other.db")}' cannot be read: {says}. Build it with `dotnet run --project Training -- ingest --raw DIR --db {dir.File("other.db")}`.", error.Trim().Split('\n')[^1]);
+    }
+
     [Fact]
     public void Train_on_a_users_own_raw_folder_ingests_it_into_a_separate_database()
     {
