@@ -177,7 +177,7 @@ public static class ModelFile
     {
         if (!File.Exists(path))
         {
-            throw new ModelFileException(path, "no such model file");
+            throw new ModelFileException(path, Directory.Exists(path) ? "a folder, not a model file (a .zip)" : "no such model file");
         }
 
         return ReadVerified(File.OpenRead(path), path);

@@ -138,10 +138,13 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_file_is_named()
+    public void A_missing_file_or_a_folder_is_named()
     {
         var missing = _dir.File("nope.zip");
         Assert.Equal(missing + ": no such model file", Assert.Throws<ModelFileException>(() => ModelFile.LoadBinaryClassifier(missing)).Message);
+        var folder = Path.GetDirectoryName(missing)!;
+        Directory.CreateDirectory(folder);
+        Assert.Equal(folder + ": a folder, not a model file (a .zip)", Assert.Throws<ModelFileException>(() => ModelFile.LoadBinaryClassifier(folder)).Message);
     }
 
     [Fact]
