@@ -91,9 +91,11 @@ public static class Ingestor
     /// <summary>The schema tables present in the folder; fails when the folder, or a table another needs, is missing.</summary>
     public static Dictionary<string, string> FindFiles(string rawFolder)
     {
-        if (!Directory.Exists(rawFolder))
+        if (InputPaths.FolderProblem(rawFolder) is { } problem)
         {
-            throw new DataInputException($"Raw data folder '{rawFolder}' does not exist. Run `dotnet run --project Training -- generate --out {rawFolder}` or pass --raw with your own CSV folder.");
+            throw new DataInputException(problem == InputPaths.Missing
+                ? $"Raw data folder '{rawFolder}' does not exist. Run `dotnet run --project Training -- generate --out {rawFolder}` or pass --raw with your own CSV folder."
+                : $"Raw data folder '{rawFolder}' {problem}: pass the folder that holds the CSV files.");
         }
 
         var files = new Dictionary<string, string>();

@@ -14,9 +14,11 @@ public static class SqliteDatabase
     public static SqliteConnection Open(string path, bool readOnly = false, bool pooling = true)
     {
         _ = Initialised.Value;
-        if (readOnly && !File.Exists(path))
+        if (readOnly && InputPaths.FileProblem(path) is { } problem)
         {
-            throw new DataInputException($"Database '{path}' does not exist. Run `dotnet run --project Training -- ingest` to create it.");
+            throw new DataInputException(problem == InputPaths.Missing
+                ? $"Database '{path}' does not exist. Run `dotnet run --project Training -- ingest` to create it."
+                : $"Database '{path}' {problem}: pass the database file ingest wrote (such as data/netflix.db).");
         }
 
         var builder = new SqliteConnectionStringBuilder

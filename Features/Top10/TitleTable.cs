@@ -73,9 +73,9 @@ public static class TitleTable
     /// <summary>Reads a user's title CSV in either layout; bad rows are reported with their line, never skipped silently.</summary>
     public static IReadOnlyList<TitleRecord> FromCsv(string path)
     {
-        if (!File.Exists(path))
+        if (InputPaths.FileProblem(path) is { } problem)
         {
-            throw new DataInputException($"{path}: no such titles file.");
+            throw new DataInputException(problem == InputPaths.Missing ? $"{path}: no such titles file." : $"{path} {problem}: pass the titles CSV file.");
         }
 
         var file = Path.GetFileName(path);

@@ -48,7 +48,7 @@ public sealed class TrainingInputs
     }
 
     /// <summary>The database path, checked: only the tasks that read it need it (Top-10 can come from --titles).</summary>
-    private string RequireDatabase() => File.Exists(Database)
+    private string RequireDatabase() => InputPaths.FileProblem(Database) != InputPaths.Missing
         ? Database
         : throw new DataInputException($"Database '{Database}' does not exist. Run `dotnet run --project Training -- ingest` first, or pass --raw DIR.");
 

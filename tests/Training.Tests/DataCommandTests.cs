@@ -41,6 +41,23 @@ public sealed class DataCommandTests
     }
 
     [Fact]
+    public void A_file_given_for_a_folder_or_a_folder_for_a_file_exits_2_saying_which()
+    {
+        // Each used to be reported as missing: "does not exist" or "no such titles file".
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("users.csv"), "user_id\n");
+        var raw = CliRunner.Run("ingest", "--raw", dir.File("users.csv"), "--db", dir.File("x.db"));
+        Assert.Equal(2, raw.ExitCode);
+        Assert.Equal($"error: Raw data folder '{dir.File("users.csv")}' is a file, not a folder: pass the folder that holds the CSV files.", raw.Error.Trim());
+        var titles = CliRunner.Run("train", "--task", "top10", "--titles", dir.Path, "--models", dir.File("m"));
+        Assert.Equal(2, titles.ExitCode);
+        Assert.Equal($"error: {dir.Path} is a folder, not a file: pass the titles CSV file.", titles.Error.Trim());
+        var db = CliRunner.Run("train", "--task", "churn", "--db", dir.Path, "--models", dir.File("m"));
+        Assert.Equal(2, db.ExitCode);
+        Assert.Equal($"error: Database '{dir.Path}' is a folder, not a file: pass the database file ingest wrote (such as data/netflix.db).", db.Error.Trim());
+    }
+
+    [Fact]
     public void Ingest_of_a_header_without_a_required_column_exits_2_and_names_it()
     {
         using var dir = new TempDirectory();
