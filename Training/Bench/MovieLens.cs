@@ -39,12 +39,21 @@ public sealed class MovieLens
         var ids = new IdMap();
         var genres = new List<string[]>();
         var tokens = new List<string[]>();
+        var number = 0;
         foreach (var line in File.ReadLines(items, Encoding.Latin1))
         {
-            var f = line.Split('|');
-            if (f.Length < 5 + genreNames.Length)
+            number++;
+            if (line.Length == 0)
             {
                 continue;
+            }
+
+            var f = line.Split('|');
+            if (f.Length != 5 + genreNames.Length || f[0].Length == 0 || ids.TryGet(f[0], out _))
+            {
+                throw new InvalidDataException(f.Length != 5 + genreNames.Length
+                    ? $"{items}:{number}: expected {5 + genreNames.Length} fields separated by '|' (id, title, dates, URL and one flag per genre in u.genre); got {f.Length}."
+                    : $"{items}:{number}: item id '{f[0]}' is {(f[0].Length == 0 ? "empty" : "listed twice")}.");
             }
 
             ids.Add(f[0]);
@@ -66,15 +75,38 @@ public sealed class MovieLens
         }
 
         var ratings = new List<MovieLensRating>();
+        var number = 0;
         foreach (var line in File.ReadLines(path))
         {
-            var f = line.Split('\t');
-            if (f.Length < 4)
+            number++;
+            if (line.Length == 0)
             {
                 continue;
             }
 
-            ratings.Add(new MovieLensRating(f[0], f[1], float.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)));
+            // A line that cannot be read stops the benchmark: skipping it would report figures on other data.
+            var f = line.Split('\t');
+            if (f.Length != 4)
+            {
+                throw new InvalidDataException($"{path}:{number}: expected user id, item id, rating and timestamp separated by tabs; got {f.Length} field{(f.Length == 1 ? "" : "s")}.");
+            }
+
+            if (!float.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var rating) || !float.IsFinite(rating))
+            {
+                throw new InvalidDataException($"{path}:{number}: the rating is not a number: '{f[2]}'.");
+            }
+
+            if (!long.TryParse(f[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var timestamp))
+            {
+                throw new InvalidDataException($"{path}:{number}: the timestamp is not a whole number: '{f[3]}'.");
+            }
+
+            if (!Catalog.Items.TryGet(f[1], out _))
+            {
+                throw new InvalidDataException($"{path}:{number}: item '{f[1]}' is not in u.item.");
+            }
+
+            ratings.Add(new MovieLensRating(f[0], f[1], rating, timestamp));
         }
 
         return ratings;

@@ -207,6 +207,28 @@ public sealed class RecommendationBenchCommandTests
         Assert.Equal(2, CliRunner.Run("bench", "mf").ExitCode);
     }
 
+    [Theory]
+    [InlineData("u1.base", "1\t2\tx\t881250949", "u1.base:80001: the rating is not a number: 'x'.")]
+    [InlineData("u1.base", "1\t9999\t3\t881250949", "u1.base:80001: item '9999' is not in u.item.")]
+    [InlineData("u1.test", "1\t2\t3", "u1.test:20001: expected user id, item id, rating and timestamp separated by tabs; got 3 fields.")]
+    [InlineData("u.item", "1683|x", "u.item:1683: expected 24 fields separated by '|' (id, title, dates, URL and one flag per genre in u.genre); got 2.")]
+    [InlineData("u.item", "1|Toy Story (1995)|01-Jan-1995||url|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0", "u.item:1683: item id '1' is listed twice.")]
+    public void Bench_mf_stops_at_a_line_it_cannot_read_naming_file_and_line(string file, string line, string says)
+    {
+        // A short line used to be skipped without a word, and a bad number crashed with a stack trace.
+        using var dir = new TempDirectory();
+        foreach (var name in new[] { "u.item", "u.genre", "u1.base", "u1.test" })
+        {
+            File.Copy(Path.Combine(MovieLens, name), dir.File(name));
+        }
+
+        File.AppendAllText(dir.File(file), line + "\n");
+        var (code, output, error) = CliRunner.Run("bench", "mf", "--movielens", dir.Path, "--fold", "1");
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.EndsWith($"error: {dir.File(says)}", error.Trim(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bench_topn_reports_latency_for_the_requested_catalogue()
     {
