@@ -26,6 +26,18 @@ public static class ClassicBenchmark
     public static ClassicBenchmarkResult Run(ClassicBenchmarkOptions options, IProgress<string>? progress = null)
     {
         var (dataset, train, test, truth) = Load(options);
+        if (test.Labels!.Distinct().Take(2).Count() < 2)
+        {
+            // AUC is undefined without both classes; the run used to print NaN for every trainer.
+            var rows = test.Rows switch
+            {
+                0 => "no test rows",
+                1 => $"1 test row, labelled {test.Labels![0].ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                _ => $"{test.Rows:N0} test rows, all labelled {test.Labels![0].ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            };
+            throw new InvalidDataException($"{dataset}: {rows}: AUC needs both labels; give more rows, or a --test file with both.");
+        }
+
         var bayes = truth is null ? (double?)null : AreaUnderRocCurve.Compute(truth, test.Labels!);
         var trainers = new IBinaryTrainer[] { new LogisticRegressionTrainer(), new FastTreeTrainer(), new FastForestTrainer() };
         var figures = new List<TrainerFigures>();

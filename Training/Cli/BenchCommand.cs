@@ -270,7 +270,9 @@ public static class BenchCommand
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or ArgumentException)
         {
-            throw new OptionValueException(ex.Message);
+            // An ArgumentException's message ends with " (Parameter 'data')", the engine's name for the input.
+            var message = ex is ArgumentException { ParamName: { } name } argument ? argument.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+            throw new OptionValueException(message);
         }
     }
 }

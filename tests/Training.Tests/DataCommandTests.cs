@@ -164,6 +164,22 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_classic_refuses_a_test_set_or_a_training_set_with_one_label()
+    {
+        // A one-label test set printed NaN for every trainer's AUC; a one-label training set ended in
+        // "(Parameter 'data')".
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir.File("train.csv"), ["outcome,size", "1,0.5", "0,0.1", "1,0.7", "0,0.2"]);
+        File.WriteAllLines(dir.File("test.csv"), ["outcome,size", "1,0.5", "1,0.9"]);
+        var test = CliRunner.Run("bench", "classic", "--train", dir.File("train.csv"), "--test", dir.File("test.csv"), "--label", "outcome");
+        Assert.Equal(2, test.ExitCode);
+        Assert.Equal("error: train.csv / test.csv: 2 test rows, all labelled 1: AUC needs both labels; give more rows, or a --test file with both.", test.Error.Trim());
+        var train = CliRunner.Run("bench", "classic", "--train", dir.File("test.csv"), "--test", dir.File("train.csv"), "--label", "outcome");
+        Assert.Equal(2, train.ExitCode);
+        Assert.EndsWith("error: All 2 labels are 1: training needs both classes.", train.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bench_classic_refuses_a_header_that_names_a_column_twice()
     {
         // This was "error: Column 'size' appears twice. (Parameter 'columns')", without the file.
