@@ -5,7 +5,7 @@ namespace NetflixML.Features;
 /// column, an unreadable encoding). The message names the file and what is wrong; the CLI exits with code 2.
 /// Problems inside single rows are not exceptions: those rows go to quarantine.
 /// </summary>
-public sealed class DataInputException : Exception
+public class DataInputException : Exception
 {
     public DataInputException(string message)
         : base(message)

@@ -32,7 +32,7 @@ public static class ChurnFeatures
         var last = LastActivity(db).Values.DefaultIfEmpty(DateTime.MinValue).Max();
         if (last == DateTime.MinValue)
         {
-            throw new DataInputException("The database has no watch, search, review or recommendation events, so there is no snapshot to compute churn features at.");
+            throw new TaskDataException("The database has no watch, search, review or recommendation events, so there is no snapshot to compute churn features at.");
         }
 
         return last.Date.AddDays(1).AddDays(-61);

@@ -70,7 +70,7 @@ public static class RecommendData
         var watches = Events(db, $"SELECT user_id, movie_id, watch_date, 1.0 FROM {GoldTables.WatchEvents} ORDER BY watch_date, session_id");
         if (watches.Count == 0)
         {
-            throw new DataInputException("The database has no watch events; the recommendation task needs watch_history.csv.");
+            throw new TaskDataException("The database has no watch events; the recommendation task needs watch_history.csv.");
         }
 
         var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");

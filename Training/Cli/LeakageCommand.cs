@@ -27,14 +27,16 @@ public static class LeakageCommand
             var tasks = TrainCommand.ParseTasks(parse.GetValue(task)!, allowRecommend: false);
             OutputLocation.RequireFolder("--models", parse.GetValue(models)!);
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("leakage"));
-            var report = Run(io, tasks, inputs, parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
+            var skipped = TrainCommand.SkipsMissing(parse.GetValue(task)!);
+            var report = Run(io, tasks, inputs, parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now(), skipped);
             if (parse.GetValue(json))
             {
                 io.Output.WriteLine(report.ToJson());
             }
             else
             {
-                Print(io, report, tasks);
+                Print(io, report, TrainCommand.Trained(tasks, skipped));
+                TrainCommand.PrintSkipped(io, skipped);
             }
 
             return NetflixCli.Ok;
@@ -42,18 +44,22 @@ public static class LeakageCommand
         return command;
     }
 
-    public static LeakageReport Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, string modelsFolder, int seed, DateTimeOffset createdAt)
+    /// <summary>Audits <paramref name="tasks"/>; with <paramref name="skipped"/>, a task the data cannot support is skipped and listed there.</summary>
+    public static LeakageReport Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, string modelsFolder, int seed, DateTimeOffset createdAt, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("leakage");
         var leaderboardPath = Path.Combine(modelsFolder, Leaderboard.FileName);
         var leaderboard = File.Exists(leaderboardPath) ? Leaderboard.FromJson(File.ReadAllText(leaderboardPath)) : null;
-        var results = new List<LeakageTask>();
-        foreach (var task in tasks)
-        {
-            var data = task == Features.Catalog.FeatureCatalog.Top10 ? inputs.Top10() : inputs.Churn(seed);
-            var champion = leaderboard?.Task(task) is { } entry ? entry.Candidates.FirstOrDefault(c => c.Name == entry.Champion)?.FeatureSet : null;
-            results.Add(LeakageRunner.Run(data, seed, champion, progress));
-        }
+        var results = SkippedTask.RunEach(
+            tasks,
+            task =>
+            {
+                var data = task == Features.Catalog.FeatureCatalog.Top10 ? inputs.Top10() : inputs.Churn(seed);
+                var champion = leaderboard?.Task(task) is { } entry ? entry.Candidates.FirstOrDefault(c => c.Name == entry.Champion)?.FeatureSet : null;
+                return LeakageRunner.Run(data, seed, champion, progress);
+            },
+            skipped,
+            progress);
 
         return ModelsFolder.WriteLeakageReport(modelsFolder, results, createdAt);
     }

@@ -35,16 +35,24 @@ public static class PipelineCommand
 
         var run = new RunSettings(settings.ModelsFolder, settings.Seed, RunSettings.Now());
         var inputs = TrainingInputs.Resolve(settings.Database, null, null, io.ProgressFor("train"));
-        var leaderboard = TrainCommand.Run(io, FeatureCatalog.Tasks, inputs, run);
-        var leakage = LeakageCommand.Run(io, [FeatureCatalog.Top10, FeatureCatalog.Churn], inputs, settings.ModelsFolder, settings.Seed, run.CreatedAt);
+        // Data put in data/raw by hand may not support every task (the real Netflix 2025 files have no titles).
+        var skipped = new List<SkippedTask>();
+        var leaderboard = TrainCommand.Run(io, FeatureCatalog.Tasks, inputs, run, skipped);
+        string[] audited = [.. TrainCommand.Trained([FeatureCatalog.Top10, FeatureCatalog.Churn], skipped)];
+        var leakage = audited.Length > 0 ? LeakageCommand.Run(io, audited, inputs, settings.ModelsFolder, settings.Seed, run.CreatedAt) : null;
         if (json)
         {
-            io.Output.WriteLine($"{{\"quality\":{report.ToJson()},\"leaderboard\":{leaderboard.ToJson()},\"leakage\":{leakage.ToJson()}}}");
+            io.Output.WriteLine($"{{\"quality\":{report.ToJson()},\"leaderboard\":{leaderboard.ToJson()},\"leakage\":{leakage?.ToJson() ?? "null"}}}");
         }
         else
         {
-            TrainCommand.Print(io, leaderboard, FeatureCatalog.Tasks, settings.ModelsFolder);
-            LeakageCommand.Print(io, leakage, [FeatureCatalog.Top10, FeatureCatalog.Churn]);
+            TrainCommand.Print(io, leaderboard, TrainCommand.Trained(FeatureCatalog.Tasks, skipped), settings.ModelsFolder);
+            if (leakage is not null)
+            {
+                LeakageCommand.Print(io, leakage, audited);
+            }
+
+            TrainCommand.PrintSkipped(io, skipped);
         }
 
         return NetflixCli.Ok;

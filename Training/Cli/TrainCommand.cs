@@ -29,19 +29,39 @@ public static class TrainCommand
             OutputLocation.RequireFolder("--models", parse.GetValue(models)!);
             var settings = new RunSettings(parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("train"));
-            var leaderboard = Run(io, tasks, inputs, settings);
+            var skipped = SkipsMissing(parse.GetValue(task)!);
+            var leaderboard = Run(io, tasks, inputs, settings, skipped);
             if (parse.GetValue(json))
             {
                 io.Output.WriteLine(leaderboard.ToJson());
             }
             else
             {
-                Print(io, leaderboard, tasks, settings.ModelsFolder);
+                Print(io, leaderboard, Trained(tasks, skipped), settings.ModelsFolder);
+                PrintSkipped(io, skipped);
             }
 
             return NetflixCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where a run for every task lists the tasks the data cannot support (the real Netflix 2025 files have no titles
+    /// and no watch events) so it trains the rest; a run for one named task stops instead (null).
+    /// </summary>
+    public static List<SkippedTask>? SkipsMissing(string taskOption) => taskOption == "all" ? [] : null;
+
+    /// <summary>The tasks a run covered: the leaderboard also holds entries of earlier runs, which must not be shown as this run's.</summary>
+    public static IReadOnlyCollection<string> Trained(IEnumerable<string> tasks, IEnumerable<SkippedTask>? skipped) =>
+        [.. tasks.Except(skipped?.Select(s => s.Task) ?? [])];
+
+    public static void PrintSkipped(ConsoleIo io, IEnumerable<SkippedTask>? skipped)
+    {
+        foreach (var task in skipped ?? [])
+        {
+            io.Console.MarkupLine($"[yellow]{Markup.Escape($"{task.Task}: skipped: {task.Reason}")}[/]");
+        }
     }
 
     public static IReadOnlyList<string> ParseTasks(string value, bool allowRecommend)
@@ -55,19 +75,20 @@ public static class TrainCommand
         return known.Contains(value) ? [value] : throw new OptionValueException($"--task must be {string.Join(", ", known)} or all, not '{value}'.");
     }
 
-    public static Leaderboard Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, RunSettings settings)
+    /// <summary>Trains <paramref name="tasks"/>; with <paramref name="skipped"/>, a task the data cannot support is skipped and listed there.</summary>
+    public static Leaderboard Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, RunSettings settings, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("train");
-        var entries = new List<TaskEntry>();
-        foreach (var task in tasks)
-        {
-            entries.Add(task switch
+        var entries = SkippedTask.RunEach(
+            tasks,
+            task => task switch
             {
                 FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), settings, progress),
                 FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), settings, progress),
                 _ => RecommendTaskRunner.Run(inputs.Recommend(), settings, progress),
-            });
-        }
+            },
+            skipped,
+            progress);
 
         return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt);
     }

@@ -55,7 +55,7 @@ public sealed class BinaryTaskData
         var labelled = titles.Where(t => t.InTop10 is not null).OrderBy(t => t.EffectiveDate).ThenBy(t => t.TitleId, StringComparer.Ordinal).ToList();
         if (labelled.Count < 50)
         {
-            throw new Features.DataInputException($"The Top-10 task needs at least 50 titles with a netflix_top_10 outcome; there are {labelled.Count}.");
+            throw new Features.TaskDataException($"The Top-10 task needs at least 50 titles with a netflix_top_10 outcome; there are {labelled.Count}.");
         }
 
         var dates = labelled.Select(t => t.EffectiveDate).ToArray();
@@ -76,7 +76,7 @@ public sealed class BinaryTaskData
         var labelled = rows.Where(r => r.Churned is not null).ToList();
         if (labelled.Count < 50)
         {
-            throw new Features.DataInputException($"The churn task needs at least 50 subscribers with an outcome (is_active); there are {labelled.Count}.");
+            throw new Features.TaskDataException($"The churn task needs at least 50 subscribers with an outcome (is_active); there are {labelled.Count}.");
         }
 
         var labels = labelled.Select(r => r.Churned == true ? 1f : 0f).ToArray();

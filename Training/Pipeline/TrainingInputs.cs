@@ -57,7 +57,7 @@ public sealed class TrainingInputs
         var titles = TitlesFile is not null ? TitleTable.FromCsv(TitlesFile) : TitleTable.FromDatabase(RequireDatabase());
         if (titles.Count == 0)
         {
-            throw new DataInputException($"No titles in {Database} (its raw folder had no top10_titles.csv): pass --titles FILE.");
+            throw new TaskDataException($"No titles in {Database} (its raw folder had no top10_titles.csv): pass --titles FILE.");
         }
 
         return BinaryTaskData.Top10(titles, TitlesFile is null ? Truth?.Top10 : null);

@@ -317,6 +317,55 @@ public sealed class TrainInputTests
     }
 
     [Fact]
+    public void Train_for_every_task_skips_one_the_data_cannot_support_and_says_why()
+    {
+        // A raw folder without the Top-10 tables (as the real Netflix 2025 files) used to stop `train` at its
+        // first task, so churn and recommend were never trained either.
+        using var dir = new TempDirectory();
+        Features.Synthetic.SyntheticGenerator.Generate(dir.File("mine"), new Features.Synthetic.GeneratorOptions(11, 0.05));
+        File.Delete(dir.File("mine/top10_titles.csv"));
+        File.Delete(dir.File("mine/top10_weekly.csv"));
+        string[] common = ["--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models")];
+
+        var (code, output, _) = CliRunner.Run(["train", .. common]);
+
+        Assert.Equal(0, code);
+        Assert.True(File.Exists(dir.File("models/recommend.zip")));
+        Assert.False(File.Exists(dir.File("models/top10.zip")));
+        Assert.Equal(["churn", "recommend"], Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json"))).Tasks.Select(t => t.Task));
+        Assert.Contains("top10: skipped: No titles in ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("top10: champion", output, StringComparison.Ordinal);
+        var leakage = CliRunner.Run(["leakage", .. common]);
+        Assert.Equal(0, leakage.ExitCode);
+        Assert.Contains("churn: leakage audit", leakage.Output, StringComparison.Ordinal);
+        Assert.Contains("top10: skipped: No titles in ", leakage.Output, StringComparison.Ordinal);
+        var named = CliRunner.Run(["train", "--task", "top10", .. common]);
+        Assert.Equal(2, named.ExitCode);
+        Assert.Contains("error: No titles in ", named.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_for_every_task_on_data_that_supports_none_exits_2_with_every_reason()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("mine"));
+        File.WriteAllLines(dir.File("mine/users.csv"), [
+            "user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at",
+            "user_00001,a@example.com,A,B,30,Male,USA,CA,LA,Basic,2024-01-01,True,9.99,Mobile,2,2024-01-01",
+        ]);
+
+        var (code, output, error) = CliRunner.Run("train", "--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        var last = error.Trim().Split('\n')[^1];
+        Assert.StartsWith("error: No task can be run on this data. top10: No titles in ", last, StringComparison.Ordinal);
+        Assert.Contains(" churn: The database has no watch, search, review or recommendation events", last, StringComparison.Ordinal);
+        Assert.EndsWith(" recommend: The database has no watch events; the recommendation task needs watch_history.csv.", last, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("models/candidates")) && Directory.EnumerateFiles(dir.File("models/candidates")).Any());
+    }
+
+    [Fact]
     public void Features_json_lists_every_feature_with_its_availability()
     {
         var (code, output, _) = CliRunner.Run("features", "--task", "churn", "--json");

@@ -1,0 +1,40 @@
+namespace NetflixML.Training.Pipeline;
+
+/// <summary>A task a run for every task left out because the data cannot support it, and why.</summary>
+public sealed record SkippedTask(string Task, string Reason)
+{
+    /// <summary>
+    /// Runs <paramref name="run"/> for each task. A task whose data is missing (<see cref="Features.TaskDataException"/>)
+    /// is recorded in <paramref name="skipped"/> and reported when that list is given, and stops the run when it is
+    /// not; when every task is skipped the run stops with every reason.
+    /// </summary>
+    public static List<T> RunEach<T>(IEnumerable<string> tasks, Func<string, T> run, ICollection<SkippedTask>? skipped, IProgress<string> progress)
+    {
+        var results = new List<T>();
+        var reasons = new List<SkippedTask>();
+        foreach (var task in tasks)
+        {
+            try
+            {
+                results.Add(run(task));
+            }
+            catch (Features.TaskDataException ex) when (skipped is not null)
+            {
+                progress.Report($"skipping {task}: {ex.Message}");
+                reasons.Add(new SkippedTask(task, ex.Message));
+            }
+        }
+
+        if (results.Count == 0 && reasons.Count > 0)
+        {
+            throw new Features.DataInputException("No task can be run on this data. " + string.Join(" ", reasons.Select(r => $"{r.Task}: {r.Reason}")));
+        }
+
+        foreach (var reason in reasons)
+        {
+            skipped!.Add(reason);
+        }
+
+        return results;
+    }
+}
