@@ -126,7 +126,7 @@ public static class AnalyticsApi
 
     /// <summary>How much the audiences of a set of titles overlap.</summary>
     /// <param name="database">The gold tables.</param>
-    /// <param name="titles">Comma-separated title ids, 2-30 (default: the 12 titles watched by the most subscribers).</param>
+    /// <param name="titles">Comma-separated title ids, 2-30 (default: the 12 titles watched by the most subscribers; fewer, or none, when the database holds fewer watched titles).</param>
     /// <response code="200">The titles and the similarity of every pair.</response>
     /// <response code="400">Fewer than 2 or more than 30 titles.</response>
     /// <response code="404">A title id is not in the catalogue (the problem names it).</response>
@@ -134,11 +134,14 @@ public static class AnalyticsApi
     public static Results<Ok<TitleSimilarity>, ValidationProblem, ProblemHttpResult> TitleSimilarity(ScoringDatabase database, string? titles = null)
     {
         var gold = database.Current();
-        var given = string.IsNullOrWhiteSpace(titles)
+        var defaulted = string.IsNullOrWhiteSpace(titles);
+        var given = defaulted
             ? gold.Figures(AnalyticsQueries.Key("most-watched", DefaultSimilarTitles), db => AnalyticsQueries.MostWatched(db, DefaultSimilarTitles))
-            : titles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            : titles!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var ids = given.Distinct(StringComparer.Ordinal).ToList();
-        if (ids.Count is < 2 or > MaxSimilarTitles)
+
+        // The default set is what the database holds: fewer than 2 titles (none without watch events) is no fault of the caller's.
+        if (!defaulted && ids.Count is < 2 or > MaxSimilarTitles)
         {
             // "got 1" alone would puzzle a caller who sent the same id twice.
             var repeated = given.CountBy(id => id, StringComparer.Ordinal).Where(c => c.Value > 1).Select(c => c.Key).ToList();

@@ -257,6 +257,24 @@ public sealed class AnalyticsTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Without_watch_events_the_default_title_similarity_is_empty_not_a_400()
+    {
+        // It was 400 "titles must name 2-30 different titles; got 0." to a caller who named none.
+        var copy = Path.Combine(fixture.Root, $"analytics-{Guid.NewGuid():N}.db");
+        File.Copy(fixture.Database, copy);
+        ScoringFixture.Query(copy, "DELETE FROM gold_watch_events");
+        using var factory = fixture.Factory(database: copy);
+        var client = factory.CreateClient();
+
+        var similarity = (await client.GetFromJsonAsync<JsonObject>("/api/analytics/title-similarity"))!;
+
+        Assert.Empty(similarity["titles"]!.AsArray());
+        Assert.Empty(similarity["similarity"]!.AsArray());
+        var named = await client.GetAsync("/api/analytics/title-similarity?titles=movie_0001");
+        Assert.Equal(HttpStatusCode.BadRequest, named.StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_database_the_analytics_say_which_command_creates_it()
     {
         using var factory = fixture.Factory(database: Path.Combine(fixture.Root, "absent.db"));

@@ -218,6 +218,53 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         Assert.Equal(1, await tables.Nth(0).GetByText("(champion)").CountAsync());
     }
 
+    [BrowserFact]
+    public async Task Models_and_data_a_run_could_not_produce_are_named_in_place_and_the_rest_still_draws()
+    {
+        // As after `train --raw` on the real Netflix 2025 files: churn trained without a champion, top10 and
+        // recommend skipped, no leakage report, and a database without watch events. The models view used to stop at
+        // the first 404 ("Could not load everything") and the content view drew empty axes.
+        var models = fixture.CopyModelsWithNoChampion("churn", "No deployable candidate beats chance.");
+        foreach (var file in new[] { "top10.zip", "churn.zip", "recommend.zip", "leakage-report.json" })
+        {
+            File.Delete(Path.Combine(models, file));
+        }
+
+        var leaderboardPath = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(leaderboardPath))!;
+        var tasks = leaderboard["tasks"]!.AsArray();
+        foreach (var entry in tasks.Where(t => t!["task"]!.GetValue<string>() != "churn").ToList())
+        {
+            tasks.Remove(entry);
+        }
+
+        File.WriteAllText(leaderboardPath, leaderboard.ToJsonString());
+        var database = Path.Combine(Path.GetDirectoryName(models)!, Path.GetFileName(models) + ".db");
+        File.Copy(fixture.Database, database);
+        ScoringFixture.Query(database, "DELETE FROM gold_watch_events");
+        await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = database, ["Scoring__ModelsFolder"] = models });
+        var page = await NewPage(server);
+
+        await Open(page);
+
+        Assert.Equal(string.Empty, await page.Locator("#status").TextContentAsync());
+        await page.ClickAsync("nav button[data-view='models']");
+        var leaderboards = await page.Locator("#leaderboards").InnerTextAsync();
+        Assert.Contains("404: No task 'top10' in the leaderboard (it has churn).", leaderboards, StringComparison.Ordinal);
+        Assert.Contains("No champion: No deployable candidate beats chance.", leaderboards, StringComparison.Ordinal);
+        Assert.StartsWith("503: No churn model is loaded", await page.Locator("#roc-churn p.absent").TextContentAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("503: No leakage-report.json in ", await page.Locator("#leakage p.absent").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await page.Locator("#champions p.absent").CountAsync());
+        await page.ClickAsync("nav button[data-view='content']");
+        foreach (var figure in new[] { "genre-popularity", "device-engagement", "title-similarity", "genre-flows" })
+        {
+            Assert.EndsWith("nothing to show; the database holds no watch events.", await page.Locator($"#{figure} p.absent").TextContentAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.True(await page.Locator("#ratings-by-genre svg .mark").CountAsync() > 0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "content-without-watch-events.png"), FullPage = true });
+    }
+
     private async Task<List<(string, int)>> PieValues(string figure) =>
         [.. (await _page.Locator($"#{figure} svg path.mark").EvaluateAllAsync<PieSlice[]>("marks => marks.map(m => ({ label: m.dataset.label, value: Number(m.dataset.value) }))")).Select(s => (s.Label, s.Value))];
 

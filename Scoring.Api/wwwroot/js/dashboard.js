@@ -8,7 +8,7 @@ async function api(path) {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const detail = body?.detail ?? (body?.errors ? Object.values(body.errors).flat().join(" ") : response.statusText);
-    throw new Error(`${response.status}: ${detail}`);
+    throw Object.assign(new Error(`${response.status}: ${detail}`), { status: response.status });
   }
   return body;
 }
@@ -62,11 +62,27 @@ async function audience() {
 
 // ---- content -------------------------------------------------------------------------------------------------
 
+// A figure whose query found nothing (a database without watch events or reviews, such as one ingested from the
+// real Netflix 2025 files) says so rather than drawing empty axes.
+function drawOrSay(host, title, count, why, draw) {
+  if (count > 0) {
+    draw();
+    return;
+  }
+  const p = document.createElement("p");
+  p.className = "absent";
+  p.textContent = `${title}: nothing to show; ${why}.`;
+  host.replaceChildren(p);
+}
+
+const noWatchEvents = "the database holds no watch events";
+
 async function renderFlows(by) {
   const data = await api(`api/analytics/genre-flows?by=${encodeURIComponent(by)}&genres=10`);
-  flow($("genre-flows"), `Viewing from subscribers (by ${by}) to the 10 most watched genres (a session counts once per genre of its title)`, data.sources, data.genres,
+  const title = `Viewing from subscribers (by ${by}) to the 10 most watched genres (a session counts once per genre of its title)`;
+  drawOrSay($("genre-flows"), title, data.flows.length, noWatchEvents, () => flow($("genre-flows"), title, data.sources, data.genres,
     data.flows.map((f) => ({ source: f.source, target: f.genre, value: f.views })),
-    { sourceLabel: `subscribers by ${by}`, targetLabel: "genre", unit: "views" });
+    { sourceLabel: `subscribers by ${by}`, targetLabel: "genre", unit: "views" }));
 }
 
 async function content() {
@@ -74,17 +90,20 @@ async function content() {
     api("api/analytics/genre-popularity"), api("api/analytics/ratings-by-genre"),
     api("api/analytics/device-engagement?top=15"), api("api/analytics/title-similarity"),
   ]);
-  bars($("genre-popularity"), "Genre popularity: viewing sessions per genre", popularity.map((g) => ({ label: g.genre, value: g.views })),
-    { xLabel: "genre", yLabel: "views" });
-  boxPlot($("ratings-by-genre"), "Ratings by genre (1-5): quartiles, whiskers to min and max, dot at the mean",
+  drawOrSay($("genre-popularity"), "Genre popularity", popularity.length, noWatchEvents, () => bars($("genre-popularity"), "Genre popularity: viewing sessions per genre",
+    popularity.map((g) => ({ label: g.genre, value: g.views })), { xLabel: "genre", yLabel: "views" }));
+  drawOrSay($("ratings-by-genre"), "Ratings by genre", ratings.length, "the database holds no ratings", () => boxPlot($("ratings-by-genre"),
+    "Ratings by genre (1-5): quartiles, whiskers to min and max, dot at the mean",
     ratings.map((r) => ({ label: r.genre, count: r.ratings, min: r.min, q1: r.q1, median: r.median, q3: r.q3, max: r.max, mean: r.mean })),
-    { xLabel: "genre", yLabel: "rating", yMin: 0, yMax: 5 });
-  heatmap($("device-engagement"), `Device engagement of the ${engagement.subscribers.length} most active subscribers (minutes watched)`,
+    { xLabel: "genre", yLabel: "rating", yMin: 0, yMax: 5 }));
+  drawOrSay($("device-engagement"), "Device engagement", engagement.subscribers.length, noWatchEvents, () => heatmap($("device-engagement"),
+    `Device engagement of the ${engagement.subscribers.length} most active subscribers (minutes watched)`,
     engagement.subscribers.map((s) => s.userId), engagement.devices, engagement.subscribers.map((s) => s.minutes),
-    { rowLabel: "subscriber", columnLabel: "device", valueLabel: "minutes" });
-  heatmap($("title-similarity"), "Audience similarity of the most watched titles (cosine of viewer sets)",
+    { rowLabel: "subscriber", columnLabel: "device", valueLabel: "minutes" }));
+  drawOrSay($("title-similarity"), "Audience similarity of the most watched titles", similarity.titles.length, noWatchEvents, () => heatmap($("title-similarity"),
+    "Audience similarity of the most watched titles (cosine of viewer sets)",
     similarity.titles.map((t) => t.name), similarity.titles.map((t) => t.name), similarity.similarity,
-    { rowLabel: "title", columnLabel: "title", valueLabel: "similarity", max: 1 });
+    { rowLabel: "title", columnLabel: "title", valueLabel: "similarity", max: 1 }));
   options($("genre"), [{ label: "any", value: "" }, ...popularity.map((g) => g.genre)], "");
   options($("users"), engagement.subscribers.map((s) => s.userId));
   $("flow-by").addEventListener("change", (e) => renderFlows(e.target.value).catch(fail));
@@ -123,25 +142,51 @@ function leaderboardTable(entry) {
   return t;
 }
 
+// A part of the models view that the models folder does not have (a task never trained on this data, no champion
+// promoted, no leakage report: 404 or 503) says so in its place; the rest of the view still shows.
+function absent(host, error) {
+  if (error.status !== 404 && error.status !== 503) throw error;
+  const p = document.createElement("p");
+  p.className = "absent";
+  p.textContent = error.message;
+  host.replaceChildren(p);
+}
+
 async function models() {
-  const [served, leakage, ...boards] = await Promise.all([
-    api("api/models"), api("api/models/leakage"),
-    ...["top10", "churn", "recommend"].map((task) => api(`api/models/${task}/leaderboard`)),
-  ]);
-  $("champions").replaceChildren(...served.models.map(championCard));
-  $("leaderboards").replaceChildren(...boards.map(leaderboardTable));
-  for (const task of ["top10", "churn"]) {
-    const evaluation = await api(`api/models/${task}/evaluation`);
-    lines($(`roc-${task}`), `${task}: ROC curve of ${evaluation.name} on the test set (AUC ${fmt(evaluation.auc)})`,
-      [{ name: `${evaluation.trainer} (${evaluation.featureSet})`, points: evaluation.rocPoints }],
-      {
-        xLabel: "false-positive rate", yLabel: "true-positive rate", diagonal: true,
-        points: evaluation.operatingPoint ? [{ label: `threshold ${fmt(evaluation.operatingPoint.threshold)}`, x: evaluation.operatingPoint.falsePositiveRate, y: evaluation.operatingPoint.truePositiveRate }] : [],
-      });
-    horizontalBars($(`importance-${task}`), `${task}: permutation feature importance (test AUC drop when shuffled)`,
-      evaluation.importance.map((i) => ({ label: i.feature, value: i.aucDrop, error: i.standardError })),
-      { xLabel: "AUC drop", yLabel: "feature" });
-  }
+  const served = await api("api/models");
+  const noChampion = served.errors.map((e) => `${e.task}: no champion loaded (${e.reason}).`);
+  $("champions").replaceChildren(...served.models.map(championCard), ...noChampion.map((text) => Object.assign(document.createElement("p"), { className: "absent", textContent: text })));
+  const boards = await Promise.all(["top10", "churn", "recommend"].map((task) => api(`api/models/${task}/leaderboard`).then(leaderboardTable, (error) => {
+    const holder = document.createElement("div");
+    absent(holder, error);
+    return holder;
+  })));
+  $("leaderboards").replaceChildren(...boards);
+  await Promise.all(["top10", "churn"].map((task) => evaluationCharts(task).catch((error) => {
+    absent($(`roc-${task}`), error);
+    $(`importance-${task}`).replaceChildren();
+  })));
+  await leakageCharts().catch((error) => {
+    absent($("leakage"), error);
+    $("leakage-flags").replaceChildren();
+  });
+}
+
+async function evaluationCharts(task) {
+  const evaluation = await api(`api/models/${task}/evaluation`);
+  lines($(`roc-${task}`), `${task}: ROC curve of ${evaluation.name} on the test set (AUC ${fmt(evaluation.auc)})`,
+    [{ name: `${evaluation.trainer} (${evaluation.featureSet})`, points: evaluation.rocPoints }],
+    {
+      xLabel: "false-positive rate", yLabel: "true-positive rate", diagonal: true,
+      points: evaluation.operatingPoint ? [{ label: `threshold ${fmt(evaluation.operatingPoint.threshold)}`, x: evaluation.operatingPoint.falsePositiveRate, y: evaluation.operatingPoint.truePositiveRate }] : [],
+    });
+  horizontalBars($(`importance-${task}`), `${task}: permutation feature importance (test AUC drop when shuffled)`,
+    evaluation.importance.map((i) => ({ label: i.feature, value: i.aucDrop, error: i.standardError })),
+    { xLabel: "AUC drop", yLabel: "feature" });
+}
+
+async function leakageCharts() {
+  const leakage = await api("api/models/leakage");
   groupedBars($("leakage"), "Leakage audit: test AUC of the honest feature set vs the one with the leaks",
     leakage.tasks.map((t) => t.task),
     [
