@@ -37,12 +37,27 @@ public static class EvaluateCommand
                     throw InSample(path, manifest, $"its own viewing history already holds {known} of the {split.Test.Sum(h => h.Items.Count)} titles first watched after the cut-off");
                 }
 
-                var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, user =>
-                    split.TrainWatches.Users.TryGet(user, out var u) ? split.TrainWatches.ItemsOf(u).ToArray() : []);
-                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report };
+                int[] Seen(string user) => split.TrainWatches.Users.TryGet(user, out var u) ? split.TrainWatches.ItemsOf(u).ToArray() : [];
+                var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, Seen);
+
+                // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
+                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, Seen);
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline };
                 if (!parse.GetValue(json))
                 {
-                    io.Console.WriteLine($"{path} ({manifest.Trainer}) on titles first watched after {split.Cutoff:yyyy-MM-dd}: P@10 {report.PrecisionAtK.ToString("F4", CultureInfo.InvariantCulture)}, NDCG@10 {report.NdcgAtK.ToString("F4", CultureInfo.InvariantCulture)}, coverage {report.Coverage.ToString("F3", CultureInfo.InvariantCulture)}, genre match {report.GenreMatchRate.ToString("F3", CultureInfo.InvariantCulture)}");
+                    var inv = CultureInfo.InvariantCulture;
+                    io.Console.WriteLine($"{path}: {manifest.Trainer} on titles first watched after {split.Cutoff:yyyy-MM-dd}, {report.Users} test users, k = {RecommendTaskRunner.K}");
+                    var table = new Table().AddColumns("metric", "model", "popularity");
+                    foreach (var (metric, value) in new (string, Func<RankingReport, double>)[]
+                    {
+                        ("P@10", r => r.PrecisionAtK), ("R@10", r => r.RecallAtK), ("NDCG@10", r => r.NdcgAtK), ("MAP@10", r => r.MapAtK),
+                        ("hit rate", r => r.HitRate), ("coverage", r => r.Coverage), ("genre match", r => r.GenreMatchRate),
+                    })
+                    {
+                        table.AddRow(metric, value(report).ToString("F4", inv), value(baseline).ToString("F4", inv));
+                    }
+
+                    io.Console.Write(table);
                 }
             }
             else

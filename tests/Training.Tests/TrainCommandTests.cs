@@ -399,6 +399,23 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         Assert.Contains($"│ AUC               │ {entry.Test["auc"]:F4} │ 0.5000   │", table.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Evaluate_of_a_recommender_shows_the_popularity_baseline_beside_it()
+    {
+        // It printed the model's figures alone on one line; the leaderboard shows popularity beside every candidate.
+        var entry = trained.Leaderboard.Task("recommend")!.Candidates.Single(c => c.Name.StartsWith("recommend-implicit-mf-", StringComparison.Ordinal));
+        var path = Path.Combine(trained.Models, "candidates", entry.Name + ".zip");
+
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database, "--json");
+
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(entry.Baseline["ndcgAtK"], doc.RootElement.GetProperty("baseline").GetProperty("ndcgAtK").GetDouble(), 4);
+        Assert.Equal(entry.Baseline["precisionAtK"], doc.RootElement.GetProperty("baseline").GetProperty("precisionAtK").GetDouble(), 4);
+        var table = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database).Output;
+        Assert.Contains($"│ NDCG@10     │ {entry.Test["ndcgAtK"]:F4} │ {entry.Baseline["ndcgAtK"]:F4}     │", table, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("top10", "it was fitted on exactly these")]
     [InlineData("churn", "it was fitted on exactly these")]
