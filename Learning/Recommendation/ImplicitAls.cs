@@ -44,7 +44,10 @@ namespace NetflixML.Learning.Recommendation;
 /// on splits 7 and 13 (rank 256, lambda 0.24), level with rank 128 (0.4971). Neighbourhood models added to ALS on
 /// standardised scores, on splits 7, 13, 19 and 23 (ALS 0.4941): RP3beta (alpha 0.6 or 1, beta 0.3 or 0.5) 0.4117
 /// to 0.4364 alone and 0.4938 at best added; user-kNN (cosine, 50 or 100 neighbours) 0.4278 to 0.4365 alone and
-/// 0.4934 at best added; the log of popularity added with weight -0.1 to 0.2, 0.4934 to 0.4944.
+/// 0.4934 at best added; the log of popularity added with weight -0.1 to 0.2, 0.4934 to 0.4944. Other confidence
+/// functions of the rating, on splits 7 and 13 (linear 0.4941): Hu et al.'s 1 + alpha log(1 + r / eps) (eps 0.5, 1
+/// or 2, alpha 0.5, 1 or 2) 0.4528 to 0.4921, binary values (alpha 1 to 3) 0.4774 to 0.4878, squared ratings (alpha
+/// 0.1 or 0.2) 0.4898 at best.
 /// </summary>
 public sealed record ImplicitAlsOptions : IValidatedOptions
 {
