@@ -90,6 +90,21 @@ public sealed class TabularData
 
     public ReadOnlySpan<double> Numeric(int column) => _numeric[Schema.SlotOf(column)];
 
+    /// <summary>The smallest and largest non-missing value of a numeric column, or null when every value is missing.</summary>
+    public (double Min, double Max)? Range(int column)
+    {
+        var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
+        foreach (var value in Numeric(column))
+        {
+            if (!double.IsNaN(value))
+            {
+                (min, max) = (Math.Min(min, value), Math.Max(max, value));
+            }
+        }
+
+        return min <= max ? (min, max) : null;
+    }
+
     public ReadOnlySpan<string?> Categorical(int column) => _categorical[Schema.SlotOf(column)];
 
     public ReadOnlySpan<string[]?> Set(int column) => _sets[Schema.SlotOf(column)];

@@ -2,8 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace NetflixML.Learning.Persistence;
 
-/// <summary>One input feature as the model's contract states it: its type and when it becomes known.</summary>
-public sealed record ModelFeature(string Name, string Type, string Availability, string? Description = null);
+/// <summary>
+/// One input feature as the model's contract states it: its type, when it becomes known, and for a numeric feature the
+/// smallest and largest value in the rows the model was fitted on (absent when every value was missing, and in files
+/// written before they were recorded): outside that range the model extrapolates.
+/// </summary>
+public sealed record ModelFeature(
+    string Name,
+    string Type,
+    string Availability,
+    string? Description = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? Min = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? Max = null);
 
 /// <summary>One binary entry of the archive, with its size and SHA-256 (lower-case hex).</summary>
 public sealed record ModelEntry(string Name, long Bytes, string Sha256);

@@ -144,6 +144,9 @@ public sealed record ChurnPredictionResponse
     /// <summary>A plan, device or country the model was never trained on (scored as unseen), with the values it knows.</summary>
     public IReadOnlyList<UnrecognisedInput> InputsUnrecognised { get; init; } = [];
 
+    /// <summary>Numeric features outside the range the model was trained on (it extrapolates there), with that range.</summary>
+    public IReadOnlyList<OutOfRangeInput> InputsOutsideTraining { get; init; } = [];
+
     /// <summary>The snapshot the features describe (by-id endpoint).</summary>
     public DateOnly? Snapshot { get; init; }
 

@@ -21,6 +21,18 @@ public sealed record FactorContribution(string Feature, double Contribution);
 /// <param name="Known">The values the model knows for that field.</param>
 public sealed record UnrecognisedInput(string Field, string Value, IReadOnlyList<string> Known);
 
+/// <summary>
+/// A numeric feature whose value lies outside the range of the rows the model was fitted on. The model extrapolates
+/// there: a linear model's log-odds keep growing with the value (50 searches in 30 days, where training saw at most a
+/// few, scores a churn probability of 0), and trees treat it as the largest value they saw. Check the input; if it is
+/// right, read the probability with care.
+/// </summary>
+/// <param name="Feature">The model feature, as in the explanation (<c>searches_30d</c>).</param>
+/// <param name="Value">The value the model was given.</param>
+/// <param name="TrainingMin">The smallest value in the training rows.</param>
+/// <param name="TrainingMax">The largest value in the training rows.</param>
+public sealed record OutOfRangeInput(string Feature, double Value, double TrainingMin, double TrainingMax);
+
 /// <summary>A feature a model uses and when it becomes known.</summary>
 /// <param name="Name">Feature name.</param>
 /// <param name="Type">numeric, categorical or categorical-set.</param>

@@ -107,6 +107,9 @@ public sealed record Top10PredictionResponse
     /// <summary>Values of a certificate or genre the model was never trained on (scored as unseen), with the values it knows.</summary>
     public IReadOnlyList<UnrecognisedInput> InputsUnrecognised { get; init; } = [];
 
+    /// <summary>Numeric features outside the range the model was trained on (it extrapolates there), with that range.</summary>
+    public IReadOnlyList<OutOfRangeInput> InputsOutsideTraining { get; init; } = [];
+
     /// <summary>Each model feature's contribution to this prediction, largest first.</summary>
     public IReadOnlyList<FactorContribution> Explanation { get; init; } = [];
 }

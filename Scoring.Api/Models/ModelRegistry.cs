@@ -7,6 +7,7 @@ using NetflixML.Learning.Models;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
 using NetflixML.Scoring.Api.Configuration;
+using NetflixML.Scoring.Api.Contracts;
 using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Predictions;
 
@@ -25,6 +26,26 @@ public sealed record ServedClassifier(string Task, BinaryClassifier Model, Model
 
     /// <summary>Matches request values to the categories the model was trained on.</summary>
     public CategoryMatcher Categories { get; } = new(Model);
+
+    /// <summary>Each numeric feature's range in the rows the model was fitted on, as its manifest records it (none in older files).</summary>
+    public IReadOnlyDictionary<string, (double Min, double Max)> TrainingRanges { get; } = Manifest.Features
+        .Where(f => f.Min is not null && f.Max is not null)
+        .ToDictionary(f => f.Name, f => (f.Min!.Value, f.Max!.Value), StringComparer.Ordinal);
+
+    /// <summary>The values of <paramref name="names"/> (given in <paramref name="values"/>) outside their training range; missing values are not.</summary>
+    public IReadOnlyList<OutOfRangeInput> OutsideTraining(string[] names, double[] values)
+    {
+        List<OutOfRangeInput>? outside = null;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (TrainingRanges.TryGetValue(names[i], out var range) && (values[i] < range.Min || values[i] > range.Max))
+            {
+                (outside ??= []).Add(new OutOfRangeInput(names[i], values[i], range.Min, range.Max));
+            }
+        }
+
+        return outside ?? (IReadOnlyList<OutOfRangeInput>)[];
+    }
 
     /// <summary>The date the model's features were computed at (churn), when the manifest records it.</summary>
     public DateTime? Snapshot => Manifest.Properties?["snapshot"]?.GetValue<string>() is { } text

@@ -189,6 +189,7 @@ public static class ChurnScorer
             RiskBand = probability >= threshold ? "high" : probability >= baseRate ? "medium" : "low",
             TopFactors = explanation.Contributions.Take(5).Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
             InputsUnrecognised = unrecognised ?? [],
+            InputsOutsideTraining = served.OutsideTraining(layout.Numeric, numeric),
             Snapshot = snapshot,
             Model = Top10Scorer.Reference(served),
         };

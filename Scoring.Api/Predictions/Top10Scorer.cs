@@ -146,6 +146,7 @@ public static class Top10Scorer
             InputsIgnored = given.Where(g => !used.Contains(g)).ToList(),
             InputsMissing = used.Where(u => !given.Contains(u)).ToList(),
             InputsUnrecognised = unrecognised ?? [],
+            InputsOutsideTraining = served.OutsideTraining(layout.Numeric, numeric),
             Explanation = explanation.Contributions.Select(c => new FactorContribution(c.Feature, Math.Round(c.Contribution, 6))).ToList(),
         };
     }

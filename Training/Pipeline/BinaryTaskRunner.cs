@@ -232,7 +232,7 @@ public static class BinaryTaskRunner
         {
             Task = data.Task,
             FeatureSet = set.Name,
-            Features = set.Features.Select(f => new ModelFeature(f.Name, f.TypeName, f.Availability.ToString(), f.Description)).ToList(),
+            Features = set.Features.Select(f => Contract(f, trainedOn)).ToList(),
             Metrics = metrics,
             TrainingDataFingerprint = DataFingerprint.Of(trainedOn),
             TrainingRows = trainedOn.Rows,
@@ -240,6 +240,17 @@ public static class BinaryTaskRunner
             Properties = properties,
             Attachments = data.Attachments,
         };
+    }
+
+    // A feature as the manifest states it; a numeric one with the range of its values in the rows the model was fitted
+    // on, which the API compares a request's values with (outside it the model extrapolates).
+    private static ModelFeature Contract(FeatureDefinition feature, TabularData trainedOn)
+    {
+        var contract = new ModelFeature(feature.Name, feature.TypeName, feature.Availability.ToString(), feature.Description);
+        var column = trainedOn.Schema.IndexOf(feature.Name);
+        return column >= 0 && feature.Kind == ColumnKind.Numeric && trainedOn.Range(column) is var (min, max)
+            ? contract with { Min = min, Max = max }
+            : contract;
     }
 
     public static JsonObject ToJson(IReadOnlyDictionary<string, double> values) =>

@@ -7,6 +7,16 @@ namespace NetflixML.Learning.Tests;
 public sealed class PreprocessingTests
 {
     [Fact]
+    public void A_numeric_columns_range_skips_missing_values_and_is_null_when_all_are_missing()
+    {
+        var data = new TabularDataBuilder().AddNumeric("x", [3, double.NaN, -2.5, 7]).AddNumeric("empty", [double.NaN, double.NaN, double.NaN, double.NaN]).Build();
+
+        Assert.Equal((-2.5, 7.0), data.Range(0));
+        Assert.Null(data.Range(1));
+        Assert.Equal((3.0, 7.0), data.Subset([0, 3]).Range(0));
+    }
+
+    [Fact]
     public void Small_vocabularies_are_one_hot_and_missing_is_all_zeros()
     {
         var data = new TabularDataBuilder().AddCategorical("plan", ["Basic", "Premium", "Basic", null]).Build();

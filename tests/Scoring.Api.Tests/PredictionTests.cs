@@ -321,6 +321,28 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_value_outside_the_training_range_is_reported_with_that_range()
+    {
+        // 1,000 searches in 30 days scored a churn probability of 0 (searches_30d contributed -353 to the log-odds)
+        // without a word that no subscriber in training searched anywhere near that much.
+        var churn = ModelFile.ReadManifest(Path.Combine(ScoringFixture.RepositoryModels, "churn.zip")).Features.Single(f => f.Name == "searches_30d");
+        var top10 = ModelFile.ReadManifest(Path.Combine(ScoringFixture.RepositoryModels, "top10.zip")).Features.Single(f => f.Name == "runtime_minutes");
+
+        var far = await Predict("/api/churn/predictions", $"{{\"searches30d\": {churn.Max + 1000}, \"searches90d\": {churn.Max + 1000}}}");
+        var inside = await Predict("/api/churn/predictions", $"{{\"searches30d\": {churn.Max}, \"searches90d\": {churn.Max}}}");
+        var film = await Predict("/api/top10/predictions", $"{{\"runtimeMinutes\": {top10.Max + 100}, \"budgetUsd\": 1}}");
+
+        var flagged = far["inputsOutsideTraining"]!.AsArray().Single(f => f!["feature"]!.GetValue<string>() == "searches_30d")!;
+        Assert.Equal(churn.Max + 1000, flagged["value"]!.GetValue<double>());
+        Assert.Equal(churn.Min, flagged["trainingMin"]!.GetValue<double>());
+        Assert.Equal(churn.Max, flagged["trainingMax"]!.GetValue<double>());
+        Assert.DoesNotContain(inside["inputsOutsideTraining"]!.AsArray(), f => f!["feature"]!.GetValue<string>() == "searches_30d");
+        Assert.Empty((await Predict("/api/churn/predictions", "{}"))["inputsOutsideTraining"]!.AsArray()); // missing is not out of range
+        Assert.Contains(film["inputsOutsideTraining"]!.AsArray(), f => f!["feature"]!.GetValue<string>() == "runtime_minutes" && f["value"]!.GetValue<double>() == top10.Max + 100);
+        Assert.Contains(film["inputsOutsideTraining"]!.AsArray(), f => f!["feature"]!.GetValue<string>() == "log_budget"); // a budget of $1
+    }
+
+    [Fact]
     public async Task Churn_risk_follows_engagement()
     {
         // No watchTrend: it is computed from the sessions (the values these once gave contradicted them).

@@ -11,6 +11,29 @@ namespace NetflixML.Training.Tests;
 [Collection(TrainedModelsCollection.Name)]
 public sealed class TrainCommandTests(TrainedModels trained)
 {
+    [Theory]
+    [InlineData("churn", "behaviour")]
+    [InlineData("top10", "prerelease")]
+    public void Each_numeric_feature_in_a_manifest_records_the_range_of_the_rows_the_model_was_fitted_on(string task, string featureSet)
+    {
+        // The API flags a request value outside it (the model extrapolates there).
+        var inputs = TrainingInputs.Resolve(trained.Database, null, null, null);
+        var data = task == "churn" ? inputs.Churn(7) : inputs.Top10();
+        var all = data.Build(FeatureCatalog.Set(task, featureSet));
+        var candidate = ModelFile.ReadManifest(Path.Combine(trained.Models, "candidates", $"{task}-logisticregression-{featureSet}.zip"));
+        var numeric = candidate.Features.Where(f => f.Type == "numeric").ToList();
+        Assert.NotEmpty(numeric);
+        foreach (var feature in numeric)
+        {
+            // A candidate is fitted on the training part only.
+            var values = data.TrainRows.Select(i => all.Numeric(all.Schema.IndexOf(feature.Name))[i]).Where(v => !double.IsNaN(v)).ToList();
+            Assert.Equal(values.Count == 0 ? null : values.Min(), feature.Min);
+            Assert.Equal(values.Count == 0 ? null : values.Max(), feature.Max);
+        }
+
+        Assert.All(candidate.Features.Where(f => f.Type != "numeric"), f => Assert.Null(f.Min));
+    }
+
     [Fact]
     public void Leaderboard_has_every_task_with_cv_test_and_baseline_figures()
     {
