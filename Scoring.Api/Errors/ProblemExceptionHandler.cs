@@ -5,9 +5,9 @@ namespace NetflixML.Scoring.Api.Errors;
 
 /// <summary>
 /// Maps exceptions to application/problem+json: what the request needs is missing -> 503 with the command that
-/// creates it; a query value of the wrong type or given twice -> 400 validation problem naming it; malformed JSON (naming the field and what it must be) or a missing body -> 400; a body over the
-/// limit -> 413; a body without a JSON Content-Type -> 415; anything else -> 500 with a trace id and no stack trace
-/// (it is logged).
+/// creates it; a query value of the wrong type or given twice -> 400 validation problem naming it; malformed JSON
+/// (naming the field and what it must be) or a missing body -> 400; a body over the limit -> 413; a body without a
+/// JSON Content-Type -> 415; anything else -> 500 with a trace id and no stack trace (it is logged).
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
