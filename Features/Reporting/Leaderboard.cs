@@ -75,6 +75,11 @@ public sealed record TaskEntry
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }
 
+/// <summary>A task a run for every task left out because the data cannot support it, and why.</summary>
+/// <param name="Task">top10, churn or recommend.</param>
+/// <param name="Reason">What the data lacks (no titles, no watch events, too few labelled rows, ...).</param>
+public sealed record SkippedTask(string Task, string Reason);
+
 /// <summary>models/leaderboard.json.</summary>
 public sealed record Leaderboard
 {
@@ -97,6 +102,12 @@ public sealed record Leaderboard
 
     /// <summary>Each task's comparison.</summary>
     public IReadOnlyList<TaskEntry> Tasks { get; init; } = [];
+
+    /// <summary>
+    /// Tasks the last run, asked for every task, left out because the data could not support them, with the reason;
+    /// absent when it left none out. An entry of such a task in <see cref="Tasks"/> is from an earlier run.
+    /// </summary>
+    public IReadOnlyList<SkippedTask>? Skipped { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

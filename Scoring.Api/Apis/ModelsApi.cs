@@ -46,9 +46,13 @@ public static class ModelsApi
     public static Results<Ok<TaskEntry>, ProblemHttpResult> Leaderboard(string task, ModelRegistry registry)
     {
         var leaderboard = registry.Current.Leaderboard ?? throw new ServiceUnavailableException($"No {Features.Reporting.Leaderboard.FileName} in {registry.ModelsFolder}.", "dotnet run --project Training -- train");
-        return leaderboard.Task(task) is { } entry
-            ? TypedResults.Ok(entry)
-            : TypedResults.Problem($"No task '{task}' in the leaderboard (it has {string.Join(", ", leaderboard.Tasks.Select(t => t.Task))}).", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
+        if (leaderboard.Task(task) is { } entry)
+        {
+            return TypedResults.Ok(entry);
+        }
+
+        var skipped = leaderboard.Skipped?.FirstOrDefault(s => s.Task == task) is { } left ? $" The last training skipped it: {left.Reason}" : string.Empty;
+        return TypedResults.Problem($"No task '{task}' in the leaderboard (it has {string.Join(", ", leaderboard.Tasks.Select(t => t.Task))}).{skipped}", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
     }
 
     /// <summary>The ROC curve and permutation feature importance of a binary champion, measured on the test set.</summary>

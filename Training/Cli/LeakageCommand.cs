@@ -50,7 +50,7 @@ public static class LeakageCommand
         var progress = io.ProgressFor("leakage");
         var leaderboardPath = Path.Combine(modelsFolder, Leaderboard.FileName);
         var leaderboard = File.Exists(leaderboardPath) ? Leaderboard.FromJson(File.ReadAllText(leaderboardPath)) : null;
-        var results = SkippedTask.RunEach(
+        var results = TaskRuns.RunEach(
             tasks,
             task =>
             {

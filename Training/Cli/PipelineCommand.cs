@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetflixML.Features.Catalog;
 using NetflixML.Features.Ingestion;
+using NetflixML.Features.Reporting;
 using NetflixML.Features.Synthetic;
 using NetflixML.Training.Pipeline;
 

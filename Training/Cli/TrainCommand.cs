@@ -79,7 +79,7 @@ public static class TrainCommand
     public static Leaderboard Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, RunSettings settings, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("train");
-        var entries = SkippedTask.RunEach(
+        var entries = TaskRuns.RunEach(
             tasks,
             task => task switch
             {
@@ -90,7 +90,7 @@ public static class TrainCommand
             skipped,
             progress);
 
-        return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt);
+        return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped);
     }
 
     public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks, string modelsFolder)

@@ -238,6 +238,8 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
             tasks.Remove(entry);
         }
 
+        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = "top10", ["reason"] = "No titles in the database." });
+
         File.WriteAllText(leaderboardPath, leaderboard.ToJsonString());
         var database = Path.Combine(Path.GetDirectoryName(models)!, Path.GetFileName(models) + ".db");
         File.Copy(fixture.Database, database);
@@ -250,7 +252,8 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         Assert.Equal(string.Empty, await page.Locator("#status").TextContentAsync());
         await page.ClickAsync("nav button[data-view='models']");
         var leaderboards = await page.Locator("#leaderboards").InnerTextAsync();
-        Assert.Contains("404: No task 'top10' in the leaderboard (it has churn).", leaderboards, StringComparison.Ordinal);
+        Assert.Contains("404: No task 'top10' in the leaderboard (it has churn). The last training skipped it: No titles in the database.", leaderboards, StringComparison.Ordinal);
+        Assert.Contains("404: No task 'recommend' in the leaderboard (it has churn).", leaderboards, StringComparison.Ordinal);
         Assert.Contains("No champion: No deployable candidate beats chance.", leaderboards, StringComparison.Ordinal);
         Assert.StartsWith("503: No churn model is loaded", await page.Locator("#roc-churn p.absent").TextContentAsync(), StringComparison.Ordinal);
         Assert.StartsWith("503: No leakage-report.json in ", await page.Locator("#leakage p.absent").TextContentAsync(), StringComparison.Ordinal);

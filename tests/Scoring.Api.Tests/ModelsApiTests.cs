@@ -89,6 +89,26 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     }
 
     [Fact]
+    public async Task A_task_the_last_training_skipped_is_404_with_the_reason()
+    {
+        var models = fixture.CopyModels();
+        var path = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var tasks = leaderboard["tasks"]!.AsArray();
+        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == "recommend"));
+        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = "recommend", ["reason"] = "The database has no watch events." });
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        using var factory = fixture.Factory(models);
+
+        var response = await factory.CreateClient().GetAsync("/api/models/recommend/leaderboard");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(
+            "No task 'recommend' in the leaderboard (it has top10, churn). The last training skipped it: The database has no watch events.",
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Reload_is_off_without_a_configured_key()
     {
         using var factory = fixture.Factory();

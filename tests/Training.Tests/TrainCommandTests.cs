@@ -355,7 +355,11 @@ public sealed class TrainInputTests
         Assert.Equal(0, code);
         Assert.True(File.Exists(dir.File("models/recommend.zip")));
         Assert.False(File.Exists(dir.File("models/top10.zip")));
-        Assert.Equal(["churn", "recommend"], Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json"))).Tasks.Select(t => t.Task));
+        var written = Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json")));
+        Assert.Equal(["churn", "recommend"], written.Tasks.Select(t => t.Task));
+        var skipped = Assert.Single(written.Skipped!);
+        Assert.Equal("top10", skipped.Task);
+        Assert.StartsWith("No titles in ", skipped.Reason, StringComparison.Ordinal);
         Assert.Contains("top10: skipped: No titles in ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("top10: champion", output, StringComparison.Ordinal);
         var leakage = CliRunner.Run(["leakage", .. common]);
@@ -365,6 +369,10 @@ public sealed class TrainInputTests
         var named = CliRunner.Run(["train", "--task", "top10", .. common]);
         Assert.Equal(2, named.ExitCode);
         Assert.Contains("error: No titles in ", named.Error, StringComparison.Ordinal);
+        var churnAlone = CliRunner.Run(["train", "--task", "churn", "--json", .. common]);
+        Assert.Equal(0, churnAlone.ExitCode);
+        Assert.Null(Leaderboard.FromJson(churnAlone.Output).Skipped); // a run's skips are its own
+        Assert.DoesNotContain("\"skipped\"", File.ReadAllText(dir.File("models/leaderboard.json")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using NetflixML.Features.Reporting;
+
 namespace NetflixML.Training.Pipeline;
 
-/// <summary>A task a run for every task left out because the data cannot support it, and why.</summary>
-public sealed record SkippedTask(string Task, string Reason)
+/// <summary>Runs a step for each task of a run.</summary>
+public static class TaskRuns
 {
     /// <summary>
     /// Runs <paramref name="run"/> for each task. A task whose data is missing (<see cref="Features.TaskDataException"/>)
