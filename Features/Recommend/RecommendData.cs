@@ -18,7 +18,11 @@ public sealed record RecommendSplit(
     InteractionMatrix TrainRatings,
     IReadOnlyList<HeldOut> Test,
     InteractionMatrix AllWatches,
-    InteractionMatrix AllRatings);
+    InteractionMatrix AllRatings)
+{
+    /// <summary>The titles <paramref name="user"/> watched before the cut-off (none for a user who had not): excluded from their recommendations.</summary>
+    public int[] WatchedBefore(string user) => TrainWatches.Users.TryGet(user, out var u) ? TrainWatches.ItemsOf(u).ToArray() : [];
+}
 
 public static class RecommendData
 {

@@ -37,11 +37,10 @@ public static class EvaluateCommand
                     throw InSample(path, manifest, $"its own viewing history already holds {known} of the {split.Test.Sum(h => h.Items.Count)} titles first watched after the cut-off");
                 }
 
-                int[] Seen(string user) => split.TrainWatches.Users.TryGet(user, out var u) ? split.TrainWatches.ItemsOf(u).ToArray() : [];
-                var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, Seen);
+                var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
-                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, Seen);
+                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
                 result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline };
                 if (!parse.GetValue(json))
                 {

@@ -22,13 +22,6 @@ public static class RecommendTaskRunner
     public static TaskEntry Run(RecommendSplit split, RunSettings settings, IProgress<string>? progress = null)
     {
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
-        var watchedBefore = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        foreach (var user in split.TrainWatches.Users.Ids)
-        {
-            watchedBefore[user] = split.TrainWatches.ItemsOf(split.TrainWatches.Users.IndexOf(user)).ToArray();
-        }
-
-        int[] Seen(string user) => watchedBefore.GetValueOrDefault(user) ?? [];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
         var builders = Builders(split, settings.Seed);
         var step = 0;
@@ -38,7 +31,7 @@ public static class RecommendTaskRunner
             step++;
             progress?.Report($"recommend [{step}/{builders.Count}] {name}: fit before {split.Cutoff:yyyy-MM-dd}, top-{K} after");
             var (model, seconds) = fit();
-            var report = RankingEvaluator.Evaluate(model, split.Test, K, Seen);
+            var report = RankingEvaluator.Evaluate(model, split.Test, K, split.WatchedBefore);
             popularity ??= report;
             var entryName = $"recommend-{name}-{set.Name}";
             var entry = new CandidateEntry
