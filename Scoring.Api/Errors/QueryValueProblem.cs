@@ -28,21 +28,11 @@ public static partial class QueryValueProblem
         }
 
         var (type, value) = (match.Groups["type"].Value, match.Groups["value"].Value);
-        return Expected(type) == WholeNumber && WholeNumberText().IsMatch(value)
+        var expected = ValueWords.For(type) ?? "a value of type " + type;
+        return expected == ValueWords.WholeNumber && WholeNumberText().IsMatch(value)
             ? (name, $"is out of range; got {value}.")
-            : (name, $"must be {Expected(type)}; got '{value}'.");
+            : (name, $"must be {expected}; got '{value}'.");
     }
-
-    private const string WholeNumber = "a whole number";
-
-    private static string Expected(string type) => type.TrimEnd('?') switch
-    {
-        "int" or "long" or "short" or "byte" or "uint" or "ulong" => WholeNumber,
-        "double" or "float" or "decimal" => "a number",
-        "bool" => "true or false",
-        "DateOnly" => "a date (yyyy-MM-dd)",
-        _ => "a value of type " + type,
-    };
 
     [GeneratedRegex(@"^\s*[+-]?[0-9]+\s*$")]
     private static partial Regex WholeNumberText();

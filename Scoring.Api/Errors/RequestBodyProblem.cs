@@ -86,21 +86,8 @@ public static partial class RequestBodyProblem
         return previous[b.Length];
     }
 
-    private static string Expected(string type)
-    {
-        var inner = NullableOf().Match(type) is { Success: true } nullable ? nullable.Groups["inner"].Value : type;
-        return inner switch
-        {
-            "System.Double" or "System.Single" or "System.Decimal" => "a number",
-            "System.Int32" or "System.Int64" => "a whole number",
-            "System.Boolean" => "true or false",
-            "System.DateOnly" => "a date (yyyy-MM-dd)",
-            "System.DateTime" or "System.DateTimeOffset" => "a date and time (ISO 8601)",
-            "System.String" => "a string",
-            _ when inner.EndsWith("[]", StringComparison.Ordinal) || inner.Contains("List`1", StringComparison.Ordinal) => "an array",
-            _ => "an object",
-        };
-    }
+    private static string Expected(string type) =>
+        ValueWords.For(type) ?? (type.EndsWith("[]", StringComparison.Ordinal) || type.Contains("List`1", StringComparison.Ordinal) ? "an array" : "an object");
 
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\. Path: ")]
     private static partial Regex Conversion();
@@ -110,7 +97,4 @@ public static partial class RequestBodyProblem
 
     [GeneratedRegex(@"^Duplicate property '(?<name>.*)' encountered during deserialization")]
     private static partial Regex Duplicate();
-
-    [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>.+)\]$")]
-    private static partial Regex NullableOf();
 }
