@@ -55,20 +55,8 @@ public static class ChurnScorer
     /// </summary>
     private static void CheckConsistency(ChurnFeaturesRequest r, Validation v, string prefix)
     {
-        var nested = new (string Field, double? Value)[] { ("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal) };
-        for (var i = 0; i < nested.Length; i++)
-        {
-            // Compared with the next wider window given, so a gap (no sessions30d) still checks 7 against 90.
-            if (nested[i].Value is { } narrow && nested.Skip(i + 1).FirstOrDefault(n => n.Value is not null) is ({ } wideField, { } wide) && narrow > wide)
-            {
-                v.Add(prefix + nested[i].Field, $"is {narrow}, more than {wideField} ({wide}), whose window contains it.");
-            }
-        }
-
-        if (r.Searches30d is { } s30 && r.Searches90d is { } s90 && s30 > s90)
-        {
-            v.Add(prefix + "searches30d", $"is {s30}, more than searches90d ({s90}), whose window contains it.");
-        }
+        Nested(v, prefix, [("sessions7d", r.Sessions7d), ("sessions30d", r.Sessions30d), ("sessions90d", r.Sessions90d), ("sessionsTotal", r.SessionsTotal)]);
+        Nested(v, prefix, [("searches30d", r.Searches30d), ("searches90d", r.Searches90d)]);
 
         if (r.Titles90d is { } titles && r.Sessions90d is { } sessions && titles > sessions)
         {
@@ -107,6 +95,19 @@ public static class ChurnScorer
         if (r.CompletionRate90d is { } completion && r.Sessions90d is 0)
         {
             v.Add(prefix + "completionRate90d", $"is {completion}, but sessions90d is 0: there is no session in the last 90 days to take a rate of; leave it out.");
+        }
+    }
+
+    /// <summary>Counts of one event over widening windows, narrowest first: none may exceed a wider one.</summary>
+    private static void Nested(Validation v, string prefix, (string Field, double? Value)[] windows)
+    {
+        for (var i = 0; i < windows.Length; i++)
+        {
+            // Compared with the next wider window given, so a gap (no sessions30d) still checks 7 against 90.
+            if (windows[i].Value is { } narrow && windows.Skip(i + 1).FirstOrDefault(n => n.Value is not null) is ({ } wideField, { } wide) && narrow > wide)
+            {
+                v.Add(prefix + windows[i].Field, $"is {narrow}, more than {wideField} ({wide}), whose window contains it.");
+            }
         }
     }
 
