@@ -141,15 +141,7 @@ public static class LeakageAudit
         switch (data.Schema.Columns[column].Kind)
         {
             case ColumnKind.Numeric:
-                foreach (var x in data.Numeric(column))
-                {
-                    if (!double.IsNaN(x))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                return data.Range(column) is not null;
             case ColumnKind.Categorical:
                 foreach (var x in data.Categorical(column))
                 {
