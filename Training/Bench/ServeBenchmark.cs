@@ -10,6 +10,7 @@ using NetflixML.Features;
 using NetflixML.Features.Churn;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Storage;
+using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Bench;
 
@@ -421,7 +422,8 @@ public static class ServeBenchmark
     private static string CopyModels(string models)
     {
         var copy = Path.Combine(Path.GetTempPath(), "netflixml-bench-serve-" + Guid.NewGuid().ToString("N")[..8]);
-        foreach (var file in Directory.GetFiles(models, "*", SearchOption.AllDirectories))
+        // The lock file is held (and so unreadable) while a training run writes the folder, and is no model.
+        foreach (var file in Directory.GetFiles(models, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ModelsFolderLock.FileName))
         {
             var target = Path.Combine(copy, Path.GetRelativePath(models, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

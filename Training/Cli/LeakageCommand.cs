@@ -28,7 +28,12 @@ public static class LeakageCommand
             OutputLocation.RequireFolder("--models", parse.GetValue(models)!);
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("leakage"));
             var skipped = TrainCommand.SkipsMissing(parse.GetValue(task)!);
-            var report = Run(io, tasks, inputs, parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now(), skipped);
+            LeakageReport report;
+            using (ModelsFolderLock.Take(parse.GetValue(models)!, "--models"))
+            {
+                report = Run(io, tasks, inputs, parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now(), skipped);
+            }
+
             if (parse.GetValue(json))
             {
                 io.Output.WriteLine(report.ToJson());

@@ -22,6 +22,8 @@ public static class PipelineCommand
 
     public static int Run(ConsoleIo io, PipelineSettings settings, bool json)
     {
+        // Held from the start: a second pipeline would also generate into and ingest from the same raw folder.
+        using var hold = ModelsFolderLock.Take(settings.ModelsFolder);
         if (!File.Exists(Path.Combine(settings.RawFolder, "users.csv")))
         {
             io.Progress("pipeline", $"no data in {settings.RawFolder}: generating it (seed {settings.Seed}, scale {settings.Scale})");

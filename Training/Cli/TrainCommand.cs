@@ -30,7 +30,12 @@ public static class TrainCommand
             var settings = new RunSettings(parse.GetValue(models)!, parse.GetValue(seed), RunSettings.Now());
             var inputs = TrainingInputs.Resolve(parse.GetValue(db)!, parse.GetValue(raw), parse.GetValue(titles), io.ProgressFor("train"));
             var skipped = SkipsMissing(parse.GetValue(task)!);
-            var leaderboard = Run(io, tasks, inputs, settings, skipped);
+            Leaderboard leaderboard;
+            using (ModelsFolderLock.Take(settings.ModelsFolder, "--models"))
+            {
+                leaderboard = Run(io, tasks, inputs, settings, skipped);
+            }
+
             if (parse.GetValue(json))
             {
                 io.Output.WriteLine(leaderboard.ToJson());

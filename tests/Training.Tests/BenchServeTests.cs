@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Tests;
 
@@ -10,6 +11,8 @@ public sealed class BenchServeTests(TrainedModels trained)
     public void Bench_serve_drives_every_endpoint_swaps_two_models_without_errors_and_counts_the_log()
     {
         var before = Directory.GetFiles(trained.Models, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        // A training run writing the folder meanwhile holds its lock file, which cannot be read then; the bench copies the models without it.
+        using var training = ModelsFolderLock.Take(trained.Models);
 
         var (code, output, error) = CliRunner.Run("bench", "serve", "--seconds", "1", "--rounds", "1", "--warmup", "0.2", "--connections", "4", "--db", trained.Database, "--models", trained.Models, "--json");
 

@@ -1,0 +1,78 @@
+namespace NetflixML.Training.Pipeline;
+
+/// <summary>
+/// An exclusive hold on a models folder for a run that writes it (train, leakage, the pipeline). Two runs into one
+/// folder each merged the leaderboard they read into the file, so whichever finished last dropped the other's
+/// entries, and a champion file could come from one run while the leaderboard came from the other. The hold is an
+/// operating-system lock on <see cref="FileName"/>, which the system releases when the process ends however it
+/// ends, so a crashed run leaves nothing to clear by hand; the file itself stays (deleting it would let a third run
+/// lock a new file while a second still holds the old one).
+/// </summary>
+public sealed class ModelsFolderLock : IDisposable
+{
+    public const string FileName = ".lock";
+
+    private readonly FileStream _hold;
+    private readonly string _folder;
+    private readonly string? _createdTop;
+
+    private ModelsFolderLock(FileStream hold, string folder, string? createdTop)
+    {
+        _hold = hold;
+        _folder = folder;
+        _createdTop = createdTop;
+    }
+
+    /// <summary>
+    /// Takes the hold on <paramref name="folder"/>, creating it if needed, or throws an <see cref="IOException"/> that
+    /// names the folder when another run holds it. <paramref name="option"/> names the option that chose the folder.
+    /// </summary>
+    public static ModelsFolderLock Take(string folder, string? option = null)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        string? createdTop = null;
+        for (var missing = full; missing is not null && !Directory.Exists(missing); missing = Path.GetDirectoryName(missing))
+        {
+            createdTop = missing;
+        }
+
+        Directory.CreateDirectory(full);
+        var path = Path.Combine(folder, FileName);
+        try
+        {
+            return new ModelsFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), full, createdTop);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            var named = option is null ? $"'{folder}'" : $"{option} '{folder}'";
+            throw new IOException($"{named} is being written by another train, leakage or pipeline run (it holds {path}); wait for that run to finish{(option is null ? string.Empty : $" or pass another {option}")}.", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _hold.Dispose();
+        // A run that stopped before writing anything leaves none of the folders it made behind.
+        if (_createdTop is null || !Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName).SequenceEqual([FileName]))
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(_folder, FileName));
+            for (var folder = _folder; ; folder = Path.GetDirectoryName(folder)!)
+            {
+                Directory.Delete(folder);
+                if (folder == _createdTop)
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Another run wrote there meanwhile; what is left is theirs.
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using NetflixML.Features.Reporting;
+using NetflixML.Training.Cli;
+using NetflixML.Training.Pipeline;
+
+namespace NetflixML.Training.Tests;
+
+/// <summary>
+/// One run at a time writes a models folder. Two at once each merged the leaderboard they had read, so the one that
+/// finished last dropped the other's entries.
+/// </summary>
+[Collection(TrainedModelsCollection.Name)]
+public sealed class ModelsFolderLockTests(TrainedModels trained) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("train", "top10")]
+    [InlineData("train", "all")]
+    [InlineData("leakage", "churn")]
+    public void A_run_into_a_folder_another_run_is_writing_stops_before_any_work_and_names_the_folder(string command, string task)
+    {
+        var models = _temp.File("models");
+        // An operating-system lock: another process, or another open of the file in this one, cannot take it.
+        using (ModelsFolderLock.Take(models))
+        {
+            var (code, output, error) = CliRunner.Run(command, "--task", task, "--db", trained.Database, "--models", models);
+
+            Assert.Equal(1, code);
+            Assert.Equal(
+                $"error: --models '{models}' is being written by another train, leakage or pipeline run (it holds {Path.Combine(models, ModelsFolderLock.FileName)}); wait for that run to finish or pass another --models.",
+                error.Trim());
+            Assert.Equal(string.Empty, output);
+            Assert.Equal([ModelsFolderLock.FileName], Directory.GetFileSystemEntries(models).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
+    public void The_pipeline_takes_the_hold_before_it_generates_anything()
+    {
+        var settings = new PipelineSettings(_temp.Path, Seed: 9, Scale: 0.05);
+        using var other = ModelsFolderLock.Take(settings.ModelsFolder);
+
+        var error = Assert.Throws<IOException>(() => PipelineCommand.Run(new ConsoleIo(new StringWriter(), new StringWriter()), settings, json: false));
+
+        Assert.StartsWith($"'{settings.ModelsFolder}' is being written by another train, leakage or pipeline run", error.Message);
+        Assert.EndsWith("wait for that run to finish.", error.Message);
+        Assert.False(Directory.Exists(settings.RawFolder));
+    }
+
+    [Fact]
+    public void The_hold_ends_with_the_run_so_the_next_run_takes_it()
+    {
+        var models = _temp.File("models");
+        Directory.CreateDirectory(models);
+        File.WriteAllText(Path.Combine(models, Leaderboard.FileName), "{}");
+
+        ModelsFolderLock.Take(models).Dispose();
+        using var next = ModelsFolderLock.Take(models);
+
+        // The folder held more than the lock, so it stays, lock file and all.
+        Assert.Equal([ModelsFolderLock.FileName, Leaderboard.FileName], Directory.GetFileSystemEntries(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_folder_the_hold_created_is_removed_when_the_run_wrote_nothing_into_it()
+    {
+        var models = _temp.File("new/models");
+
+        ModelsFolderLock.Take(models).Dispose();
+
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.Path)); // "new" as well, which the hold also made
+    }
+
+    [Fact]
+    public void A_folder_that_was_there_before_keeps_its_lock_file()
+    {
+        var models = _temp.File("models");
+        Directory.CreateDirectory(models);
+
+        ModelsFolderLock.Take(models).Dispose();
+
+        Assert.Equal([ModelsFolderLock.FileName], Directory.GetFileSystemEntries(models).Select(Path.GetFileName));
+    }
+}
