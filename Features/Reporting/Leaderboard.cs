@@ -169,6 +169,12 @@ public sealed record LeakageReport
     /// <summary>Each binary task's audit.</summary>
     public IReadOnlyList<LeakageTask> Tasks { get; init; } = [];
 
+    /// <summary>
+    /// Tasks the last audit, asked for every task, left out because the data could not support them, with the reason;
+    /// absent when it left none out. An entry of such a task in <see cref="Tasks"/> is from an earlier audit.
+    /// </summary>
+    public IReadOnlyList<SkippedTask>? Skipped { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Leaderboard.JsonOptions);
 
     public static LeakageReport FromJson(string json) => JsonSerializer.Deserialize<LeakageReport>(json, Leaderboard.JsonOptions) ?? throw new JsonException("Empty leakage report.");

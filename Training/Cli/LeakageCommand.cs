@@ -66,7 +66,7 @@ public static class LeakageCommand
             skipped,
             progress);
 
-        return ModelsFolder.WriteLeakageReport(modelsFolder, results, createdAt);
+        return ModelsFolder.WriteLeakageReport(modelsFolder, results, createdAt, skipped);
     }
 
     public static void Print(ConsoleIo io, LeakageReport report, IReadOnlyCollection<string> tasks)

@@ -42,7 +42,9 @@ public static class PipelineCommand
         var skipped = new List<SkippedTask>();
         var leaderboard = TrainCommand.Run(io, FeatureCatalog.Tasks, inputs, run, skipped);
         string[] audited = [.. TrainCommand.Trained([FeatureCatalog.Top10, FeatureCatalog.Churn], skipped)];
-        var leakage = audited.Length > 0 ? LeakageCommand.Run(io, audited, inputs, settings.ModelsFolder, settings.Seed, run.CreatedAt) : null;
+        // The audit covers the binary tasks training could run; those it could not are the audit's skips too.
+        var leakageSkips = skipped.Where(s => s.Task != FeatureCatalog.Recommend).ToList();
+        var leakage = audited.Length > 0 ? LeakageCommand.Run(io, audited, inputs, settings.ModelsFolder, settings.Seed, run.CreatedAt, leakageSkips) : null;
         if (json)
         {
             io.Output.WriteLine($"{{\"quality\":{report.ToJson()},\"leaderboard\":{leaderboard.ToJson()},\"leakage\":{leakage?.ToJson() ?? "null"}}}");

@@ -11,18 +11,18 @@ public static class ModelsFolder
         var path = Path.Combine(folder, Leaderboard.FileName);
         var existing = File.Exists(path) ? TryRead(() => Leaderboard.FromJson(File.ReadAllText(path))) : null;
         var merged = (existing?.Tasks ?? []).Where(t => tasks.All(n => n.Task != t.Task)).Concat(tasks).OrderBy(t => Order(t.Task)).ToList();
-        List<SkippedTask> left = [.. skipped ?? []];
-        var leaderboard = new Leaderboard { CreatedAt = createdAt, Seed = seed, Tasks = merged, Skipped = left.Count > 0 ? left : null };
+        var leaderboard = new Leaderboard { CreatedAt = createdAt, Seed = seed, Tasks = merged, Skipped = Listed(skipped) };
         WriteAtomically(path, leaderboard.ToJson());
         return leaderboard;
     }
 
-    public static LeakageReport WriteLeakageReport(string folder, IReadOnlyList<LeakageTask> tasks, DateTimeOffset createdAt)
+    /// <summary>Writes this audit's task entries over the file's, keeping other tasks' entries; <paramref name="skipped"/> is this audit's alone.</summary>
+    public static LeakageReport WriteLeakageReport(string folder, IReadOnlyList<LeakageTask> tasks, DateTimeOffset createdAt, IEnumerable<SkippedTask>? skipped = null)
     {
         var path = Path.Combine(folder, LeakageReport.FileName);
         var existing = File.Exists(path) ? TryRead(() => LeakageReport.FromJson(File.ReadAllText(path))) : null;
         var merged = (existing?.Tasks ?? []).Where(t => tasks.All(n => n.Task != t.Task)).Concat(tasks).OrderBy(t => Order(t.Task)).ToList();
-        var report = new LeakageReport { CreatedAt = createdAt, Tasks = merged };
+        var report = new LeakageReport { CreatedAt = createdAt, Tasks = merged, Skipped = Listed(skipped) };
         WriteAtomically(path, report.ToJson());
         return report;
     }
@@ -34,6 +34,9 @@ public static class ModelsFolder
         File.WriteAllText(temp, content);
         File.Move(temp, path, overwrite: true);
     }
+
+    // Absent from the file when the run skipped nothing.
+    private static List<SkippedTask>? Listed(IEnumerable<SkippedTask>? skipped) => skipped?.ToList() is { Count: > 0 } list ? list : null;
 
     private static int Order(string task) => Array.IndexOf(new[] { "top10", "churn", "recommend" }, task);
 

@@ -219,6 +219,29 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task A_task_the_last_leakage_audit_skipped_is_named_under_the_chart_with_the_reason()
+    {
+        // As after `leakage --raw` on the real Netflix 2025 files: churn audited, top10 skipped (no titles). The chart
+        // showed churn alone and nothing said why top10 was missing.
+        var models = fixture.CopyModels();
+        var path = Path.Combine(models, "leakage-report.json");
+        var report = JsonNode.Parse(File.ReadAllText(path))!;
+        var tasks = report["tasks"]!.AsArray();
+        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == "top10"));
+        report["skipped"] = new JsonArray(new JsonObject { ["task"] = "top10", ["reason"] = "No titles in the database." });
+        File.WriteAllText(path, report.ToJsonString());
+        await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.Database, ["Scoring__ModelsFolder"] = models });
+        var page = await NewPage(server);
+        await Open(page);
+
+        await page.ClickAsync("nav button[data-view='models']");
+
+        await Assertions.Expect(page.Locator("#leakage-flags p.absent")).ToHaveTextAsync("top10: not audited: No titles in the database.");
+        Assert.True(await page.Locator("#leakage svg .mark").CountAsync() > 0); // churn's bars still draw
+        Assert.Equal(0, await page.Locator("#leakage-flags table").GetByText("top10").CountAsync());
+    }
+
+    [BrowserFact]
     public async Task Models_and_data_a_run_could_not_produce_are_named_in_place_and_the_rest_still_draws()
     {
         // As after `train --raw` on the real Netflix 2025 files: churn trained without a champion, top10 and

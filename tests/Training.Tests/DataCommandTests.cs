@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetflixML.Features.Reporting;
+using NetflixML.Features.Synthetic;
 using NetflixML.Training.Cli;
 
 namespace NetflixML.Training.Tests;
@@ -114,6 +115,26 @@ public sealed class DataCommandTests
         Assert.Equal(0, PipelineCommand.Run(again, settings, json: false));
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(settings.RawFolder, "users.csv")));
         Assert.DoesNotContain("generating it", again.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_on_data_without_titles_lists_top10_as_skipped_in_the_leaderboard_and_the_leakage_report()
+    {
+        using var dir = new TempDirectory();
+        var settings = new PipelineSettings(dir.Path, Seed: 9, Scale: 0.05);
+        SyntheticGenerator.Generate(settings.RawFolder, new GeneratorOptions(9, 0.05));
+        File.Delete(Path.Combine(settings.RawFolder, "top10_titles.csv"));
+        File.Delete(Path.Combine(settings.RawFolder, "top10_weekly.csv"));
+        var io = new ConsoleIo(new StringWriter(), new StringWriter());
+
+        Assert.Equal(0, PipelineCommand.Run(io, settings, json: false));
+
+        var skipped = Assert.Single(Leaderboard.FromJson(File.ReadAllText(Path.Combine(settings.ModelsFolder, Leaderboard.FileName))).Skipped!);
+        Assert.Equal("top10", skipped.Task);
+        var audit = LeakageReport.FromJson(File.ReadAllText(Path.Combine(settings.ModelsFolder, LeakageReport.FileName)));
+        Assert.Equal(["churn"], audit.Tasks.Select(t => t.Task));
+        Assert.Equal(skipped, Assert.Single(audit.Skipped!));
+        Assert.Contains("top10: skipped: No titles in ", io.Output.ToString(), StringComparison.Ordinal);
     }
 }
 

@@ -366,6 +366,11 @@ public sealed class TrainInputTests
         Assert.Equal(0, leakage.ExitCode);
         Assert.Contains("churn: leakage audit", leakage.Output, StringComparison.Ordinal);
         Assert.Contains("top10: skipped: No titles in ", leakage.Output, StringComparison.Ordinal);
+        var audit = LeakageReport.FromJson(File.ReadAllText(dir.File("models/leakage-report.json")));
+        Assert.Equal(["churn"], audit.Tasks.Select(t => t.Task));
+        Assert.Equal(skipped, Assert.Single(audit.Skipped!)); // the same task, for the same reason
+        var leakageJson = CliRunner.Run(["leakage", "--json", .. common]);
+        Assert.Equal(skipped, Assert.Single(LeakageReport.FromJson(leakageJson.Output).Skipped!));
         var named = CliRunner.Run(["train", "--task", "top10", .. common]);
         Assert.Equal(2, named.ExitCode);
         Assert.Contains("error: No titles in ", named.Error, StringComparison.Ordinal);

@@ -194,8 +194,10 @@ async function leakageCharts() {
       { name: "with leaks", values: leakage.tasks.map((t) => t.withLeaks.auc) },
     ],
     { xLabel: "task", yLabel: "test AUC", yMax: 1 });
+  // A task the last audit skipped (the data cannot support it) is named with the reason, not silently missing.
+  const skipped = (leakage.skipped ?? []).map((s) => Object.assign(document.createElement("p"), { className: "absent", textContent: `${s.task}: not audited: ${s.reason}` }));
   $("leakage-flags").replaceChildren(table("Features flagged as leaks", ["task", "feature", "why"],
-    leakage.tasks.flatMap((t) => t.flagged.map((f) => [t.task, f.feature, f.reason]))));
+    leakage.tasks.flatMap((t) => t.flagged.map((f) => [t.task, f.feature, f.reason]))), ...skipped);
 }
 
 // ---- recommendation explorer ----------------------------------------------------------------------------------
