@@ -98,9 +98,8 @@ public static class ChurnApi
     public static Results<Ok<ChurnBatchResponse>, ValidationProblem> PredictBatch(ChurnBatchRequest request, ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<ChurnBatchResponse> logger)
     {
         var clock = Stopwatch.StartNew();
-        var subscribers = request.Subscribers ?? [];
-        var validation = Validation.ForBatch("subscribers", subscribers, options.Value.MaxBatchSize, ChurnScorer.Validate);
-        if (!validation.IsValid)
+        var validation = Validation.ForBatch("subscribers", request.Subscribers, options.Value.MaxBatchSize, ChurnScorer.Validate);
+        if (!validation.IsValid || request.Subscribers is not { } subscribers)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }

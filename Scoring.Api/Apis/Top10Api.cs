@@ -71,9 +71,8 @@ public static class Top10Api
     public static Results<Ok<Top10BatchResponse>, ValidationProblem> PredictBatch(Top10BatchRequest request, ModelRegistry registry, ScoringDatabase database, IOptions<ScoringOptions> options, ILogger<Top10BatchResponse> logger)
     {
         var clock = Stopwatch.StartNew();
-        var titles = request.Titles ?? [];
-        var validation = Validation.ForBatch("titles", titles, options.Value.MaxBatchSize, Top10Scorer.Validate);
-        if (!validation.IsValid)
+        var validation = Validation.ForBatch("titles", request.Titles, options.Value.MaxBatchSize, Top10Scorer.Validate);
+        if (!validation.IsValid || request.Titles is not { } titles)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }

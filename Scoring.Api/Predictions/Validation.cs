@@ -47,10 +47,17 @@ public sealed class Validation
     /// A batch: 1 to <paramref name="max"/> items, each validated with its index in the field names
     /// (titles[3].imdbRating); a null item (JSON null in the array) is named too.
     /// </summary>
-    public static Validation ForBatch<T>(string field, IReadOnlyList<T?> items, int max, Action<T, Validation, string> validate)
+    public static Validation ForBatch<T>(string field, IReadOnlyList<T?>? items, int max, Action<T, Validation, string> validate)
         where T : class
     {
         var validation = new Validation();
+        if (items is null)
+        {
+            // `{}` or a misspelt key: "got 0" read as though an empty list had been sent.
+            validation.Add(field, $"is required: a list of 1-{max} entries.");
+            return validation;
+        }
+
         validation.Count(field, items.Count, 1, max);
         for (var i = 0; i < items.Count && validation.IsValid; i++)
         {

@@ -126,6 +126,16 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/top10/predictions/batch", "{}", "titles", "is required: a list of 1-1000 entries.")]
+    [InlineData("/api/churn/predictions/batch", "{\"subscribers\": null}", "subscribers", "is required: a list of 1-1000 entries.")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": []}", "titles", "must be 1-1000; got 0.")]
+    public async Task A_batch_without_its_list_says_the_list_is_required_not_that_it_was_empty(string path, string body, string field, string message)
+    {
+        // `{}` answered "titles must be 1-1000; got 0." as though an empty list had been sent.
+        Assert.Equal(message, await OnlyError(await PostRaw(path, body), field));
+    }
+
+    [Theory]
     [InlineData("/api/top10/predictions", "{\"title\": \"x\", \"director\": \"  \"}", "director", "must be a non-blank name (leave it out when unknown); got '  '.")]
     [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"director\": \"\"}]}", "titles[0].director", "must be a non-blank name (leave it out when unknown); got ''.")]
     public async Task A_blank_director_is_400_naming_the_field(string path, string body, string field, string message)
