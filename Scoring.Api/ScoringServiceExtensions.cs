@@ -79,6 +79,7 @@ public static class ScoringServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseUnknownQueryParameterCheck();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseSwagger();

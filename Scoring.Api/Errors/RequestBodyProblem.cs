@@ -60,30 +60,9 @@ public static partial class RequestBodyProblem
         var where = Field(path, name);
         var fields = typeof(RequestBodyProblem).Assembly.GetType(typeName)?.GetProperties()
             .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToArray() ?? [];
-        var closest = fields.Select(f => (Field: f, Distance: EditDistance(name.ToLowerInvariant(), f.ToLowerInvariant())))
-            .OrderBy(f => f.Distance).FirstOrDefault();
-        return closest.Field is not null && closest.Distance <= Math.Max(2, name.Length / 4)
-            ? $"{where} is not a field; did you mean {closest.Field}?"
+        return NameSuggestion.Closest(name, fields) is { } closest
+            ? $"{where} is not a field; did you mean {closest}?"
             : $"{where} is not a field; the fields are {string.Join(", ", fields)}.";
-    }
-
-    // Levenshtein distance: insertions, deletions and substitutions each cost 1.
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private static string Expected(string type) =>

@@ -304,6 +304,27 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
         Assert.Equal(message, await OnlyError(await _factory.CreateClient().GetAsync(path), field));
     }
 
+    [Theory]
+    [InlineData("/api/users/user_00001/recommendations?cuont=5", "cuont", "is not a query parameter here; did you mean count?")]
+    [InlineData("/api/users/user_00001/recommendations?count=3&excludeSeen=false", "excludeSeen", "is not a query parameter here; this endpoint takes count, genre.")]
+    [InlineData("/api/users/user_00001/recommendations?userId=user_00002", "userId", "is not a query parameter here; this endpoint takes count, genre.")]
+    [InlineData("/api/analytics/genre-flows?by=plan&genre=3", "genre", "is not a query parameter here; did you mean genres?")]
+    [InlineData("/api/models?verbose=1", "verbose", "is not a query parameter here; this endpoint takes none.")]
+    public async Task A_query_parameter_the_endpoint_does_not_take_is_a_validation_problem_naming_it(string path, string field, string message)
+    {
+        // These were ignored without a word: ten titles for `cuont=5`, seen titles still excluded for `excludeSeen=false`.
+        Assert.Equal(message, await OnlyError(await _factory.CreateClient().GetAsync(path), field));
+    }
+
+    [Theory]
+    [InlineData("/api/users/user_00001/recommendations?COUNT=3", 3)]
+    [InlineData("/api/titles/movie_0001/similar?Count=2", 2)]
+    public async Task Query_parameter_names_match_ignoring_case_as_the_framework_binds_them(string path, int expected)
+    {
+        var body = JsonNode.Parse(await (await _factory.CreateClient().GetAsync(path)).Content.ReadAsStringAsync())!;
+        Assert.Equal(expected, (body["titles"] ?? body["similar"])!.AsArray().Count);
+    }
+
     [Fact]
     public async Task Similar_count_out_of_range_is_400()
     {
