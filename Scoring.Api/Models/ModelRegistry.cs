@@ -292,6 +292,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Change in {Folder}; reloading")]
     public static partial void Changed(ILogger logger, string folder);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Change in {Folder} while a training run holds its lock; reloading when the run ends")]
+    public static partial void Deferred(ILogger logger, string folder);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Models folder {Folder} does not exist; not watching it")]
     public static partial void NotWatching(ILogger logger, string folder);
 

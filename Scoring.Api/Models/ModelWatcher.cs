@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
+using NetflixML.Features.Reporting;
 using NetflixML.Scoring.Api.Configuration;
 
 namespace NetflixML.Scoring.Api.Models;
 
 /// <summary>
 /// Loads the models at start-up, then watches the models folder: each change restarts a short quiet timer, and when it
-/// runs out (a retrain writes several files) the registry reloads once.
+/// runs out (a retrain writes several files) the registry reloads once, or, while a training run still holds the
+/// folder's lock, when that run ends.
 /// </summary>
 public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<ModelWatcher> logger) : IHostedService, IDisposable
 {
@@ -49,6 +51,15 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 
     private async Task ReloadAsync()
     {
+        if (ModelsFolderLock.IsHeld(registry.ModelsFolder))
+        {
+            // A training run is still writing: its champions, leaderboard and leakage report are swapped in together
+            // when it ends, not a champion first beside the last run's leaderboard.
+            Log.Deferred(logger, registry.ModelsFolder);
+            _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+            return;
+        }
+
         Log.Changed(logger, registry.ModelsFolder);
         await registry.ReloadAsync().ConfigureAwait(false);
     }

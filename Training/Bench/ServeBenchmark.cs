@@ -9,8 +9,8 @@ using System.Text.Json.Nodes;
 using NetflixML.Features;
 using NetflixML.Features.Churn;
 using NetflixML.Features.Ingestion;
+using NetflixML.Features.Reporting;
 using NetflixML.Features.Storage;
-using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Bench;
 

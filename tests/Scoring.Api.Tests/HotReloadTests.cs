@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using NetflixML.Features.Reporting;
 
 namespace NetflixML.Scoring.Api.Tests;
 
@@ -94,6 +95,29 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         var last = (await (await client.PostAsJsonAsync("/api/top10/predictions", new { title = "after" })).Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(newVersion, last["model"]!["version"]!.GetValue<string>());
         Assert.Equal("top10-fasttree-prerelease", last["model"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_training_runs_files_are_swapped_in_together_when_the_run_releases_the_folder()
+    {
+        // The watcher reloaded 500 ms after each file, so mid-run the API served a new champion beside the last
+        // run's leaderboard. While `train` holds models/.lock it now waits for the run to end.
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var oldVersion = await Version(client, "top10");
+        var replacement = Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip");
+        var newVersion = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(replacement)))[..12];
+
+        using (ModelsFolderLock.Take(models))
+        {
+            File.Copy(replacement, Path.Combine(models, "top10.zip.partial"));
+            File.Move(Path.Combine(models, "top10.zip.partial"), Path.Combine(models, "top10.zip"), overwrite: true);
+            await Task.Delay(2_000); // four times the watcher's quiet time
+            Assert.Equal(oldVersion, await Version(client, "top10"));
+        }
+
+        Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "the run's model was not picked up when it ended");
     }
 
     public static TheoryData<string> Corruptions => ["garbage", "truncated", "hash-mismatch", "future-format", "wrong-task", "bad-history"];

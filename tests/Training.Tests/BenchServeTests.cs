@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using NetflixML.Training.Pipeline;
+using NetflixML.Features.Reporting;
 
 namespace NetflixML.Training.Tests;
 

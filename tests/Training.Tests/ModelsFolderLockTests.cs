@@ -1,6 +1,5 @@
 using NetflixML.Features.Reporting;
 using NetflixML.Training.Cli;
-using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Tests;
 
@@ -71,6 +70,27 @@ public sealed class ModelsFolderLockTests(TrainedModels trained) : IDisposable
         ModelsFolderLock.Take(models).Dispose();
 
         Assert.Empty(Directory.GetFileSystemEntries(_temp.Path)); // "new" as well, which the hold also made
+    }
+
+    [Fact]
+    public void Whether_a_run_holds_the_folder_can_be_asked_and_asking_does_not_turn_a_starting_run_away()
+    {
+        var models = _temp.File("models");
+        Assert.False(ModelsFolderLock.IsHeld(models)); // no folder yet
+        Directory.CreateDirectory(models);
+        using (ModelsFolderLock.Take(models))
+        {
+            Assert.True(ModelsFolderLock.IsHeld(models));
+        }
+
+        Assert.False(ModelsFolderLock.IsHeld(models));
+
+        // Asking takes a shared hold for an instant (the API does, before it reloads); a run starting meanwhile waits.
+        var asking = new FileStream(Path.Combine(models, ModelsFolderLock.FileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var released = Task.Delay(200).ContinueWith(_ => asking.Dispose(), TaskScheduler.Default);
+        using var run = ModelsFolderLock.Take(models);
+        Assert.True(released.IsCompleted);
+        Assert.True(ModelsFolderLock.IsHeld(models));
     }
 
     [Fact]

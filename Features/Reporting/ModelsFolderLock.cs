@@ -1,4 +1,4 @@
-namespace NetflixML.Training.Pipeline;
+namespace NetflixML.Features.Reporting;
 
 /// <summary>
 /// An exclusive hold on a models folder for a run that writes it (train, leakage, the pipeline). Two runs into one
@@ -6,7 +6,8 @@ namespace NetflixML.Training.Pipeline;
 /// entries, and a champion file could come from one run while the leaderboard came from the other. The hold is an
 /// operating-system lock on <see cref="FileName"/>, which the system releases when the process ends however it
 /// ends, so a crashed run leaves nothing to clear by hand; the file itself stays (deleting it would let a third run
-/// lock a new file while a second still holds the old one).
+/// lock a new file while a second still holds the old one). The API reads the hold (<see cref="IsHeld"/>) to swap a
+/// run's models in together when the run ends rather than file by file while it writes them.
 /// </summary>
 public sealed class ModelsFolderLock : IDisposable
 {
@@ -27,7 +28,37 @@ public sealed class ModelsFolderLock : IDisposable
     /// Takes the hold on <paramref name="folder"/>, creating it if needed, or throws an <see cref="IOException"/> that
     /// names the folder when another run holds it. <paramref name="option"/> names the option that chose the folder.
     /// </summary>
-    public static ModelsFolderLock Take(string folder, string? option = null)
+    public static ModelsFolderLock Take(string folder, string? option = null) => Take(folder, option, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// True while a run holds <paramref name="folder"/>. Asking takes a shared hold for an instant, so a run starting
+    /// at that instant waits for it (<see cref="Take(string, string?)"/> tries for a second) rather than failing.
+    /// </summary>
+    public static bool IsHeld(string folder)
+    {
+        try
+        {
+            using (new FileStream(Path.Combine(folder, FileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                return false;
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>As <see cref="Take(string, string?)"/>, trying for <paramref name="patience"/> while another holds it.</summary>
+    public static ModelsFolderLock Take(string folder, string? option, TimeSpan patience)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         string? createdTop = null;
@@ -38,14 +69,22 @@ public sealed class ModelsFolderLock : IDisposable
 
         Directory.CreateDirectory(full);
         var path = Path.Combine(folder, FileName);
-        try
+        var until = DateTime.UtcNow + patience;
+        while (true)
         {
-            return new ModelsFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), full, createdTop);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            var named = option is null ? $"'{folder}'" : $"{option} '{folder}'";
-            throw new IOException($"{named} is being written by another train, leakage or pipeline run (it holds {path}); wait for that run to finish{(option is null ? string.Empty : $" or pass another {option}")}.", e);
+            try
+            {
+                return new ModelsFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), full, createdTop);
+            }
+            catch (IOException) when (File.Exists(path) && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(50);
+            }
+            catch (IOException e) when (File.Exists(path))
+            {
+                var named = option is null ? $"'{folder}'" : $"{option} '{folder}'";
+                throw new IOException($"{named} is being written by another train, leakage or pipeline run (it holds {path}); wait for that run to finish{(option is null ? string.Empty : $" or pass another {option}")}.", e);
+            }
         }
     }
 
