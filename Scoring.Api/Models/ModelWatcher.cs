@@ -13,6 +13,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 {
     private FileSystemWatcher? _watcher;
     private Timer? _timer;
+    private bool _waitingForRun; // logged once per run, not at every check
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,11 +56,17 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
         {
             // A training run is still writing: its champions, leaderboard and leakage report are swapped in together
             // when it ends, not a champion first beside the last run's leaderboard.
-            Log.Deferred(logger, registry.ModelsFolder);
+            if (!_waitingForRun)
+            {
+                Log.Deferred(logger, registry.ModelsFolder);
+                _waitingForRun = true;
+            }
+
             _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
             return;
         }
 
+        _waitingForRun = false;
         Log.Changed(logger, registry.ModelsFolder);
         await registry.ReloadAsync().ConfigureAwait(false);
     }

@@ -118,6 +118,8 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         }
 
         Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "the run's model was not picked up when it ended");
+        // Said once for the run, not at every check while waiting.
+        Assert.Single(factory.Log.Entries, e => e.Message.Contains("while a training run holds its lock", StringComparison.Ordinal));
     }
 
     public static TheoryData<string> Corruptions => ["garbage", "truncated", "hash-mismatch", "future-format", "wrong-task", "bad-history"];
