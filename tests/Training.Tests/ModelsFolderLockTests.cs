@@ -87,9 +87,16 @@ public sealed class ModelsFolderLockTests(TrainedModels trained) : IDisposable
 
         // Asking takes a shared hold for an instant (the API does, before it reloads); a run starting meanwhile waits.
         var asking = new FileStream(Path.Combine(models, ModelsFolderLock.FileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var released = Task.Delay(200).ContinueWith(_ => asking.Dispose(), TaskScheduler.Default);
+        // Released from a thread of its own: the thread pool can be starved for a second when the suite runs in parallel.
+        var releaser = new Thread(() =>
+        {
+            Thread.Sleep(200);
+            asking.Dispose();
+        });
+        releaser.Start();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var run = ModelsFolderLock.Take(models);
-        Assert.True(released.IsCompleted);
+        Assert.True(clock.ElapsedMilliseconds >= 100, $"took the hold after {clock.ElapsedMilliseconds} ms, while the asker still had it");
         Assert.True(ModelsFolderLock.IsHeld(models));
     }
 
