@@ -51,6 +51,10 @@ public sealed class ModelsFolderLock : IDisposable
         {
             return false;
         }
+        catch (UnauthorizedAccessException)
+        {
+            return false; // cannot tell; answer as though no run were writing, as before there was a lock
+        }
         catch (IOException)
         {
             return true;

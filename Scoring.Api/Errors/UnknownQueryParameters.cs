@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Mvc;
 
 namespace NetflixML.Scoring.Api.Errors;
@@ -12,8 +12,9 @@ namespace NetflixML.Scoring.Api.Errors;
 /// </summary>
 public static class UnknownQueryParameters
 {
-    // The query parameters of each endpoint, from its handler's signature (worked out once per endpoint).
-    private static readonly ConcurrentDictionary<Endpoint, string[]?> Taken = new();
+    // The query parameters of each endpoint, from its handler's signature (worked out once per endpoint, and let go
+    // with it: tests build many hosts in one process).
+    private static readonly ConditionalWeakTable<Endpoint, string[]?> Taken = new();
 
     public static IApplicationBuilder UseUnknownQueryParameterCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -29,7 +30,7 @@ public static class UnknownQueryParameters
     /// <summary>The validation errors for the query keys <paramref name="endpoint"/> does not take, or null when there are none.</summary>
     public static Dictionary<string, string[]>? Check(Endpoint endpoint, IQueryCollection query)
     {
-        if (Taken.GetOrAdd(endpoint, QueryParameters) is not { } taken)
+        if (Taken.GetValue(endpoint, QueryParameters) is not { } taken)
         {
             return null; // not a handler whose signature says (health checks)
         }
