@@ -62,6 +62,11 @@ async function audience() {
 
 // ---- content -------------------------------------------------------------------------------------------------
 
+// A note, in place of a figure or table, on what the data or the models folder does not have.
+function absentNote(text) {
+  return Object.assign(document.createElement("p"), { className: "absent", textContent: text });
+}
+
 // A figure whose query found nothing (a database without watch events or reviews, such as one ingested from the
 // real Netflix 2025 files) says so rather than drawing empty axes.
 function drawOrSay(host, title, count, why, draw) {
@@ -69,10 +74,7 @@ function drawOrSay(host, title, count, why, draw) {
     draw();
     return;
   }
-  const p = document.createElement("p");
-  p.className = "absent";
-  p.textContent = `${title}: nothing to show; ${why}.`;
-  host.replaceChildren(p);
+  host.replaceChildren(absentNote(`${title}: nothing to show; ${why}.`));
 }
 
 const noWatchEvents = "the database holds no watch events";
@@ -146,16 +148,13 @@ function leaderboardTable(entry) {
 // promoted, no leakage report: 404 or 503) says so in its place; the rest of the view still shows.
 function absent(host, error) {
   if (error.status !== 404 && error.status !== 503) throw error;
-  const p = document.createElement("p");
-  p.className = "absent";
-  p.textContent = error.message;
-  host.replaceChildren(p);
+  host.replaceChildren(absentNote(error.message));
 }
 
 async function models() {
   const served = await api("api/models");
   const noChampion = served.errors.map((e) => `${e.task}: no champion loaded (${e.reason}).`);
-  $("champions").replaceChildren(...served.models.map(championCard), ...noChampion.map((text) => Object.assign(document.createElement("p"), { className: "absent", textContent: text })));
+  $("champions").replaceChildren(...served.models.map(championCard), ...noChampion.map(absentNote));
   const boards = await Promise.all(["top10", "churn", "recommend"].map((task) => api(`api/models/${task}/leaderboard`).then(leaderboardTable, (error) => {
     const holder = document.createElement("div");
     absent(holder, error);
@@ -195,7 +194,7 @@ async function leakageCharts() {
     ],
     { xLabel: "task", yLabel: "test AUC", yMax: 1 });
   // A task the last audit skipped (the data cannot support it) is named with the reason, not silently missing.
-  const skipped = (leakage.skipped ?? []).map((s) => Object.assign(document.createElement("p"), { className: "absent", textContent: `${s.task}: not audited: ${s.reason}` }));
+  const skipped = (leakage.skipped ?? []).map((s) => absentNote(`${s.task}: not audited: ${s.reason}`));
   $("leakage-flags").replaceChildren(table("Features flagged as leaks", ["task", "feature", "why"],
     leakage.tasks.flatMap((t) => t.flagged.map((f) => [t.task, f.feature, f.reason]))), ...skipped);
 }
