@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NetflixML.Features;
 
 namespace NetflixML.Scoring.Api.Errors;
 

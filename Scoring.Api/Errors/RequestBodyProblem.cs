@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NetflixML.Features;
 
 namespace NetflixML.Scoring.Api.Errors;
 

@@ -72,12 +72,7 @@ public static class NetflixCli
             return message;
         }
 
-        var kind = match.Groups["type"].Value switch
-        {
-            "System.Int32" or "System.Int64" => "a whole number",
-            "System.Double" or "System.Single" => "a number",
-            var other => "a value of type " + other,
-        };
+        var kind = ValueWords.For(match.Groups["type"].Value) ?? "a value of type " + match.Groups["type"].Value;
         return $"{match.Groups["option"].Value} must be {kind}; got '{match.Groups["value"].Value}'.";
     }
 

@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
 
-namespace NetflixML.Scoring.Api.Errors;
+namespace NetflixML.Features;
 
 /// <summary>
-/// What a value of a .NET type must be, in a client's words: the framework names the type of a body field it could not
-/// convert as "System.Nullable`1[System.Int32]" and of a query value it could not bind as "int?", and both become
-/// "a whole number".
+/// What a value of a .NET type must be, in a user's words: ASP.NET Core names the type of a body field it could not
+/// convert as "System.Nullable`1[System.Int32]" and of a query value it could not bind as "int?", and the CLI's parser
+/// the type of an option value as "System.Int32"; all become "a whole number".
 /// </summary>
 public static partial class ValueWords
 {
