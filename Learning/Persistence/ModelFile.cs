@@ -40,9 +40,9 @@ public static class ModelFile
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            ["encoder.bin"] = Serialize(model.Encoder.Write),
-            ["parameters.bin"] = Serialize(model.Parameters.Write),
-            ["calibrator.bin"] = Serialize(w =>
+            [EncoderEntry] = Serialize(model.Encoder.Write),
+            [ParametersEntry] = Serialize(model.Parameters.Write),
+            [CalibratorEntry] = Serialize(w =>
             {
                 w.Write(model.Calibrator.Slope);
                 w.Write(model.Calibrator.Offset);
@@ -68,7 +68,10 @@ public static class ModelFile
     }
 
     // The entries a binary classifier writes itself; any other entry is an attachment of the caller's.
-    private static readonly string[] ClassifierEntries = ["encoder.bin", "parameters.bin", "calibrator.bin"];
+    private const string EncoderEntry = "encoder.bin";
+    private const string ParametersEntry = "parameters.bin";
+    private const string CalibratorEntry = "calibrator.bin";
+    private static readonly string[] ClassifierEntries = [EncoderEntry, ParametersEntry, CalibratorEntry];
 
     /// <summary>A manifest for a model of <paramref name="kind"/>: what the model says of itself, then the caller's metadata.</summary>
     internal static ModelManifest Manifest(string kind, string trainer, string optionsJson, JsonObject preprocessing, ModelMetadata metadata) => new()
@@ -116,15 +119,15 @@ public static class ModelFile
 
         try
         {
-            var encoder = Deserialize(entries, "encoder.bin", FeatureEncoder.Read);
+            var encoder = Deserialize(entries, EncoderEntry, FeatureEncoder.Read);
             var kind = manifest.Preprocessing?["scoreFunction"]?.GetValue<string>();
             IScoreFunction parameters = kind switch
             {
-                "linear" => Deserialize(entries, "parameters.bin", LinearModelParameters.Read),
-                "trees" => Deserialize(entries, "parameters.bin", TreeEnsembleModelParameters.Read),
+                "linear" => Deserialize(entries, ParametersEntry, LinearModelParameters.Read),
+                "trees" => Deserialize(entries, ParametersEntry, TreeEnsembleModelParameters.Read),
                 _ => throw new ModelFileException(path, $"unknown score function '{kind}'"),
             };
-            var (calibrator, threshold) = Deserialize(entries, "calibrator.bin", r => (new SigmoidCalibrator(r.ReadDouble(), r.ReadDouble()), r.ReadDouble()));
+            var (calibrator, threshold) = Deserialize(entries, CalibratorEntry, r => (new SigmoidCalibrator(r.ReadDouble(), r.ReadDouble()), r.ReadDouble()));
             var options = manifest.TrainerOptions?.ToJsonString() ?? "{}";
             return (new BinaryClassifier(manifest.Trainer, options, encoder, parameters, calibrator, threshold), manifest);
         }
