@@ -10,6 +10,7 @@ using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Data;
 using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Health;
+using NetflixML.Scoring.Api.Http;
 using NetflixML.Scoring.Api.Logging;
 using NetflixML.Scoring.Api.Models;
 using NetflixML.Scoring.Api.OpenApi;
@@ -78,6 +79,8 @@ public static class ScoringServiceExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseUnknownQueryParameterCheck();
         app.UseDefaultFiles();

@@ -397,6 +397,7 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     [InlineData("POST", "/api/churn/predictions", null, HttpStatusCode.UnsupportedMediaType, "Send the body as JSON with 'Content-Type: application/json' (got no Content-Type).")]
     [InlineData("GET", "/api/churn/predictions", null, HttpStatusCode.MethodNotAllowed, "/api/churn/predictions does not answer GET; it answers POST.")]
     [InlineData("DELETE", "/api/models", null, HttpStatusCode.MethodNotAllowed, "/api/models does not answer DELETE; it answers GET.")]
+    [InlineData("HEAD", "/api/top10/predictions", null, HttpStatusCode.MethodNotAllowed, "/api/top10/predictions does not answer HEAD; it answers POST.")]
     [InlineData("GET", "/api/churn", null, HttpStatusCode.NotFound, "No endpoint at /api/churn; /swagger lists every endpoint.")]
     public async Task The_frameworks_own_refusals_say_what_to_change(string method, string path, string? contentType, HttpStatusCode status, string detail)
     {

@@ -54,6 +54,41 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
     }
 
     [Fact]
+    public async Task Every_get_endpoint_answers_head_with_the_same_status_and_type_and_no_body_over_real_http()
+    {
+        // HEAD was 405 on every API endpoint, so uptime monitors and link checkers that probe with HEAD saw it broken.
+        await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.Database });
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var user = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 1")[0];
+        var title = fixture.Strings("SELECT movie_id FROM gold_movies ORDER BY movie_id LIMIT 1")[0];
+        var swagger = (await client.GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json"))!;
+        var paths = swagger["paths"]!.AsObject()
+            .Where(p => p.Value!.AsObject().ContainsKey("get"))
+            .Select(p => p.Key.Replace("{userId}", user, StringComparison.Ordinal).Replace("{titleId}", title, StringComparison.Ordinal).Replace("{task}", "churn", StringComparison.Ordinal))
+            .Concat(["/", "/api/titles/no-such-title/similar", "/api/models?cuont=1", "/api/users/" + user + "/recommendations?count=abc"])
+            .ToList();
+        Assert.True(paths.Count > 20, string.Join(", ", paths));
+
+        foreach (var path in paths)
+        {
+            using var get = await client.GetAsync(path);
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            Assert.True(get.StatusCode == head.StatusCode, $"HEAD {path}: {head.StatusCode}, GET: {get.StatusCode}");
+            Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        }
+
+        // Over the wire: the headers and nothing after them (HttpClient would not read a body a HEAD response sent).
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("HEAD /api/models HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        var raw = await new StreamReader(stream, System.Text.Encoding.ASCII).ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", raw, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", raw, StringComparison.Ordinal);
+        Assert.Single(raw.Split("\r\n\r\n"), part => part.Length > 0);
+    }
+
+    [Fact]
     public async Task Each_prediction_is_logged_with_model_version_and_latency_and_no_subscriber_id()
     {
         using var factory = fixture.Factory();
