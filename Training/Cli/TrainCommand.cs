@@ -84,17 +84,21 @@ public static class TrainCommand
     public static Leaderboard Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, RunSettings settings, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("train");
+        // Nothing reaches the models folder until every task has finished.
+        using var staged = StagedRun.Begin(settings.ModelsFolder);
+        var writing = settings with { StagingFolder = staged.Folder };
         var entries = TaskRuns.RunEach(
             tasks,
             task => task switch
             {
-                FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), settings, progress),
-                FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), settings, progress),
-                _ => RecommendTaskRunner.Run(inputs.Recommend(), settings, progress),
+                FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), writing, progress),
+                FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), writing, progress),
+                _ => RecommendTaskRunner.Run(inputs.Recommend(), writing, progress),
             },
             skipped,
             progress);
 
+        staged.Commit();
         return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped);
     }
 

@@ -99,7 +99,7 @@ public static class BinaryTaskRunner
         {
             var cv = best.Entry.Cv![Metric];
             var inv = System.Globalization.CultureInfo.InvariantCulture;
-            var path = settings.ChampionPath(data.Task);
+            var path = settings.ServedChampionPath(data.Task);
             var reason = $"No deployable candidate beats chance: the best, {best.Entry.Name}, has CV AUC {cv.Mean.ToString("F4", inv)} ± {cv.Std.ToString("F3", inv)}, " +
                 $"and promotion needs more than {PromotionBar(cv, BinaryTaskData.CvFolds).ToString("F4", inv)} (0.5 plus two standard errors over {BinaryTaskData.CvFolds} folds). " +
                 (File.Exists(path) ? $"{path} was not replaced; the model already there still serves." : $"{path} was not written, so the API answers 503 for {data.Task}.");

@@ -3,9 +3,16 @@ namespace NetflixML.Training.Pipeline;
 /// <summary>What a training run writes where, and how it is seeded and stamped.</summary>
 public sealed record RunSettings(string ModelsFolder, int Seed, DateTimeOffset CreatedAt)
 {
-    public string CandidatesFolder => Path.Combine(ModelsFolder, "candidates");
+    /// <summary>Where the run writes its models until it commits them to <see cref="ModelsFolder"/> (<see cref="StagedRun"/>); null: there directly.</summary>
+    public string? StagingFolder { get; init; }
 
-    public string ChampionPath(string task) => Path.Combine(ModelsFolder, task + ".zip");
+    public string CandidatesFolder => Path.Combine(StagingFolder ?? ModelsFolder, "candidates");
+
+    /// <summary>Where the run writes <paramref name="task"/>'s champion.</summary>
+    public string ChampionPath(string task) => Path.Combine(StagingFolder ?? ModelsFolder, task + ".zip");
+
+    /// <summary>The champion the API serves for <paramref name="task"/> until this run commits.</summary>
+    public string ServedChampionPath(string task) => Path.Combine(ModelsFolder, task + ".zip");
 
     public string CandidatePath(string name) => Path.Combine(CandidatesFolder, name + ".zip");
 

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using NetflixML.Features;
+using NetflixML.Features.Catalog;
+using NetflixML.Training.Cli;
+using NetflixML.Training.Pipeline;
+
+namespace NetflixML.Training.Tests;
+
+/// <summary>
+/// A training run changes the models folder only when it finishes. A run stopped part-way used to leave the first
+/// task's new champion beside the leaderboard of the run before, and some of the next task's candidates replaced.
+/// </summary>
+[Collection(TrainedModelsCollection.Name)]
+public sealed class StagedRunTests(TrainedModels trained) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_run_that_fails_after_its_first_task_leaves_the_models_folder_as_it_was()
+    {
+        var models = CopyOfTrainedModels();
+        var before = Contents(models);
+        // Top-10 trains from the titles; recommend then finds no watch events and stops the run (no skip list given).
+        var database = _temp.File("no-events.db");
+        File.Copy(trained.Database, database);
+        Sql(database, "DELETE FROM gold_watch_events");
+        var inputs = TrainingInputs.Resolve(database, null, null, null);
+        var progress = new StringWriter();
+
+        Assert.Throws<TaskDataException>(() => TrainCommand.Run(new ConsoleIo(new StringWriter(), progress), [FeatureCatalog.Top10, FeatureCatalog.Recommend], inputs, new RunSettings(models, 8, TrainedModels.CreatedAt)));
+
+        Assert.Contains("top10: champion", progress.ToString(), StringComparison.Ordinal); // the first task did finish
+        Assert.Equal(before, Contents(models));
+    }
+
+    [Fact]
+    public void A_run_killed_part_way_changes_nothing_and_the_next_run_clears_what_it_left()
+    {
+        var models = CopyOfTrainedModels();
+        var before = Contents(models);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { typeof(NetflixCli).Assembly.Location, "train", "--db", trained.Database, "--models", models, "--seed", "8" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var run = Process.Start(start)!)
+        {
+            run.OutputDataReceived += (_, _) => { };
+            run.BeginOutputReadLine();
+            // Killed (as by `kill -9` or a CI job's timeout) once Top-10 is done and churn has begun.
+            string? line;
+            while ((line = run.StandardError.ReadLine()) is not null && !line.Contains("churn [2/", StringComparison.Ordinal))
+            {
+            }
+
+            Assert.NotNull(line);
+            run.Kill(entireProcessTree: true);
+            run.WaitForExit();
+        }
+
+        Assert.Equal(before, Contents(models));
+        var left = Assert.Single(Directory.GetDirectories(models, StagedRun.Prefix + "*"));
+        Assert.True(File.Exists(Path.Combine(left, "top10.zip")), "the killed run had finished Top-10 in its staging folder");
+
+        var (code, _, error) = CliRunner.Run("train", "--task", "top10", "--db", trained.Database, "--models", models, "--seed", "8");
+
+        Assert.True(code == 0, error);
+        Assert.Empty(Directory.GetDirectories(models, StagedRun.Prefix + "*"));
+        Assert.NotEqual(before[Path.Combine(models, "top10.zip")], File.ReadAllBytes(Path.Combine(models, "top10.zip")));
+        Assert.Equal(before[Path.Combine(models, "churn.zip")], File.ReadAllBytes(Path.Combine(models, "churn.zip")));
+    }
+
+    private string CopyOfTrainedModels()
+    {
+        var models = _temp.File("models");
+        foreach (var file in Directory.GetFiles(trained.Models, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(models, Path.GetRelativePath(trained.Models, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return models;
+    }
+
+    // Every file in the folder and its bytes, but for the run's lock and staging folders.
+    private static SortedDictionary<string, byte[]> Contents(string folder) => new(
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(folder, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal) && Path.GetFileName(f) != Features.Reporting.ModelsFolderLock.FileName)
+            .ToDictionary(f => f, File.ReadAllBytes),
+        StringComparer.Ordinal);
+
+    private static void Sql(string database, string sql)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
