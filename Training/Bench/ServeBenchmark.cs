@@ -11,6 +11,7 @@ using NetflixML.Features.Churn;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Reporting;
 using NetflixML.Features.Storage;
+using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Bench;
 
@@ -422,8 +423,11 @@ public static class ServeBenchmark
     private static string CopyModels(string models)
     {
         var copy = Path.Combine(Path.GetTempPath(), "netflixml-bench-serve-" + Guid.NewGuid().ToString("N")[..8]);
-        // The lock file is held (and so unreadable) while a training run writes the folder, and is no model.
-        foreach (var file in Directory.GetFiles(models, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ModelsFolderLock.FileName))
+        // The lock file is held (and so unreadable) while a training run writes the folder, and is no model; the run's
+        // staging folder holds no served model either, and its files move away as the run commits.
+        var copied = Directory.GetFiles(models, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != ModelsFolderLock.FileName && !Path.GetRelativePath(models, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal));
+        foreach (var file in copied)
         {
             var target = Path.Combine(copy, Path.GetRelativePath(models, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NetflixML.Features.Reporting;
+using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Tests;
 
@@ -11,10 +12,23 @@ public sealed class BenchServeTests(TrainedModels trained)
     public void Bench_serve_drives_every_endpoint_swaps_two_models_without_errors_and_counts_the_log()
     {
         var before = Directory.GetFiles(trained.Models, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
-        // A training run writing the folder meanwhile holds its lock file, which cannot be read then; the bench copies the models without it.
+        // A training run writing the folder meanwhile holds its lock file, which cannot be read then, and moves files
+        // out of its staging folder (here a link to nothing, as a file moved away mid-copy); the bench copies neither.
         using var training = ModelsFolderLock.Take(trained.Models);
+        var staging = Path.Combine(trained.Models, StagedRun.Prefix + "bench");
+        Directory.CreateDirectory(staging);
+        File.CreateSymbolicLink(Path.Combine(staging, "top10.zip"), Path.Combine(staging, "moved-away.zip"));
 
-        var (code, output, error) = CliRunner.Run("bench", "serve", "--seconds", "1", "--rounds", "1", "--warmup", "0.2", "--connections", "4", "--db", trained.Database, "--models", trained.Models, "--json");
+        int code;
+        string output, error;
+        try
+        {
+            (code, output, error) = CliRunner.Run("bench", "serve", "--seconds", "1", "--rounds", "1", "--warmup", "0.2", "--connections", "4", "--db", trained.Database, "--models", trained.Models, "--json");
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
 
         Assert.True(code == 0, error);
         var result = JsonNode.Parse(output)!;
