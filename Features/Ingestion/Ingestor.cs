@@ -28,7 +28,8 @@ public static class Ingestor
         var files = FindFiles(rawFolder);
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
         Directory.CreateDirectory(directory);
-        var temp = databasePath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        DeleteAbandonedBuilds(databasePath);
+        var temp = databasePath + TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         DeleteDatabaseFiles(temp);
         QualityReport report;
         try
@@ -267,6 +268,44 @@ public static class Ingestor
 
     private static string Literal(double value, bool round) =>
         round ? Math.Round(value).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
+
+    private const string TempMarker = ".tmp-";
+
+    /// <summary>
+    /// Removes the half-built databases of ingests that were killed (each builds in "netflix.db.tmp-PID", which a
+    /// killed one leaves behind, a few hundred MB at scale 10, and which no later ingest, having another process id,
+    /// would touch). A build whose process is still running is left alone: it is another ingest into the same file.
+    /// </summary>
+    private static void DeleteAbandonedBuilds(string databasePath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        var prefix = Path.GetFileName(databasePath) + TempMarker;
+        foreach (var file in Directory.GetFiles(directory, prefix + "*"))
+        {
+            var id = Path.GetFileName(file)[prefix.Length..].Split('-')[0];
+            if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static void DeleteDatabaseFiles(string path)
     {

@@ -187,6 +187,38 @@ public sealed class IdempotencyTests
         Assert.Empty(Directory.GetFiles(dir.Path, "netflix.db.tmp-*"));
     }
 
+    [Fact]
+    public void The_half_built_database_of_a_killed_ingest_is_removed_by_the_next_and_a_running_ones_is_kept()
+    {
+        using var dir = new TempDirectory();
+        var raw = dir.File("raw");
+        SyntheticGenerator.Generate(raw, new GeneratorOptions(3, 0.02));
+        var db = dir.File("netflix.db");
+        // Each ingest builds in netflix.db.tmp-<its process id>; a killed one's stayed for good, as no later ingest has its id.
+        int dead;
+        using (var finished = System.Diagnostics.Process.Start("true"))
+        {
+            finished.WaitForExit();
+            dead = finished.Id;
+        }
+
+        using var running = System.Diagnostics.Process.Start("sleep", "60");
+        try
+        {
+            File.WriteAllText($"{db}.tmp-{dead}", "half a database");
+            File.WriteAllText($"{db}.tmp-{dead}-journal", "its journal");
+            File.WriteAllText($"{db}.tmp-{running.Id}", "another ingest's, still building");
+
+            Ingestor.Ingest(raw, db);
+
+            Assert.Equal([$"netflix.db.tmp-{running.Id}"], Directory.GetFiles(dir.Path, "netflix.db.tmp-*").Select(Path.GetFileName));
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
+
     /// <summary>Every table's rows as text, except meta (it records when the ingest ran).</summary>
     private static Dictionary<string, List<string>> Dump(string path)
     {
