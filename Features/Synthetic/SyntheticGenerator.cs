@@ -33,31 +33,53 @@ public static class SyntheticGenerator
         var events = world.Simulate();
         var people = new Faker("en") { Random = new Randomizer(options.Seed) };
 
+        // Every table is written beside its final name and renamed into place once all are written, users.csv last:
+        // the pipeline generates only when users.csv is absent, so a generation killed part-way must not leave it
+        // beside half the other tables (the next run would ingest those rather than generate).
+        var written = new List<(string Temp, string Path)>();
         void Write(TableSpec table, Func<string, long> write)
         {
             progress?.Report("writing " + table.FileName);
             var path = Path.Combine(outputDirectory, table.FileName);
             var temp = path + ".tmp";
+            written.Add((temp, path));
             var rows = write(temp);
-            File.Move(temp, path, overwrite: true);
             files.Add(new GeneratedFile(table.FileName, rows));
         }
 
-        Write(RawSchema.UsersTable, p => { world.WriteUsers(p, events, Rng.ForStream(seed, 10), people); return CountRows(p); });
-        Write(RawSchema.MoviesTable, p => { world.WriteMovies(p, Rng.ForStream(seed, 11)); return CountRows(p); });
-        (double SquaredError, int Ratings) watchRatings = default, reviewRatings = default;
-        Write(RawSchema.WatchHistoryTable, p => { watchRatings = world.WriteWatchHistory(p, events, Rng.ForStream(seed, 12)); return CountRows(p); });
-        Write(RawSchema.RecommendationLogsTable, p => { world.WriteRecommendationLogs(p, events, Rng.ForStream(seed, 13)); return CountRows(p); });
-        Write(RawSchema.SearchLogsTable, p => { world.WriteSearchLogs(p, events, Rng.ForStream(seed, 14)); return CountRows(p); });
-        Write(RawSchema.ReviewsTable, p => { reviewRatings = world.WriteReviews(p, events, Rng.ForStream(seed, 15)); return CountRows(p); });
+        try
+        {
+            Write(RawSchema.UsersTable, p => { world.WriteUsers(p, events, Rng.ForStream(seed, 10), people); return CountRows(p); });
+            Write(RawSchema.MoviesTable, p => { world.WriteMovies(p, Rng.ForStream(seed, 11)); return CountRows(p); });
+            (double SquaredError, int Ratings) watchRatings = default, reviewRatings = default;
+            Write(RawSchema.WatchHistoryTable, p => { watchRatings = world.WriteWatchHistory(p, events, Rng.ForStream(seed, 12)); return CountRows(p); });
+            Write(RawSchema.RecommendationLogsTable, p => { world.WriteRecommendationLogs(p, events, Rng.ForStream(seed, 13)); return CountRows(p); });
+            Write(RawSchema.SearchLogsTable, p => { world.WriteSearchLogs(p, events, Rng.ForStream(seed, 14)); return CountRows(p); });
+            Write(RawSchema.ReviewsTable, p => { reviewRatings = world.WriteReviews(p, events, Rng.ForStream(seed, 15)); return CountRows(p); });
 
-        progress?.Report("building the Top-10 lists");
-        var titles = new Top10World(options, new Faker("en") { Random = new Randomizer(options.Seed + 1) });
-        Write(RawSchema.Top10TitlesTable, p => { titles.WriteTitles(p, Rng.ForStream(seed, 21)); return CountRows(p); });
-        Write(RawSchema.Top10WeeklyTable, p => { titles.WriteWeekly(p); return CountRows(p); });
+            progress?.Report("building the Top-10 lists");
+            var titles = new Top10World(options, new Faker("en") { Random = new Randomizer(options.Seed + 1) });
+            Write(RawSchema.Top10TitlesTable, p => { titles.WriteTitles(p, Rng.ForStream(seed, 21)); return CountRows(p); });
+            Write(RawSchema.Top10WeeklyTable, p => { titles.WriteWeekly(p); return CountRows(p); });
 
-        var floor = Math.Sqrt((watchRatings.SquaredError + reviewRatings.SquaredError) / Math.Max(1, watchRatings.Ratings + reviewRatings.Ratings));
-        WriteTruth(Path.Combine(outputDirectory, TruthFileName), options, world, events, titles, floor);
+            var floor = Math.Sqrt((watchRatings.SquaredError + reviewRatings.SquaredError) / Math.Max(1, watchRatings.Ratings + reviewRatings.Ratings));
+            WriteTruth(Path.Combine(outputDirectory, TruthFileName), options, world, events, titles, floor);
+            foreach (var (temp, path) in written.OrderBy(w => Path.GetFileName(w.Path) == RawSchema.UsersTable.FileName))
+            {
+                File.Move(temp, path, overwrite: true);
+            }
+        }
+        catch
+        {
+            // A generation that fails (a full disk, an unwritable folder) leaves no partial files behind.
+            foreach (var (temp, _) in written.Where(w => File.Exists(w.Temp)))
+            {
+                File.Delete(temp);
+            }
+
+            throw;
+        }
+
         return new GenerationResult(files, clock.Elapsed.TotalSeconds);
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NetflixML.Features.Catalog;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Reporting;
+using NetflixML.Features.Schema;
 using NetflixML.Features.Synthetic;
 using NetflixML.Training.Pipeline;
 
@@ -24,7 +25,7 @@ public static class PipelineCommand
     {
         // Held from the start: a second pipeline would also generate into and ingest from the same raw folder.
         using var hold = ModelsFolderLock.Take(settings.ModelsFolder);
-        if (!File.Exists(Path.Combine(settings.RawFolder, "users.csv")))
+        if (!File.Exists(Path.Combine(settings.RawFolder, RawSchema.UsersTable.FileName)))
         {
             io.Progress("pipeline", $"no data in {settings.RawFolder}: generating it (seed {settings.Seed}, scale {settings.Scale})");
             SyntheticGenerator.Generate(settings.RawFolder, new GeneratorOptions(settings.Seed, settings.Scale), io.ProgressFor("generate"));

@@ -29,6 +29,28 @@ public sealed class GeneratorDeterminismTests
     }
 
     [Fact]
+    public void A_generation_that_fails_part_way_replaces_no_table_and_leaves_no_users_file()
+    {
+        // The pipeline generates only when users.csv is absent. A generation stopped after users.csv used to leave it
+        // beside half the tables, so the next run ingested those instead of generating.
+        using var empty = new TempDirectory();
+        using var earlier = new TempDirectory();
+        SyntheticGenerator.Generate(earlier.Path, new GeneratorOptions(3, 0.02));
+        var before = Directory.GetFiles(earlier.Path).ToDictionary(f => f, File.ReadAllBytes);
+        foreach (var dir in new[] { empty, earlier })
+        {
+            // A folder where the watch history's file goes: writing it fails, after users.csv and movies.csv were written.
+            Directory.CreateDirectory(dir.File("watch_history.csv.tmp"));
+
+            Assert.Throws<UnauthorizedAccessException>(() => SyntheticGenerator.Generate(dir.Path, new GeneratorOptions(4, 0.02)));
+        }
+
+        // Nor the half-written tables it had started (only the folder that stopped it is left).
+        Assert.Equal(["watch_history.csv.tmp"], Directory.GetFileSystemEntries(empty.Path).Select(Path.GetFileName));
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+    }
+
+    [Fact]
     public void Scale_a_tenth_gives_a_tenth_of_the_rows()
     {
         using var dir = new TempDirectory();
