@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NetflixML.Features;
 using NetflixML.Features.Catalog;
+using NetflixML.Features.Storage;
 using NetflixML.Training.Cli;
 using NetflixML.Training.Pipeline;
 
@@ -25,7 +26,11 @@ public sealed class StagedRunTests(TrainedModels trained) : IDisposable
         // Top-10 trains from the titles; recommend then finds no watch events and stops the run (no skip list given).
         var database = _temp.File("no-events.db");
         File.Copy(trained.Database, database);
-        Sql(database, "DELETE FROM gold_watch_events");
+        using (var db = SqliteDatabase.Open(database, pooling: false))
+        {
+            db.Execute("DELETE FROM gold_watch_events");
+        }
+
         var inputs = TrainingInputs.Resolve(database, null, null, null);
         var progress = new StringWriter();
 
@@ -92,13 +97,4 @@ public sealed class StagedRunTests(TrainedModels trained) : IDisposable
             .Where(f => !Path.GetRelativePath(folder, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal) && Path.GetFileName(f) != Features.Reporting.ModelsFolderLock.FileName)
             .ToDictionary(f => f, File.ReadAllBytes),
         StringComparer.Ordinal);
-
-    private static void Sql(string database, string sql)
-    {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }
