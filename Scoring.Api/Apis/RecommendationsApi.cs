@@ -49,7 +49,7 @@ public static class RecommendationsApi
     /// <response code="200">Titles with id, name, genres, score and reason.</response>
     /// <response code="400">count is outside 1-100, or the genre is not in the catalogue (the allowed genres are listed).</response>
     /// <response code="404">No such subscriber.</response>
-    /// <response code="503">No recommendation model is loaded, or the database is missing.</response>
+    /// <response code="503">No recommendation model is loaded, the database is missing, or the model was trained on other data than the database holds (its titles have other genres there).</response>
     public static Results<Ok<RecommendationsResponse>, ValidationProblem, ProblemHttpResult> ForUser(string userId, ModelRegistry registry, ScoringDatabase database, ILogger<RecommendationsResponse> logger, int count = 10, string? genre = null)
     {
         var clock = Stopwatch.StartNew();
@@ -61,6 +61,7 @@ public static class RecommendationsApi
         }
 
         var gold = database.Current();
+        CatalogAgreement.Require(served, gold, database.Path);
         if (!gold.UserExists(userId))
         {
             return TypedResults.Problem($"No subscriber '{userId}' in the database.", statusCode: StatusCodes.Status404NotFound, title: "Subscriber not found");
@@ -110,7 +111,9 @@ public static class RecommendationsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var response = RecommendationService.Recommend(served, database.TryCurrent(), watched, count, genre);
+        // The database only names the titles here; one of other data would name them wrongly, so it is left out.
+        var gold = database.TryCurrent();
+        var response = RecommendationService.Recommend(served, gold is not null && CatalogAgreement.Problem(served, gold, database.Path) is null ? gold : null, watched, count, genre);
         Log.Prediction(logger, "recommendations-viewer", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
@@ -139,7 +142,7 @@ public static class RecommendationsApi
     /// <response code="200">Similar titles, most similar first.</response>
     /// <response code="400">count is outside 1-100.</response>
     /// <response code="404">No such title.</response>
-    /// <response code="503">No recommendation model is loaded, or the database is missing.</response>
+    /// <response code="503">No recommendation model is loaded, the database is missing, or the model was trained on other data than the database holds.</response>
     public static Results<Ok<SimilarTitlesResponse>, ValidationProblem, ProblemHttpResult> Similar(string titleId, ModelRegistry registry, ScoringDatabase database, int count = 10)
     {
         var validation = new Validation();
@@ -149,7 +152,10 @@ public static class RecommendationsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var response = RecommendationService.Similar(registry.Recommender(), database.Current(), titleId, count);
+        var served = registry.Recommender();
+        var gold = database.Current();
+        CatalogAgreement.Require(served, gold, database.Path);
+        var response = RecommendationService.Similar(served, gold, titleId, count);
         return response is null
             ? TypedResults.Problem($"No title '{titleId}' in the catalogue.", statusCode: StatusCodes.Status404NotFound, title: "Title not found")
             : TypedResults.Ok(response);

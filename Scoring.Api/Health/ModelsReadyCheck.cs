@@ -1,10 +1,16 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NetflixML.Scoring.Api.Data;
+using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
+using NetflixML.Scoring.Api.Predictions;
 
 namespace NetflixML.Scoring.Api.Health;
 
-/// <summary>Ready when every champion (top10, churn, recommend) is loaded.</summary>
-public sealed class ModelsReadyCheck(ModelRegistry registry) : IHealthCheck
+/// <summary>
+/// Ready when every champion (top10, churn, recommend) is loaded; degraded (still 200) when the recommendation model
+/// was trained on other data than the database holds, so its by-id answers are refused.
+/// </summary>
+public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase database) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -17,8 +23,25 @@ public sealed class ModelsReadyCheck(ModelRegistry registry) : IHealthCheck
             ["recommend"] = served.Recommend?.Version ?? "not loaded",
             ["generation"] = served.Generation,
         };
-        return Task.FromResult(missing.Count == 0
-            ? HealthCheckResult.Healthy("Every champion is loaded.", data)
-            : HealthCheckResult.Unhealthy($"Not loaded: {string.Join(", ", missing)} (run `dotnet run --project Training`).", data: data));
+        if (missing.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {string.Join(", ", missing)} (run `dotnet run --project Training`).", data: data));
+        }
+
+        return Task.FromResult(served.Recommend is { } recommend && OtherData(recommend) is { } problem
+            ? HealthCheckResult.Degraded(problem, data: data)
+            : HealthCheckResult.Healthy("Every champion is loaded.", data));
+    }
+
+    private string? OtherData(ServedRecommender recommend)
+    {
+        try
+        {
+            return database.TryCurrent() is { } gold ? CatalogAgreement.Problem(recommend, gold, database.Path) : null;
+        }
+        catch (ServiceUnavailableException)
+        {
+            return null; // an unreadable database is the by-id endpoints' 503, not the models'
+        }
     }
 }
