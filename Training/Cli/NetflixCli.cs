@@ -23,13 +23,15 @@ public static class NetflixCli
         root.Subcommands.Add(BenchCommand.Create(io));
         PipelineCommand.Attach(root, io);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        // An unknown option, a missing required one, a value of the wrong type, or an empty one (`--db "$DB"` with DB
+        // unset, which used to crash with a stack trace) is bad input like any other: "error: ..." on standard error
+        // and exit 2, with nothing on standard output (where --json goes).
+        var problems = parse.Errors.Select(p => Readable(p.Message)).Concat(EmptyValues(parse.CommandResult)).ToList();
+        if (problems.Count > 0)
         {
-            // An unknown option, a missing required one or a value of the wrong type is bad input like any other:
-            // "error: ..." on standard error and exit 2, with nothing on standard output (where --json goes).
-            foreach (var problem in parse.Errors)
+            foreach (var problem in problems)
             {
-                error.WriteLine("error: " + Readable(problem.Message));
+                error.WriteLine("error: " + problem);
             }
 
             var path = string.Join(' ', Ancestry(parse.CommandResult).Reverse().Skip(1).Select(c => c.Command.Name));
@@ -61,6 +63,14 @@ public static class NetflixCli
             yield return command;
         }
     }
+
+    // A text option given as "" or spaces names no file, folder or choice; the parser accepts it.
+    private static IEnumerable<string> EmptyValues(System.CommandLine.Parsing.CommandResult command) =>
+        command.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .Where(o => !o.Implicit && o.Option.ValueType == typeof(string) && o.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+            .Select(o => o.Option.HasDefaultValue
+                ? $"{o.Option.Name} is empty; pass a value, or leave the option out for its default ({o.Option.GetDefaultValue()})."
+                : $"{o.Option.Name} is empty; pass a value.");
 
     // The parser's type names mean nothing to a user: "Cannot parse argument 'abc' for option '--seed' as expected
     // type 'System.Int32'." becomes "--seed must be a whole number; got 'abc'." Other messages pass through.

@@ -12,6 +12,13 @@ public sealed class CommandLineTests
         { ["evaluate"], ["error: Option '--model' is required.", "See 'evaluate --help' for the commands and options."] },
         { ["bench", "recs", "--seed", "1.5"], ["error: Option '--movielens' is required.", "error: --seed must be a whole number; got '1.5'.", "See 'bench recs --help' for the commands and options."] },
         { ["frobnicate"], ["error: Unrecognized command or argument 'frobnicate'.", "See '--help' for the commands and options."] },
+        // An empty path (`--db "$DB"` with DB unset) crashed with an ArgumentException stack trace from Path.GetFullPath.
+        { ["train", "--models", "", "--db", " "], ["error: --models is empty; pass a value, or leave the option out for its default (models).", "error: --db is empty; pass a value, or leave the option out for its default (data/netflix.db).", "See 'train --help' for the commands and options."] },
+        { ["generate", "--out", ""], ["error: --out is empty; pass a value, or leave the option out for its default (data/raw).", "See 'generate --help' for the commands and options."] },
+        { ["ingest", "--raw", ""], ["error: --raw is empty; pass a value, or leave the option out for its default (data/raw).", "See 'ingest --help' for the commands and options."] },
+        { ["evaluate", "--model", ""], ["error: --model is empty; pass a value.", "See 'evaluate --help' for the commands and options."] },
+        { ["leakage", "--titles", ""], ["error: --titles is empty; pass a value.", "See 'leakage --help' for the commands and options."] },
+        { ["bench", "serve", "--models", ""], ["error: --models is empty; pass a value, or leave the option out for its default (models).", "See 'bench serve --help' for the commands and options."] },
     };
 
     [Theory]
