@@ -29,7 +29,8 @@ public static class ScoringServiceExtensions
             services.AddSingleton<ILoggerProvider>(_ => new JsonLinesLoggerProvider(Console.OpenStandardOutput()));
         }
 
-        services.Configure<ScoringOptions>(builder.Configuration.GetSection(ScoringOptions.Section));
+        services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScoringOptions>, ScoringOptionsValidator>();
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<ScoringOptions>>((kestrel, scoring) => kestrel.Limits.MaxRequestBodySize = scoring.Value.MaxRequestBodyBytes);
         services.AddSingleton(provider => new ScoringPaths(

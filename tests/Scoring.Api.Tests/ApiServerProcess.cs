@@ -29,6 +29,38 @@ public sealed class ApiServerProcess : IAsyncDisposable
 
     public static async Task<ApiServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Launch(environment, line =>
+        {
+            const string marker = "Now listening on: ";
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                listening.TrySetResult(new Uri(line[(at + marker.Length)..].Split('"')[0].Trim()));
+            }
+        });
+        var started = await Task.WhenAny(listening.Task, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (started != listening.Task)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException("The API did not start:\n" + server.Output);
+        }
+
+        server.Address = await listening.Task;
+        return server;
+    }
+
+    /// <summary>Runs the API until it exits by itself (a start-up failure): its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        await using var server = Launch(environment, _ => { });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await server._process.WaitForExitAsync(timeout.Token);
+        return (server._process.ExitCode, server.Output);
+    }
+
+    private static ApiServerProcess Launch(IReadOnlyDictionary<string, string> environment, Action<string> onLine)
+    {
         var directory = OutputDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,7 +80,6 @@ public sealed class ApiServerProcess : IAsyncDisposable
         }
 
         var server = new ApiServerProcess(Process.Start(start)!);
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Read(string? line)
         {
             if (line is null)
@@ -61,26 +92,13 @@ public sealed class ApiServerProcess : IAsyncDisposable
                 server._output.AppendLine(line);
             }
 
-            const string marker = "Now listening on: ";
-            var at = line.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                listening.TrySetResult(new Uri(line[(at + marker.Length)..].Split('"')[0].Trim()));
-            }
+            onLine(line);
         }
 
         server._process.OutputDataReceived += (_, e) => Read(e.Data);
         server._process.ErrorDataReceived += (_, e) => Read(e.Data);
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
-        var started = await Task.WhenAny(listening.Task, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        if (started != listening.Task)
-        {
-            await server.DisposeAsync();
-            throw new InvalidOperationException("The API did not start:\n" + server.Output);
-        }
-
-        server.Address = await listening.Task;
         return server;
     }
 

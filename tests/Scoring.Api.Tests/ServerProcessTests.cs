@@ -53,6 +53,22 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
         Assert.Equal(fixture.Database, entry["Path"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(new[] { "MaxBatchSize", "0", "Database", " ", "LogFormat", "xml" }, new[] { "error: Scoring:Database is ' '; it must name the database file.", "error: Scoring:MaxBatchSize is 0; it must be at least 1.", "error: Scoring:LogFormat is 'xml'; it must be json or console." })]
+    [InlineData(new[] { "MaxRequestBodyBytes", "-1" }, new[] { "error: Scoring:MaxRequestBodyBytes is -1; it must be at least 1." })]
+    [InlineData(new[] { "MaxRequestBodyBytes", "lots" }, new[] { "error: Scoring:MaxRequestBodyBytes must be a whole number; got 'lots'." })]
+    public async Task A_bad_setting_stops_the_server_at_start_up_naming_the_setting_and_its_value(string[] settings, string[] lines)
+    {
+        // MaxRequestBodyBytes=-1 crashed with a stack trace; MaxBatchSize=0 refused every batch; an empty Database became
+        // the content root; LogFormat=xml was JSON without a word.
+        var environment = settings.Chunk(2).ToDictionary(s => "Scoring__" + s[0], s => s[1]);
+
+        var (code, output) = await ApiServerProcess.RunUntilExitAsync(environment);
+
+        Assert.Equal(2, code);
+        Assert.Equal(lines, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Every_get_endpoint_answers_head_with_the_same_status_and_type_and_no_body_over_real_http()
     {
