@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using NetflixML.Learning.Core;
 using NetflixML.Learning.Training;
@@ -112,12 +113,10 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
             q[i] = Draw();
         }
 
-        var userBias = new float[users];
-        var itemBias = new float[items];
-        var userRate = Enumerable.Repeat(1f, users).ToArray();
-        var itemRate = Enumerable.Repeat(1f, items).ToArray();
-        var userBiasRate = Enumerable.Repeat(1f, users).ToArray();
-        var itemBiasRate = Enumerable.Repeat(1f, items).ToArray();
+        // Each row's AdaGrad sums and bias side by side (rate, bias, bias rate, unused): one cache line holds all a
+        // rating's update reads of them, where three arrays cost three misses on a large matrix.
+        var userState = NewState(users);
+        var itemState = NewState(items);
 
         // Random groups of users and items; ratings bucketed by (user group, item group), each bucket shuffled.
         var userGroup = Groups(users, rng);
@@ -175,41 +174,93 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
                 Parallel.For(0, Blocks, parallel, g =>
                 {
                     var block = g * Blocks + (g + d) % Blocks;
-                    UpdateBlock(blockUsers[block], blockItems[block], blockValues[block], p, q, userBias, itemBias, userRate, itemRate, userBiasRate, itemBiasRate, k, eta, lambda, biasLambda, useBiases);
+                    UpdateBlock(blockUsers[block], blockItems[block], blockValues[block], p, q, userState, itemState, k, eta, lambda, biasLambda, useBiases);
                 });
             }
         }
 
-        return new MatrixFactorizationModel(JsonSerializer.Serialize(Options), catalog, ratings, k, (float)mean, (float)scale, min, max, p, q, userBias, itemBias, ratings.ItemsWithInteractions());
+        return new MatrixFactorizationModel(JsonSerializer.Serialize(Options), catalog, ratings, k, (float)mean, (float)scale, min, max, p, q, Biases(userState), Biases(itemState), ratings.ItemsWithInteractions());
     }
 
-    private static unsafe void UpdateBlock(int[] users, int[] items, float[] values, float[] p, float[] q, float[] userBias, float[] itemBias,
-        float[] userRate, float[] itemRate, float[] userBiasRate, float[] itemBiasRate, int k, float eta, float lambda, float biasLambda, bool useBiases)
+    private const int StateStride = 4;
+    private const int Rate = 0;
+    private const int Bias = 1;
+    private const int BiasRate = 2;
+
+    private const int PrefetchAhead = 8;
+
+    private static unsafe void Prefetch(float* row, int k)
+    {
+        for (var offset = 0; offset < k; offset += 16)
+        {
+            Sse.Prefetch0(row + offset); // one 64-byte line per 16 floats
+        }
+    }
+
+    private static float[] NewState(int rows)
+    {
+        var state = new float[rows * StateStride];
+        for (var r = 0; r < rows; r++)
+        {
+            state[(r * StateStride) + Rate] = 1f;
+            state[(r * StateStride) + BiasRate] = 1f;
+        }
+
+        return state;
+    }
+
+    private static float[] Biases(float[] state)
+    {
+        var biases = new float[state.Length / StateStride];
+        for (var r = 0; r < biases.Length; r++)
+        {
+            biases[r] = state[(r * StateStride) + Bias];
+        }
+
+        return biases;
+    }
+
+    private static unsafe void UpdateBlock(int[] users, int[] items, float[] values, float[] p, float[] q, float[] userState, float[] itemState,
+        int k, float eta, float lambda, float biasLambda, bool useBiases)
     {
         fixed (float* pp = p)
         fixed (float* qq = q)
+        fixed (float* us = userState)
+        fixed (float* its = itemState)
         {
             for (var e = 0; e < users.Length; e++)
             {
+                if (Sse.IsSupported && e + PrefetchAhead < users.Length)
+                {
+                    // The ratings come in shuffled order, so each update's rows are random reads of a large matrix;
+                    // asking for a later rating's rows now overlaps their fetch with this update's arithmetic.
+                    Prefetch(pp + ((long)users[e + PrefetchAhead] * k), k);
+                    Prefetch(qq + ((long)items[e + PrefetchAhead] * k), k);
+                    Sse.Prefetch0(us + ((long)users[e + PrefetchAhead] * StateStride));
+                    Sse.Prefetch0(its + ((long)items[e + PrefetchAhead] * StateStride));
+                }
+
                 var u = users[e];
                 var i = items[e];
                 var pu = pp + (long)u * k;
                 var qi = qq + (long)i * k;
-                var error = values[e] - Dot(pu, qi, k) - (useBiases ? userBias[u] + itemBias[i] : 0);
-                var rateU = eta / MathF.Sqrt(userRate[u]);
-                var rateI = eta / MathF.Sqrt(itemRate[i]);
+                var su = us + (long)u * StateStride;
+                var si = its + (long)i * StateStride;
+                var error = values[e] - Dot(pu, qi, k) - (useBiases ? su[Bias] + si[Bias] : 0);
+                var rateU = eta / MathF.Sqrt(su[Rate]);
+                var rateI = eta / MathF.Sqrt(si[Rate]);
                 // Gradients gp = -e q + l p and gq = -e p + l q, applied together; their mean squares feed AdaGrad.
                 var (squareP, squareQ) = Step(pu, qi, k, error, lambda, rateU, rateI);
-                userRate[u] += squareP / k;
-                itemRate[i] += squareQ / k;
+                su[Rate] += squareP / k;
+                si[Rate] += squareQ / k;
                 if (useBiases)
                 {
-                    var gu = -error + biasLambda * userBias[u];
-                    var gi = -error + biasLambda * itemBias[i];
-                    userBias[u] -= eta / MathF.Sqrt(userBiasRate[u]) * gu;
-                    itemBias[i] -= eta / MathF.Sqrt(itemBiasRate[i]) * gi;
-                    userBiasRate[u] += gu * gu;
-                    itemBiasRate[i] += gi * gi;
+                    var gu = -error + biasLambda * su[Bias];
+                    var gi = -error + biasLambda * si[Bias];
+                    su[Bias] -= eta / MathF.Sqrt(su[BiasRate]) * gu;
+                    si[Bias] -= eta / MathF.Sqrt(si[BiasRate]) * gi;
+                    su[BiasRate] += gu * gu;
+                    si[BiasRate] += gi * gi;
                 }
             }
         }
