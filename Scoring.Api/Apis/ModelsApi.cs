@@ -7,8 +7,10 @@ using NetflixML.Features.Catalog;
 using NetflixML.Features.Reporting;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Contracts;
+using NetflixML.Scoring.Api.Data;
 using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
+using NetflixML.Scoring.Api.Predictions;
 
 namespace NetflixML.Scoring.Api.Apis;
 
@@ -34,8 +36,9 @@ public static class ModelsApi
 
     /// <summary>Lists every loaded champion with its metrics and identity, and any file that failed to load.</summary>
     /// <param name="registry">Served models.</param>
-    /// <response code="200">Loaded champions and load errors.</response>
-    public static Ok<ModelsResponse> List(ModelRegistry registry) => TypedResults.Ok(Describe(registry.Current));
+    /// <param name="database">The database the recommender's catalogue is compared with.</param>
+    /// <response code="200">Loaded champions (with a warning where some answers are refused) and load errors.</response>
+    public static Ok<ModelsResponse> List(ModelRegistry registry, ScoringDatabase database) => TypedResults.Ok(Describe(registry.Current, database));
 
     /// <summary>The leaderboard of one task: every candidate's cross-validated and test figures.</summary>
     /// <param name="task">top10, churn or recommend.</param>
@@ -99,12 +102,13 @@ public static class ModelsApi
     /// <summary>Reloads the models from disk now (changes are also picked up automatically within a second).</summary>
     /// <param name="apiKey">Must equal the configured Scoring:AdminApiKey.</param>
     /// <param name="registry">Served models.</param>
+    /// <param name="database">The database the recommender's catalogue is compared with.</param>
     /// <param name="options">Configuration.</param>
     /// <param name="cancellationToken">Request cancellation.</param>
     /// <response code="200">What is loaded after the reload (failed files are listed; their previous models keep serving).</response>
     /// <response code="401">The X-Api-Key header is missing or wrong.</response>
     /// <response code="403">Reload is turned off: no admin key is configured.</response>
-    public static async Task<Results<Ok<ModelsResponse>, ProblemHttpResult>> Reload([FromHeader(Name = ApiKeyHeader)] string? apiKey, ModelRegistry registry, IOptions<ScoringOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ModelsResponse>, ProblemHttpResult>> Reload([FromHeader(Name = ApiKeyHeader)] string? apiKey, ModelRegistry registry, ScoringDatabase database, IOptions<ScoringOptions> options, CancellationToken cancellationToken)
     {
         var configured = options.Value.AdminApiKey;
         if (string.IsNullOrEmpty(configured))
@@ -117,10 +121,10 @@ public static class ModelsApi
             return TypedResults.Problem($"Send the admin key in the {ApiKeyHeader} header.", statusCode: StatusCodes.Status401Unauthorized, title: "Missing or wrong API key");
         }
 
-        return TypedResults.Ok(Describe(await registry.ReloadAsync(cancellationToken)));
+        return TypedResults.Ok(Describe(await registry.ReloadAsync(cancellationToken), database));
     }
 
-    public static ModelsResponse Describe(ServedModels served)
+    public static ModelsResponse Describe(ServedModels served, ScoringDatabase database)
     {
         var models = new List<LoadedModel>();
         foreach (var classifier in new[] { served.Top10, served.Churn }.OfType<ServedClassifier>())
@@ -130,7 +134,8 @@ public static class ModelsApi
 
         if (served.Recommend is { } recommender)
         {
-            models.Add(Loaded(FeatureCatalog.Recommend, recommender.Name, recommender.Manifest, recommender.Path, recommender.Sha256, recommender.LoadedAt, null));
+            var loaded = Loaded(FeatureCatalog.Recommend, recommender.Name, recommender.Manifest, recommender.Path, recommender.Sha256, recommender.LoadedAt, null);
+            models.Add(loaded with { Warning = CatalogAgreement.Problem(recommender, database) });
         }
 
         return new ModelsResponse(models, served.Errors.Select(e => new ModelLoadError(e.Task, e.File, e.Reason, e.At)).ToList(), served.LoadedAt, served.Generation);

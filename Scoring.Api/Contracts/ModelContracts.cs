@@ -93,6 +93,12 @@ public sealed record LoadedModel
 
     /// <summary>The model's input features.</summary>
     public IReadOnlyList<ModelFeatureInfo> Features { get; init; } = [];
+
+    /// <summary>
+    /// Why some of this model's answers are refused while it serves: for the recommender, that it was trained on
+    /// other data than the database holds (its by-id recommendations and similar titles are then 503). Null when none.
+    /// </summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>A model file that failed to load (the previous model, if any, keeps serving).</summary>

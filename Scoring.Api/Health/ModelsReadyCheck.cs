@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NetflixML.Scoring.Api.Data;
-using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
 using NetflixML.Scoring.Api.Predictions;
 
@@ -28,20 +27,8 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {string.Join(", ", missing)} (run `dotnet run --project Training`).", data: data));
         }
 
-        return Task.FromResult(served.Recommend is { } recommend && OtherData(recommend) is { } problem
+        return Task.FromResult(served.Recommend is { } recommend && CatalogAgreement.Problem(recommend, database) is { } problem
             ? HealthCheckResult.Degraded(problem, data: data)
             : HealthCheckResult.Healthy("Every champion is loaded.", data));
-    }
-
-    private string? OtherData(ServedRecommender recommend)
-    {
-        try
-        {
-            return database.TryCurrent() is { } gold ? CatalogAgreement.Problem(recommend, gold, database.Path) : null;
-        }
-        catch (ServiceUnavailableException)
-        {
-            return null; // an unreadable database is the by-id endpoints' 503, not the models'
-        }
     }
 }

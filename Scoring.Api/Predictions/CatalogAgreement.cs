@@ -22,6 +22,19 @@ public static class CatalogAgreement
     public static string? Problem(ServedRecommender served, GoldData database, string path) =>
         Verdicts.GetOrCreateValue(database).GetValue(served, s => new Verdict(Compare(s, database, path))).Problem;
 
+    /// <summary>The same for the database as it is now; null when there is none or it cannot be read (the by-id endpoints' own 503s).</summary>
+    public static string? Problem(ServedRecommender served, ScoringDatabase database)
+    {
+        try
+        {
+            return database.TryCurrent() is { } gold ? Problem(served, gold, database.Path) : null;
+        }
+        catch (ServiceUnavailableException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Throws the 503 for answers that read the model's subscribers and titles as the database's.</summary>
     public static void Require(ServedRecommender served, GoldData database, string path)
     {

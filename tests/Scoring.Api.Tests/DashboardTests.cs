@@ -291,6 +291,27 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "content-without-watch-events.png"), FullPage = true });
     }
 
+    [BrowserFact]
+    public async Task Beside_a_database_of_other_data_the_recommender_card_says_so_and_the_explorer_shows_why()
+    {
+        // The committed models served with a database ingested from the real Netflix 2025 files.
+        await using var server = await ApiServerProcess.StartAsync(new Dictionary<string, string> { ["Scoring__Database"] = fixture.RealNetflixDatabase });
+        var page = await NewPage(server);
+
+        await Open(page);
+        await page.ClickAsync("nav button[data-view='models']");
+
+        var warnings = page.Locator("#champions .card p.warning");
+        await Assertions.Expect(warnings).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#champions .card").Filter(new LocatorFilterOptions { Has = page.Locator("p.warning") }).Locator("h3")).ToHaveTextAsync("recommend");
+        await Assertions.Expect(warnings).ToContainTextAsync("The recommendation model was trained on other data");
+        await page.Locator("#champions").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory(Screenshots).FullName, "champions-beside-other-data.png") });
+        await page.ClickAsync("nav button[data-view='recommendations']");
+        await page.FillAsync("#user", "user_00001");
+        await page.ClickAsync("#recommend-form button[type='submit']");
+        await Assertions.Expect(page.Locator("#recommended li.problem")).ToContainTextAsync("503: The recommendation model was trained on other data");
+    }
+
     private async Task<List<(string, int)>> PieValues(string figure) =>
         [.. (await _page.Locator($"#{figure} svg path.mark").EvaluateAllAsync<PieSlice[]>("marks => marks.map(m => ({ label: m.dataset.label, value: Number(m.dataset.value) }))")).Select(s => (s.Label, s.Value))];
 

@@ -19,8 +19,7 @@ public sealed class OtherDataTests(ScoringFixture fixture)
     public async Task Beside_the_real_netflix_files_the_model_answers_for_no_subscriber_or_title_and_readiness_says_why()
     {
         // The committed models were trained on the default synthetic data; the real files use the same id formats.
-        var database = Path.Combine(fixture.Root, "real-netflix.db");
-        Ingestor.Ingest(Repository.SharedData("netflix-2025-user-behavior"), database);
+        var database = fixture.RealNetflixDatabase;
         using var factory = fixture.Factory(database: database);
         var client = factory.CreateClient();
         var title = ScoringFixture.Query(database, "SELECT movie_id, title FROM gold_movies ORDER BY movie_id LIMIT 1")[0];
@@ -47,6 +46,12 @@ public sealed class OtherDataTests(ScoringFixture fixture)
         var health = (await ready.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("Degraded", health["status"]!.GetValue<string>());
         Assert.StartsWith("The recommendation model was trained on other data", health["checks"]![0]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The model list says so beside the recommender, and only there.
+        var models = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray().ToDictionary(m => m!["task"]!.GetValue<string>(), m => m!["warning"]?.GetValue<string>());
+        Assert.StartsWith("The recommendation model was trained on other data", models["recommend"], StringComparison.Ordinal);
+        Assert.Null(models["top10"]);
+        Assert.Null(models["churn"]);
     }
 
     [Fact]
@@ -80,5 +85,6 @@ public sealed class OtherDataTests(ScoringFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/users/{user}/recommendations")).StatusCode);
         var health = (await client.GetFromJsonAsync<JsonObject>("/health/ready"))!;
         Assert.Equal("Healthy", health["status"]!.GetValue<string>());
+        Assert.All((await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray(), m => Assert.Null(m!["warning"]));
     }
 }

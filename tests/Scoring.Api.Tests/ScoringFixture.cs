@@ -29,9 +29,23 @@ public sealed class ScoringFixture : IDisposable
         Directory.CreateDirectory(Root);
         SyntheticGenerator.Generate(Path.Combine(Root, "raw"), new GeneratorOptions(42, 1.0));
         Ingestor.Ingest(Path.Combine(Root, "raw"), Database);
+        _realNetflix = new Lazy<string>(() =>
+        {
+            var path = Path.Combine(Root, "real-netflix.db");
+            Ingestor.Ingest(Repository.SharedData("netflix-2025-user-behavior"), path);
+            return path;
+        });
     }
 
     public string Root { get; }
+
+    /// <summary>
+    /// A database ingested from the real Netflix 2025 files (built on first use): other data than the committed models
+    /// were trained on, under the same id formats.
+    /// </summary>
+    public string RealNetflixDatabase => _realNetflix.Value;
+
+    private readonly Lazy<string> _realNetflix;
 
     public string Database => Path.Combine(Root, "netflix.db");
 

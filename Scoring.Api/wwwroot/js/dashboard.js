@@ -126,6 +126,7 @@ function championCard(model) {
   card.querySelector(".metric").textContent = metric;
   card.querySelector(".contract").textContent = model.contract ?? "";
   card.querySelector(".version").textContent = `version ${model.version}, loaded ${new Date(model.loadedAt).toLocaleString()}`;
+  if (model.warning) card.append(Object.assign(document.createElement("p"), { className: "warning", textContent: model.warning }));
   return card;
 }
 
