@@ -158,6 +158,9 @@ public sealed class GoldData
 
     public bool UserExists(string userId) => _users.Contains(userId);
 
+    /// <summary>Whether anyone watched anything (the real Netflix 2025 files have no watch history).</summary>
+    public bool HasWatchEvents => _watched.Count > 0;
+
     /// <summary>Every title the subscriber has watched, in id order.</summary>
     public IReadOnlyList<string> WatchedBy(string userId) => _watched.TryGetValue(userId, out var titles) ? titles : [];
 

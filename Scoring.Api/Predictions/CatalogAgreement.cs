@@ -40,7 +40,8 @@ public static class CatalogAgreement
     {
         if (Problem(served, database, path) is { } problem)
         {
-            throw new ServiceUnavailableException(problem, $"dotnet run --project Training -- train --task recommend --db {path}");
+            // Training on this database is the way out only when it has the watch history a recommender learns from.
+            throw new ServiceUnavailableException(problem, database.HasWatchEvents ? $"dotnet run --project Training -- train --task recommend --db {path}" : string.Empty);
         }
     }
 
