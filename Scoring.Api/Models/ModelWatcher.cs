@@ -13,6 +13,8 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 {
     private FileSystemWatcher? _watcher;
     private Timer? _timer;
+    private const int LockRecheckMilliseconds = 100;
+
     private bool _waitingForRun; // logged once per run, not at every check
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -62,7 +64,9 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
                 _waitingForRun = true;
             }
 
-            _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+            // Asked again after the quiet period, but not more often than LockRecheckMilliseconds: with a quiet period of
+            // 0 (which the settings allow) the check re-fired at once and spun on the lock file for the whole run.
+            _timer?.Change(Math.Max(options.Value.ReloadDebounceMilliseconds, LockRecheckMilliseconds), Timeout.Infinite);
             return;
         }
 
