@@ -61,7 +61,7 @@ public static class RecommendationsApi
         }
 
         var gold = database.Current();
-        CatalogAgreement.Require(served, gold, database.Path);
+        CatalogAgreement.Require(served, gold);
         if (!gold.UserExists(userId))
         {
             return TypedResults.Problem($"No subscriber '{userId}' in the database.", statusCode: StatusCodes.Status404NotFound, title: "Subscriber not found");
@@ -113,7 +113,7 @@ public static class RecommendationsApi
 
         // The database only names the titles here; one of other data would name them wrongly, so it is left out.
         var gold = database.TryCurrent();
-        var response = RecommendationService.Recommend(served, gold is not null && CatalogAgreement.Problem(served, gold, database.Path) is null ? gold : null, watched, count, genre);
+        var response = RecommendationService.Recommend(served, gold is not null && CatalogAgreement.Problem(served, gold) is null ? gold : null, watched, count, genre);
         Log.Prediction(logger, "recommendations-viewer", served.Name, served.Version, response.Titles.Count, clock.Elapsed.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
@@ -154,7 +154,7 @@ public static class RecommendationsApi
 
         var served = registry.Recommender();
         var gold = database.Current();
-        CatalogAgreement.Require(served, gold, database.Path);
+        CatalogAgreement.Require(served, gold);
         var response = RecommendationService.Similar(served, gold, titleId, count);
         return response is null
             ? TypedResults.Problem($"No title '{titleId}' in the catalogue.", statusCode: StatusCodes.Status404NotFound, title: "Title not found")

@@ -91,7 +91,6 @@ public sealed class GoldData
 
     private readonly ConcurrentDictionary<string, Lazy<object>> _figures = new(StringComparer.Ordinal);
     private int _figuresComputed;
-    private readonly string _path;
     private readonly HashSet<string> _users;
     private readonly Dictionary<string, string[]> _watched;
     private readonly ConcurrentDictionary<DateTime, Lazy<ChurnTable>> _churn = new();
@@ -99,7 +98,7 @@ public sealed class GoldData
 
     private GoldData(string path, FileInfo info, SqliteConnection db)
     {
-        _path = path;
+        Path = path;
         Stamp = info.LastWriteTimeUtc;
         Length = info.Length;
         var movies = new Dictionary<string, TitleInfo>(StringComparer.Ordinal);
@@ -134,6 +133,9 @@ public sealed class GoldData
         }
     }
 
+    /// <summary>The database file this version was read from.</summary>
+    public string Path { get; }
+
     public DateTime Stamp { get; }
 
     public long Length { get; }
@@ -166,7 +168,7 @@ public sealed class GoldData
 
     /// <summary>A subscriber's churn features at the snapshot (null if they had not subscribed by then or do not exist).</summary>
     public ChurnRow? ChurnFeatures(string userId, DateTime snapshot) =>
-        _churn.GetOrAdd(snapshot, s => new Lazy<ChurnTable>(() => ChurnTable.Compute(_path, s))).Value.Row(userId);
+        _churn.GetOrAdd(snapshot, s => new Lazy<ChurnTable>(() => ChurnTable.Compute(Path, s))).Value.Row(userId);
 
     /// <summary>How many analytics queries have run against this version (the cache's misses).</summary>
     internal int FiguresComputed => Volatile.Read(ref _figuresComputed);
@@ -192,7 +194,7 @@ public sealed class GoldData
     private T Run<T>(Func<SqliteConnection, T> query)
     {
         Interlocked.Increment(ref _figuresComputed);
-        return ScoringDatabase.WithConnection(_path, query);
+        return ScoringDatabase.WithConnection(Path, query);
     }
 
     internal static GoldData Load(string path, FileInfo info) => ScoringDatabase.WithConnection(path, db => new GoldData(path, info, db));

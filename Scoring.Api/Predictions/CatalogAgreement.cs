@@ -19,15 +19,15 @@ public static class CatalogAgreement
     private static readonly ConditionalWeakTable<GoldData, ConditionalWeakTable<ServedRecommender, Verdict>> Verdicts = new();
 
     /// <summary>Why the model was trained on other data than <paramref name="database"/> holds, or null when they agree.</summary>
-    public static string? Problem(ServedRecommender served, GoldData database, string path) =>
-        Verdicts.GetOrCreateValue(database).GetValue(served, s => new Verdict(Compare(s, database, path))).Problem;
+    public static string? Problem(ServedRecommender served, GoldData database) =>
+        Verdicts.GetOrCreateValue(database).GetValue(served, s => new Verdict(Compare(s, database))).Problem;
 
     /// <summary>The same for the database as it is now; null when there is none or it cannot be read (the by-id endpoints' own 503s).</summary>
     public static string? Problem(ServedRecommender served, ScoringDatabase database)
     {
         try
         {
-            return database.TryCurrent() is { } gold ? Problem(served, gold, database.Path) : null;
+            return database.TryCurrent() is { } gold ? Problem(served, gold) : null;
         }
         catch (ServiceUnavailableException)
         {
@@ -36,17 +36,18 @@ public static class CatalogAgreement
     }
 
     /// <summary>Throws the 503 for answers that read the model's subscribers and titles as the database's.</summary>
-    public static void Require(ServedRecommender served, GoldData database, string path)
+    public static void Require(ServedRecommender served, GoldData database)
     {
-        if (Problem(served, database, path) is { } problem)
+        if (Problem(served, database) is { } problem)
         {
             // Training on this database is the way out only when it has the watch history a recommender learns from.
-            throw new ServiceUnavailableException(problem, database.HasWatchEvents ? $"dotnet run --project Training -- train --task recommend --db {path}" : string.Empty);
+            throw new ServiceUnavailableException(problem, database.HasWatchEvents ? $"dotnet run --project Training -- train --task recommend --db {database.Path}" : string.Empty);
         }
     }
 
-    private static string? Compare(ServedRecommender served, GoldData database, string path)
+    private static string? Compare(ServedRecommender served, GoldData database)
     {
+        var path = database.Path;
         var catalog = served.Model.Catalog;
         if (database.Movies.Count == 0)
         {
