@@ -49,22 +49,28 @@ public static class GoldTables
         $"CREATE INDEX ix_weekly_title ON {Top10Weekly} (title_id, week)",
     ];
 
+    private static readonly string[] RatingColumns = ["user_id", "movie_id", "rating", "rated_at", "source"];
+
     public static string For(TableSpec table) => GoldName[table.Name];
+
+    /// <summary>A raw table's gold columns: its silver columns without personal data, as gold names them.</summary>
+    private static IEnumerable<(string Silver, string Gold)> Columns(TableSpec table) =>
+        TableLoader.SilverColumns(table)
+            .Where(c => !c.Column.Personal)
+            .Select(c => (c.Name, Renames.TryGetValue((table.Name, c.Name), out var renamed) ? renamed : c.Name));
 
     public static void Build(SqliteConnection db, SqliteTransaction tx)
     {
         foreach (var table in RawSchema.Tables)
         {
-            var columns = TableLoader.SilverColumns(table)
-                .Where(c => !c.Column.Personal)
-                .Select(c => Renames.TryGetValue((table.Name, c.Name), out var renamed) ? $"\"{c.Name}\" AS \"{renamed}\"" : $"\"{c.Name}\"");
+            var columns = Columns(table).Select(c => c.Silver == c.Gold ? $"\"{c.Silver}\"" : $"\"{c.Silver}\" AS \"{c.Gold}\"");
             var order = string.Join(", ", table.Key.Select(k => $"\"{k}\""));
             db.Execute($"CREATE TABLE {For(table)} AS SELECT {string.Join(", ", columns)} FROM {TableLoader.SilverTable(table)} ORDER BY {order}", tx);
         }
 
         db.Execute($"""
             CREATE TABLE {Ratings} AS
-            SELECT user_id, movie_id, rating, rated_at, source FROM (
+            SELECT {string.Join(", ", RatingColumns)} FROM (
                 SELECT user_id, movie_id, user_rating AS rating, watch_date AS rated_at, 'watch' AS source
                 FROM silver_watch_history WHERE user_rating IS NOT NULL
                 UNION ALL
@@ -76,5 +82,48 @@ public static class GoldTables
         {
             db.Execute(index, tx);
         }
+    }
+
+    /// <summary>
+    /// What the gold tables of <paramref name="db"/> lack against the ones this version of ingest builds (null when
+    /// nothing): a database from another version of ingest, or one edited since, would otherwise fail at its first
+    /// query with SQLite's "no such column" and a stack trace.
+    /// </summary>
+    public static string? SchemaProblem(SqliteConnection db)
+    {
+        var expected = RawSchema.Tables.Select(t => (Table: For(t), Columns: Columns(t).Select(c => c.Gold).ToArray()))
+            .Append((Table: Ratings, Columns: RatingColumns));
+        var missing = new List<string>();
+        foreach (var (table, columns) in expected)
+        {
+            var present = ColumnsOf(db, table);
+            if (present.Count == 0)
+            {
+                missing.Add($"table {table}");
+                continue;
+            }
+
+            missing.AddRange(columns.Where(c => !present.Contains(c)).Select(c => $"{table}.{c}"));
+        }
+
+        const int Named = 5;
+        return missing.Count == 0
+            ? null
+            : $"it lacks {string.Join(", ", missing.Take(Named))}{(missing.Count > Named ? $" and {missing.Count - Named} more" : "")}, so another version of ingest built it or it was changed since";
+    }
+
+    private static HashSet<string> ColumnsOf(SqliteConnection db, string table)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table)";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 }

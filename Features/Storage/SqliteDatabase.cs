@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NetflixML.Features.Ingestion;
 
 namespace NetflixML.Features.Storage;
 
@@ -38,8 +39,9 @@ public static class SqliteDatabase
     }
 
     /// <summary>
-    /// A database to read must be one ingest built: any other file (not SQLite at all, empty, or another program's
-    /// database) would fail later at its first query with SQLite's words and a stack trace.
+    /// A database to read must be one this version of ingest built: any other file (not SQLite at all, empty, another
+    /// program's database, or one whose gold tables lack a column) would fail later at its first query with SQLite's
+    /// words and a stack trace.
     /// </summary>
     private static void RequireIngested(SqliteConnection connection, string path)
     {
@@ -47,7 +49,7 @@ public static class SqliteDatabase
         string? problem;
         try
         {
-            problem = connection.TableExists(MetaTable) ? null : $"it has no '{MetaTable}' table, so ingest did not build it";
+            problem = connection.TableExists(MetaTable) ? GoldTables.SchemaProblem(connection) : $"it has no '{MetaTable}' table, so ingest did not build it";
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == NotADatabase)
         {

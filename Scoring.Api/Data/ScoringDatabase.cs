@@ -73,7 +73,11 @@ public sealed class ScoringDatabase(ScoringPaths paths, TimeProvider clock)
             using var db = SqliteDatabase.Open(path, readOnly: true, pooling: false);
             return read(db);
         }
-        catch (Exception ex) when (ex is DataInputException or SqliteException)
+        catch (DataInputException ex)
+        {
+            throw new ServiceUnavailableException(ex.Message, Command); // it names the file and the problem
+        }
+        catch (SqliteException ex)
         {
             throw new ServiceUnavailableException($"The database {path} cannot be read: {ex.Message}", Command);
         }

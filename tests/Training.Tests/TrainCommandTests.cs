@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetflixML.Features.Catalog;
 using NetflixML.Features.Reporting;
+using NetflixML.Features.Storage;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
 using NetflixML.Training.Cli;
@@ -247,6 +248,25 @@ public sealed class TrainCommandTests(TrainedModels trained)
     [InlineData(double.NaN, double.NaN, false)]
     public void A_champion_must_beat_chance_by_two_standard_errors_of_its_cv_auc(double mean, double std, bool promoted) =>
         Assert.Equal(promoted, BinaryTaskRunner.BeatsChance(new MetricStat(mean, std), 5));
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("leakage")]
+    public void A_database_from_another_version_of_ingest_exits_2_naming_the_missing_column(string command)
+    {
+        // Both used to crash at their first query with "SQLite Error 1: 'no such column: country'" (exit 134).
+        using var dir = new TempDirectory();
+        File.Copy(trained.Database, dir.File("older.db"));
+        using (var db = SqliteDatabase.Open(dir.File("older.db"), pooling: false))
+        {
+            db.Execute("ALTER TABLE gold_users DROP COLUMN country");
+        }
+
+        var (code, output, error) = CliRunner.Run(command, "--task", "churn", "--db", dir.File("older.db"), "--models", dir.File("m"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith($"error: Database '{dir.File("older.db")}' cannot be read: it lacks gold_users.country, so another version of ingest built it", error.Trim().Split('\n')[^1], StringComparison.Ordinal);
+    }
 }
 
 public sealed class TrainInputTests

@@ -119,6 +119,28 @@ public sealed class GeneratedIngestionTests(GeneratedData data)
         Assert.Equal(0, db.Scalar<long>("SELECT count(*) FROM gold_watch_events w LEFT JOIN gold_users u ON u.user_id = w.user_id WHERE u.user_id IS NULL"));
     }
 
+    [Fact]
+    public void A_database_whose_gold_tables_lack_a_column_is_refused_naming_what_is_missing()
+    {
+        // Training and the API used to crash at their first query with "no such column: country" and a stack trace.
+        using var dir = new TempDirectory();
+        var copy = dir.File("older.db");
+        File.Copy(data.DatabasePath, copy);
+        using (var db = SqliteDatabase.Open(copy, pooling: false))
+        {
+            db.Execute("ALTER TABLE gold_users DROP COLUMN country");
+            db.Execute("ALTER TABLE gold_titles RENAME COLUMN imdb_rating TO rating");
+            db.Execute("DROP TABLE gold_ratings");
+        }
+
+        var error = Assert.Throws<DataInputException>(() => SqliteDatabase.Open(copy, readOnly: true, pooling: false));
+        Assert.Equal(
+            $"Database '{copy}' cannot be read: it lacks gold_users.country, gold_titles.imdb_rating, table gold_ratings, so another version of ingest built it or it was changed since. Build it with `dotnet run --project Training -- ingest --raw DIR --db {copy}`.",
+            error.Message);
+        using var intact = data.OpenDatabase(); // the same check passes on what ingest built
+        Assert.Equal(10_000, intact.Scalar<long>("SELECT count(*) FROM gold_users"));
+    }
+
     internal static List<string> Tables(SqliteConnection db)
     {
         var tables = new List<string>();
