@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NetflixML.Scoring.Api.Data;
+using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
 using NetflixML.Scoring.Api.Predictions;
 
 namespace NetflixML.Scoring.Api.Health;
 
 /// <summary>
-/// Ready when every champion (top10, churn, recommend) is loaded; degraded (still 200) when the recommendation model
-/// was trained on other data than the database holds, so its by-id answers are refused.
+/// Ready when every champion (top10, churn, recommend) is loaded; degraded (still 200) when the by-id answers are
+/// refused: the database is missing or cannot be read, or the recommendation model was trained on other data than it
+/// holds.
 /// </summary>
 public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase database) : IHealthCheck
 {
@@ -27,8 +29,25 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {string.Join(", ", missing)} (run `dotnet run --project Training`).", data: data));
         }
 
-        return Task.FromResult(served.Recommend is { } recommend && CatalogAgreement.Problem(recommend, database) is { } problem
+        var problem = DatabaseProblem()
+            ?? (served.Recommend is { } recommend ? CatalogAgreement.Problem(recommend, database) : null);
+        return Task.FromResult(problem is not null
             ? HealthCheckResult.Degraded(problem, data: data)
             : HealthCheckResult.Healthy("Every champion is loaded.", data));
+    }
+
+    /// <summary>Why the by-id endpoints answer 503 whatever the subscriber or title: no database, or one that cannot be read.</summary>
+    private string? DatabaseProblem()
+    {
+        try
+        {
+            return database.TryCurrent() is null
+                ? $"The database {database.Path} does not exist, so the by-id endpoints answer 503 (run `{ScoringDatabase.Command}`); payload predictions work."
+                : null;
+        }
+        catch (ServiceUnavailableException ex)
+        {
+            return $"{ex.Message} The by-id endpoints answer 503; payload predictions work.";
+        }
     }
 }

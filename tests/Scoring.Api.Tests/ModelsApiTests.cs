@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using NetflixML.Features.Storage;
 
 namespace NetflixML.Scoring.Api.Tests;
 
@@ -180,6 +181,42 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
         var text = await emptyReady.Content.ReadAsStringAsync();
         Assert.Contains("top10", text);
         Assert.Contains("recommend", text);
+    }
+
+    [Fact]
+    public async Task Ready_is_degraded_with_the_reason_when_the_database_is_missing_or_lacks_a_column()
+    {
+        // Both used to be "Healthy" while every by-id request was a 503; the second 503 gave SQLite's "no such column".
+        var older = Path.Combine(fixture.Root, "older-schema.db");
+        File.Copy(fixture.Database, older, overwrite: true);
+        using (var db = SqliteDatabase.Open(older, pooling: false))
+        {
+            db.Execute("ALTER TABLE gold_users DROP COLUMN country");
+        }
+
+        var missing = Path.Combine(fixture.Root, "no-such.db");
+        using var olderApi = fixture.Factory(database: older);
+        using var missingApi = fixture.Factory(database: missing);
+        var user = fixture.Strings("SELECT user_id FROM gold_users ORDER BY user_id LIMIT 1")[0];
+        var olderClient = olderApi.CreateClient();
+
+        var churn = await olderClient.GetAsync($"/api/users/{user}/churn");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, churn.StatusCode);
+        var refusal = $"Database '{older}' cannot be read: it lacks gold_users.country, so another version of ingest built it or it was changed since. Build it with `dotnet run --project Training -- ingest --raw DIR --db {older}`.";
+        Assert.Equal(refusal, (await churn.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await olderClient.PostAsJsonAsync("/api/churn/predictions", new { tenureDays = 120 })).StatusCode);
+        foreach (var (client, reason) in new[]
+        {
+            (olderClient, $"{refusal} The by-id endpoints answer 503; payload predictions work."),
+            (missingApi.CreateClient(), $"The database {missing} does not exist, so the by-id endpoints answer 503 (run `dotnet run --project Training`); payload predictions work."),
+        })
+        {
+            var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode); // every model is loaded, and payload predictions work
+            var health = (await ready.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal("Degraded", health["status"]!.GetValue<string>());
+            Assert.Equal(reason, health["checks"]![0]!["description"]!.GetValue<string>());
+        }
     }
 
     internal static string Name(JsonObject models, string task) =>
