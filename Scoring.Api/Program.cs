@@ -1,9 +1,16 @@
 using NetflixML.Scoring.Api;
 using NetflixML.Scoring.Api.Configuration;
 
+string? urls = null;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+    if (ListenAddresses.Problems(urls) is [_, ..] addressProblems)
+    {
+        return Fail(addressProblems, 2);
+    }
+
     builder.AddScoring();
     var app = builder.Build();
     app.UseScoring();
@@ -14,12 +21,22 @@ try
 catch (Exception ex) when (ScoringOptionsValidator.Describe(ex) is { } problems)
 {
     // A bad setting stops the service at start-up with what to change, as the CLI does with a bad option.
+    return Fail(problems, 2);
+}
+catch (Exception ex) when (ListenAddresses.Failure(ex, urls) is { } problem)
+{
+    // Not bad input but the machine's state (the port is taken), as a held models-folder lock is for the CLI.
+    return Fail([problem], 1);
+}
+
+static int Fail(IEnumerable<string> problems, int exitCode)
+{
     foreach (var problem in problems)
     {
         Console.Error.WriteLine("error: " + problem);
     }
 
-    return 2;
+    return exitCode;
 }
 
 /// <summary>The web application's entry point; public so tests can host it with WebApplicationFactory.</summary>

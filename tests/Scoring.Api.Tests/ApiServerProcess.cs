@@ -9,6 +9,8 @@ namespace NetflixML.Scoring.Api.Tests;
 /// </summary>
 public sealed class ApiServerProcess : IAsyncDisposable
 {
+    private const string AnyPort = "http://127.0.0.1:0";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -51,15 +53,15 @@ public sealed class ApiServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the API until it exits by itself (a start-up failure): its exit code and everything it wrote.</summary>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment)
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment, string urls = AnyPort)
     {
-        await using var server = Launch(environment, _ => { });
+        await using var server = Launch(environment, _ => { }, urls);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await server._process.WaitForExitAsync(timeout.Token);
         return (server._process.ExitCode, server.Output);
     }
 
-    private static ApiServerProcess Launch(IReadOnlyDictionary<string, string> environment, Action<string> onLine)
+    private static ApiServerProcess Launch(IReadOnlyDictionary<string, string> environment, Action<string> onLine, string urls = AnyPort)
     {
         var directory = OutputDirectory();
         var start = new ProcessStartInfo("dotnet")
@@ -71,7 +73,7 @@ public sealed class ApiServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(directory, "NetflixML.Scoring.Api.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(urls);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment)

@@ -69,6 +69,36 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
         Assert.Equal(lines, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Theory]
+    [InlineData("notaurl", "it is not an address")]
+    [InlineData("http://127.0.0.1:abc", "the port 'abc' is not a number")] // was port 80 on every interface
+    [InlineData("ftp://127.0.0.1:5080", "the scheme must be http or https, not 'ftp'")]
+    [InlineData("http://127.0.0.1:99999", "the port 99999 is outside 0-65535")]
+    [InlineData("http://127.0.0.1:5080/api", "an address to listen on has no path ('/api')")]
+    public async Task An_address_that_cannot_be_listened_on_stops_the_server_with_exit_2_naming_it(string urls, string problem)
+    {
+        // Each crashed with an unhandled exception and Kestrel's stack trace (exit 134), but the second, which listened.
+        var (code, output) = await ApiServerProcess.RunUntilExitAsync(new Dictionary<string, string>(), urls);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --urls '{urls}' cannot be listened on: {problem}; give an address such as http://localhost:5080 (several separated by ';').", output.Trim());
+    }
+
+    [Fact]
+    public async Task An_address_in_use_stops_the_server_with_exit_1_and_one_line_saying_so()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var urls = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (code, output) = await ApiServerProcess.RunUntilExitAsync(new Dictionary<string, string>(), urls);
+
+        Assert.Equal(1, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal($"error: cannot listen on {urls}: the address is already in use (is another copy of the API running?); stop that process, or give another address such as --urls http://localhost:5080.", lines[^1]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("Unhandled exception", StringComparison.Ordinal) || l.StartsWith("at ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Every_get_endpoint_answers_head_with_the_same_status_and_type_and_no_body_over_real_http()
     {

@@ -29,4 +29,31 @@ public sealed class SettingsTests
         var edge = new ScoringOptions { MaxRequestBodyBytes = 1, MaxBatchSize = 1, ReloadDebounceMilliseconds = 0, LogFormat = "Console" };
         Assert.True(new ScoringOptionsValidator().Validate(null, edge).Succeeded);
     }
+
+    [Theory]
+    [InlineData("http://localhost:5000")]
+    [InlineData("http://*:8080;https://[::1]:5001")]
+    [InlineData("http://+:80")]
+    [InlineData("HTTP://127.0.0.1:5080/")]
+    [InlineData("http://[::1]:0")]
+    [InlineData("http://unix:/tmp/netflixml.sock")]
+    public void Addresses_kestrel_listens_on_pass_the_start_up_check(string urls) => Assert.Empty(ListenAddresses.Problems(urls));
+
+    [Fact]
+    public void No_address_is_kestrels_default_and_an_empty_one_is_refused()
+    {
+        Assert.Empty(ListenAddresses.Problems(null));
+        Assert.Equal(["--urls is empty; give an address such as http://localhost:5080, or leave it out for http://localhost:5000."], ListenAddresses.Problems(" "));
+    }
+
+    [Fact]
+    public void Https_without_a_certificate_is_described_in_one_line_and_other_failures_are_left_alone()
+    {
+        var kestrel = new InvalidOperationException("Unable to configure HTTPS endpoint. No server certificate was specified.\nTo generate a developer certificate run 'dotnet dev-certs https'.");
+
+        Assert.Equal(
+            "cannot listen on https://localhost:5001: Unable to configure HTTPS endpoint. No server certificate was specified. To generate a developer certificate run 'dotnet dev-certs https'. In production, name a certificate with Kestrel__Certificates__Default__Path (and __Password), or listen on http.",
+            ListenAddresses.Failure(kestrel, "https://localhost:5001"));
+        Assert.Null(ListenAddresses.Failure(new InvalidOperationException("something else"), "http://localhost:5080"));
+    }
 }
