@@ -61,7 +61,7 @@ internal sealed class TableLoader
         {
             HasHeaderRecord = true,
             DetectDelimiter = false,
-            IgnoreBlankLines = true,
+            IgnoreBlankLines = false, // blank lines are skipped below, where every line is counted
             MissingFieldFound = null,
             BadDataFound = args => _badData ??= $"malformed quoting near '{Shorten(args.Field)}'",
         };
@@ -71,7 +71,7 @@ internal sealed class TableLoader
         using var parser = new CsvParser(reader, config);
         try
         {
-            return LoadRows(parser, fileName, loadId);
+            return LoadRows(parser, config, fileName, loadId);
         }
         catch (DecoderFallbackException ex)
         {
@@ -81,12 +81,19 @@ internal sealed class TableLoader
 
     private string? _badData;
 
-    private TableQuality LoadRows(CsvParser parser, string fileName, string loadId)
+    private TableQuality LoadRows(CsvParser parser, CsvConfiguration config, string fileName, string loadId)
     {
-        if (!parser.Read())
+        var lastLine = 0L;
+        do
         {
-            throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
+            if (!parser.Read())
+            {
+                throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
+            }
+
+            lastLine += LineCount(parser.RawRecord);
         }
+        while (IsBlank(parser));
 
         var header = parser.Record!.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
         var columnIndex = new int[_table.Columns.Count];
@@ -112,22 +119,12 @@ internal sealed class TableLoader
         var raw = new string?[_table.Columns.Count];
         var values = new object?[_table.Columns.Count];
         long read = 0, duplicates = 0, quarantined = 0, loaded = 0;
-        long previousEnd = parser.RawRow;
         var keyColumns = _table.Key.Select(_table.IndexOf).ToArray();
         var sb = new StringBuilder();
 
-        while (true)
+        void Take(string[] record, long line, string? badData)
         {
-            _badData = null;
-            if (!parser.Read())
-            {
-                break;
-            }
-
             read++;
-            var record = parser.Record!;
-            var line = FirstLineOf(parser, previousEnd);
-            previousEnd = parser.RawRow;
             for (var c = 0; c < raw.Length; c++)
             {
                 var i = columnIndex[c];
@@ -143,7 +140,7 @@ internal sealed class TableLoader
 
             bronze.Run();
 
-            var reason = _badData
+            var reason = badData
                 ?? (record.Length != header.Length ? $"expected {header.Length} fields, found {record.Length}" : null)
                 ?? Parse(raw, values);
             string? key = null;
@@ -163,7 +160,7 @@ internal sealed class TableLoader
                     if (first.Content == content)
                     {
                         duplicates++;
-                        continue;
+                        return;
                     }
 
                     reason = $"conflicting duplicate: {string.Join("+", _table.Key)} '{key.TrimEnd('\u001f').Replace('\u001f', '+')}' was first loaded from line {first.Line} with different values";
@@ -189,7 +186,7 @@ internal sealed class TableLoader
                     seen.Remove(key!);
                 }
 
-                continue;
+                return;
             }
 
             ApplyRanges(values);
@@ -206,6 +203,43 @@ internal sealed class TableLoader
             {
                 LoadedKeys.Add((string)values[keyColumns[0]]!);
             }
+        }
+
+        while (true)
+        {
+            _badData = null;
+            if (!parser.Read())
+            {
+                break;
+            }
+
+            var record = parser.Record!;
+            var line = lastLine + 1;
+            lastLine += LineCount(parser.RawRecord);
+            if (IsBlank(parser))
+            {
+                continue;
+            }
+
+            if ((_badData is not null || record.Length != header.Length) && PhysicalLines(parser.RawRecord) is { Count: > 1 } lines)
+            {
+                // A record that runs over several lines and is malformed is a stray quote, not a field with line breaks:
+                // the quote opened a field that ran on to the next quote, or to the end of the file. Read as one record,
+                // that swallowed every row after it (one row quarantined, the rest of the table lost, and every row of
+                // other tables pointing at them quarantined too). Each line is taken on its own instead.
+                for (var i = 0; i < lines.Count; i++)
+                {
+                    if (lines[i].Length > 0)
+                    {
+                        var (fields, problem) = ParseAlone(lines[i], config);
+                        Take(fields, line + i, problem);
+                    }
+                }
+
+                continue;
+            }
+
+            Take(record, line, _badData);
         }
 
         using (var load = PrepareInsert("loads", ["load_id", "table_name", "source_file", "rows_read", "sha256"]))
@@ -236,22 +270,14 @@ internal sealed class TableLoader
         return _lastFileHash;
     }
 
-    /// <summary>The line a record starts on: one past where the previous record ended, skipping blank lines.</summary>
-    private static long FirstLineOf(CsvParser parser, long previousEnd)
-    {
-        var rawRecord = parser.RawRecord;
-        var newlines = 0;
-        var trimmed = rawRecord.TrimEnd('\r', '\n');
-        foreach (var ch in trimmed)
-        {
-            if (ch == '\n')
-            {
-                newlines++;
-            }
-        }
+    /// <summary>
+    /// How many lines a record's raw text covers. Counted here rather than taken from the parser's row number, which
+    /// counts a line break inside a quoted field at once but the one ending a record only with the next record.
+    /// </summary>
+    private static int LineCount(string rawRecord) =>
+        rawRecord.Count(c => c == '\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
 
-        return Math.Max(previousEnd + 1, parser.RawRow - newlines);
-    }
+    private static bool IsBlank(CsvParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
 
     private string? Parse(string?[] raw, object?[] values)
     {
@@ -375,6 +401,38 @@ internal sealed class TableLoader
         }
 
         return hash;
+    }
+
+    /// <summary>A record's physical lines, without their line breaks (a trailing break ends the last, not a new one).</summary>
+    private static List<string> PhysicalLines(string rawRecord) =>
+        [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];
+
+    /// <summary>One line parsed as a record of its own, with why it is malformed (null when it is not).</summary>
+    private (string[] Fields, string? Problem) ParseAlone(string line, CsvConfiguration config)
+    {
+        var open = UnclosedQuote(line);
+        _badData = null;
+        using var parser = new CsvParser(new StringReader(line), config);
+        var fields = parser.Read() ? parser.Record! : [];
+        var problem = open >= 0
+            ? $"a quote opened on this line is not closed on it, near '{Shorten(line[open..])}'"
+            : _badData;
+        return (fields, problem);
+    }
+
+    /// <summary>Where the quoted field still open at the line's end begins, or -1 when every quote is closed.</summary>
+    private static int UnclosedQuote(string line)
+    {
+        var openedAt = -1;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                openedAt = openedAt < 0 ? i : -1; // a doubled quote inside a field closes and reopens: same state
+            }
+        }
+
+        return openedAt;
     }
 
     private static string Shorten(string text) => text.Length <= 30 ? text : text[..27] + "...";

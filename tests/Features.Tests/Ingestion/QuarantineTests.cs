@@ -6,7 +6,7 @@ namespace NetflixML.Features.Tests.Ingestion;
 
 public sealed class QuarantineTests : IDisposable
 {
-    private const string UsersHeader = "user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at";
+    internal const string UsersHeader = "user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at";
     private readonly TempDirectory _dir = new();
     private readonly QualityReport _report;
 
@@ -82,5 +82,55 @@ public sealed class QuarantineTests : IDisposable
         Assert.Equal(1, db.Scalar<long>("SELECT is_active FROM silver_users WHERE user_id = 'user_7'"));
         // user_7's impossible age was nulled, then imputed with the median of the valid ages (30 and 52).
         Assert.Equal(41.0, db.Scalar<double>("SELECT age FROM silver_users WHERE user_id = 'user_7'"));
+    }
+}
+
+/// <summary>
+/// A stray quote: a field that opens a quote and never closes it on its line. Read as CSV allows (a quoted field may
+/// hold line breaks), the field ran on to the next quote or to the end of the file, so one bad character swallowed
+/// every row after it: on the default data, a quote opening user_00005's email left 4 of 10,000 subscribers and
+/// quarantined 198,865 rows of other tables as pointing at unknown subscribers.
+/// </summary>
+public sealed class StrayQuoteTests
+{
+    private static string User(int id, string city = "Austin") =>
+        $"user_{id},u{id}@example.com,Ann,Lee,30,Female,USA,Texas,{city},Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00";
+
+    [Theory]
+    [InlineData(false)] // the quote runs to the end of the file
+    [InlineData(true)] // it runs to the opening quote of a later line's quoted field
+    public void Only_the_line_with_the_stray_quote_is_quarantined_and_every_other_row_loads(bool laterQuotedField)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("users.csv"), string.Join("\n",
+            string.Empty, // 1: blank lines are skipped and counted
+            QuarantineTests.UsersHeader,
+            User(1), // 3
+            string.Empty, // 4
+            "user_2,\"b@example.com,Bob,Ray,41,Male,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00", // 5
+            User(3), // 6
+            string.Empty, // 7
+            User(4, laterQuotedField ? "\"Austin, TX\"" : "Austin"), // 8
+            User(5), // 9
+            string.Empty));
+        File.WriteAllText(dir.File("search_logs.csv"), string.Join("\n",
+            "search_id,user_id,search_query,search_date,results_returned,clicked_result_position,search_duration_seconds,had_typo,used_filters,device_type,location_country",
+            "search_1,user_5,drama,2025-01-01 10:00:00,10,1,12.0,False,False,Mobile,USA",
+            "search_2,user_2,drama,2025-01-01 10:00:00,10,1,12.0,False,False,Mobile,USA",
+            string.Empty));
+
+        var report = Ingestor.Ingest(dir.Path, dir.File("netflix.db"));
+
+        var quarantined = QuarantineTable.Read(dir.File("netflix.db"));
+        Assert.Equal(
+            [("search_logs", 3L, "unknown user_id 'user_2' (not in users)"), ("users", 5L, "a quote opened on this line is not closed on it, near '\"b@example.com,Bob,Ray,41,M...'")],
+            quarantined);
+        var users = report.Table("users");
+        Assert.Equal((5L, 4L, 1L), (users.Read, users.Loaded, users.Quarantined));
+        using var db = SqliteDatabase.Open(dir.File("netflix.db"), readOnly: true, pooling: false);
+        Assert.Equal("user_1 3,user_3 6,user_4 8,user_5 9", db.Scalar<string>("SELECT group_concat(user_id || ' ' || line, ',') FROM (SELECT * FROM silver_users ORDER BY line)"));
+        Assert.Equal(laterQuotedField ? "Austin, TX" : "Austin", db.Scalar<string>("SELECT city FROM silver_users WHERE user_id = 'user_4'"));
+        Assert.Equal(5, db.Scalar<long>("SELECT count(*) FROM bronze_users"));
+        Assert.Equal(1, report.Table("search_logs").Loaded);
     }
 }
