@@ -63,7 +63,7 @@ internal sealed class TableLoader
             DetectDelimiter = false,
             IgnoreBlankLines = false, // blank lines are skipped below, where every line is counted
             MissingFieldFound = null,
-            BadDataFound = args => _badData ??= $"malformed quoting near '{Shorten(args.Field)}'",
+            BadDataFound = args => _badData ??= $"malformed quoting near '{CsvLines.Shorten(args.Field)}'",
         };
 
         using var stream = File.OpenRead(path);
@@ -91,9 +91,9 @@ internal sealed class TableLoader
                 throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
             }
 
-            lastLine += LineCount(parser.RawRecord);
+            lastLine += CsvLines.Count(parser.RawRecord);
         }
-        while (IsBlank(parser));
+        while (CsvLines.IsBlank(parser));
 
         var header = parser.Record!.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
         var columnIndex = new int[_table.Columns.Count];
@@ -215,13 +215,13 @@ internal sealed class TableLoader
 
             var record = parser.Record!;
             var line = lastLine + 1;
-            lastLine += LineCount(parser.RawRecord);
-            if (IsBlank(parser))
+            lastLine += CsvLines.Count(parser.RawRecord);
+            if (CsvLines.IsBlank(parser))
             {
                 continue;
             }
 
-            if ((_badData is not null || record.Length != header.Length) && PhysicalLines(parser.RawRecord) is { Count: > 1 } lines)
+            if ((_badData is not null || record.Length != header.Length) && CsvLines.Of(parser.RawRecord) is { Count: > 1 } lines)
             {
                 // A record that runs over several lines and is malformed is a stray quote, not a field with line breaks:
                 // the quote opened a field that ran on to the next quote, or to the end of the file. Read as one record,
@@ -269,15 +269,6 @@ internal sealed class TableLoader
         _lastFileHash = Convert.ToHexStringLower(SHA256.HashData(stream));
         return _lastFileHash;
     }
-
-    /// <summary>
-    /// How many lines a record's raw text covers. Counted here rather than taken from the parser's row number, which
-    /// counts a line break inside a quoted field at once but the one ending a record only with the next record.
-    /// </summary>
-    private static int LineCount(string rawRecord) =>
-        rawRecord.Count(c => c == '\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
-
-    private static bool IsBlank(CsvParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
 
     private string? Parse(string?[] raw, object?[] values)
     {
@@ -403,39 +394,15 @@ internal sealed class TableLoader
         return hash;
     }
 
-    /// <summary>A record's physical lines, without their line breaks (a trailing break ends the last, not a new one).</summary>
-    private static List<string> PhysicalLines(string rawRecord) =>
-        [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];
-
     /// <summary>One line parsed as a record of its own, with why it is malformed (null when it is not).</summary>
     private (string[] Fields, string? Problem) ParseAlone(string line, CsvConfiguration config)
     {
-        var open = UnclosedQuote(line);
         _badData = null;
         using var parser = new CsvParser(new StringReader(line), config);
         var fields = parser.Read() ? parser.Record! : [];
-        var problem = open >= 0
-            ? $"a quote opened on this line is not closed on it, near '{Shorten(line[open..])}'"
-            : _badData;
-        return (fields, problem);
+        return (fields, CsvLines.QuoteProblem(line) ?? _badData);
     }
 
-    /// <summary>Where the quoted field still open at the line's end begins, or -1 when every quote is closed.</summary>
-    private static int UnclosedQuote(string line)
-    {
-        var openedAt = -1;
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (line[i] == '"')
-            {
-                openedAt = openedAt < 0 ? i : -1; // a doubled quote inside a field closes and reopens: same state
-            }
-        }
-
-        return openedAt;
-    }
-
-    private static string Shorten(string text) => text.Length <= 30 ? text : text[..27] + "...";
 
     private PreparedInsert PrepareInsert(string table, IReadOnlyList<string> columns) => new(_db, _tx, table, columns);
 

@@ -70,6 +70,33 @@ public static class TitleTable
         return FromDatabase(db);
     }
 
+    /// <summary>
+    /// A row must have the header's fields. One with fewer was read with its last columns empty, and a stray quote
+    /// (a field opening a quote it never closes) ran on to the next quote or the end of the file, so the titles after
+    /// it were silently dropped or read out of their columns.
+    /// </summary>
+    private static void RequireWhole(IParser parser, string file, long line, int fields, string? badQuoting)
+    {
+        if (parser.Count == fields)
+        {
+            return;
+        }
+
+        const string Fix = "quote a whole value (\"a, b\"), and double a quote inside one (\"\")";
+        var lines = CsvLines.Of(parser.RawRecord);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (CsvLines.QuoteProblem(lines[i]) is { } quote)
+            {
+                throw new DataInputException($"{file}:{line + i}: {quote}; {Fix}.");
+            }
+        }
+
+        throw new DataInputException(badQuoting is not null
+            ? $"{file}:{line}: expected {fields} fields as in the header, found {parser.Count}: a quote does not close where its field ends, near '{CsvLines.Shorten(badQuoting)}'; {Fix}."
+            : $"{file}:{line}: expected {fields} fields as in the header, found {parser.Count}; quote a value that holds a comma.");
+    }
+
     /// <summary>Reads a user's title CSV in either layout; bad rows are reported with their line, never skipped silently.</summary>
     public static IReadOnlyList<TitleRecord> FromCsv(string path)
     {
@@ -80,11 +107,33 @@ public static class TitleTable
 
         var file = Path.GetFileName(path);
         using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, new CsvConfiguration(Inv) { MissingFieldFound = null, BadDataFound = null });
-        if (!csv.Read() || !csv.ReadHeader())
+        // Blank lines are skipped here, where every line is counted, so an error names the line a record starts on.
+        string? badQuoting = null;
+        using var csv = new CsvReader(reader, new CsvConfiguration(Inv)
         {
-            throw new DataInputException($"{file}: the file is empty.");
+            MissingFieldFound = null,
+            BadDataFound = args => badQuoting ??= args.Field,
+            IgnoreBlankLines = false,
+        });
+        bool Next()
+        {
+            badQuoting = null;
+            return csv.Read();
         }
+
+        var lastLine = 0L;
+        do
+        {
+            if (!Next())
+            {
+                throw new DataInputException($"{file}: the file is empty.");
+            }
+
+            lastLine += CsvLines.Count(csv.Parser.RawRecord);
+        }
+        while (CsvLines.IsBlank(csv.Parser));
+
+        csv.ReadHeader();
 
         var header = csv.HeaderRecord!.Select(h => h.Trim()).ToArray();
         var isOurs = OurLayout.All(c => header.Contains(c, StringComparer.OrdinalIgnoreCase));
@@ -107,9 +156,16 @@ public static class TitleTable
         var columns = (isOurs ? OurLayout : StudyLayout).ToDictionary(name => name, name => CsvHeader.IndexOf(file, header, name), StringComparer.Ordinal);
         var titles = new List<TitleRecord>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        while (csv.Read())
+        while (Next())
         {
-            var line = csv.Parser.RawRow;
+            var line = lastLine + 1;
+            lastLine += CsvLines.Count(csv.Parser.RawRecord);
+            if (CsvLines.IsBlank(csv.Parser))
+            {
+                continue;
+            }
+
+            RequireWhole(csv.Parser, file, line, header.Length, badQuoting);
             string? Field(string name)
             {
                 var index = columns[name];

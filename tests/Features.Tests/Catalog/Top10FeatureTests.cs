@@ -229,6 +229,24 @@ public sealed class TitleTableTests
         Assert.EndsWith("nope.csv: no such titles file.", Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("nope.csv"))).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"B,7,10,50,Drama,R,2020,2,X,Y,0", "bad.csv:5: a quote opened on this line is not closed on it, near '\"B,7,10,50,Drama,R,2020,2,X...'")]
+    [InlineData("\"B,7,10,50,\"Drama, Crime\",R,2020,2,X,Y,0", "bad.csv:5: a quoted value goes on after its closing quote, near '\"B,7,10,50,\"Drama, Crime\",R...'")]
+    [InlineData("B,7,10,50,Drama,R,2020,2,X,Y", "bad.csv:5: expected 11 fields as in the header, found 10; quote a value that holds a comma.")]
+    [InlineData("B,7,10,50,Drama, Crime,R,2020,2,X,Y,0", "bad.csv:5: expected 11 fields as in the header, found 12; quote a value that holds a comma.")]
+    public void A_row_without_the_headers_fields_is_refused_at_its_line(string row, string message)
+    {
+        // A stray quote used to run on to the end of the file, dropping the titles after it without a word, and a
+        // short row was read with its last columns empty.
+        using var dir = new TempDirectory();
+        var header = "movie_name,rating,votes,meta_score,genre0,pr_rating,year,duration,cast0,director,netflix_top_10";
+        File.WriteAllText(dir.File("bad.csv"), $"\n{header}\nA,7,10,50,Drama,R,2020,2,X,Y,1\n\n{row}\nC,6,10,50,Drama,R,2021,2,X,Y,0\nD,6,10,50,Drama,R,2021,2,X,Y,1\n");
+
+        var error = Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("bad.csv")));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_header_that_names_a_column_twice_is_refused_with_both_positions()
     {

@@ -1,0 +1,77 @@
+using CsvHelper;
+
+namespace NetflixML.Features;
+
+/// <summary>
+/// Lines and quotes of the CSV records raw readers take. A quoted field may hold line breaks, so a record can cover
+/// several lines; one that does and is malformed is a stray quote, which opened a field that ran on to the next quote
+/// or to the end of the file.
+/// </summary>
+internal static class CsvLines
+{
+    /// <summary>
+    /// How many lines a record's raw text covers. Counted from the text rather than taken from the parser's row
+    /// number, which counts a line break inside a quoted field at once but the one ending a record only with the next.
+    /// </summary>
+    public static int Count(string rawRecord) =>
+        rawRecord.Count(c => c == '\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
+
+    /// <summary>Whether the record just read is a blank line (read as one empty field).</summary>
+    public static bool IsBlank(IParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
+
+    /// <summary>A record's lines, without their line breaks (a trailing break ends the last, not a new one).</summary>
+    public static List<string> Of(string rawRecord) => [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];
+
+    /// <summary>
+    /// What is wrong with the quoting of one line read as a record of its own, naming the quote that opens the bad
+    /// field (null when nothing is): a quote opening a field must close at the field's end, where a comma or the end
+    /// of the line follows it; a doubled quote inside is a quote character.
+    /// </summary>
+    public static string? QuoteProblem(string line)
+    {
+        var fieldStart = true;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == ',')
+            {
+                fieldStart = true;
+                continue;
+            }
+
+            if (!fieldStart || line[i] != '"')
+            {
+                fieldStart = false;
+                continue;
+            }
+
+            var opened = i;
+            while (true)
+            {
+                var close = line.IndexOf('"', i + 1);
+                if (close < 0)
+                {
+                    return $"a quote opened on this line is not closed on it, near '{Shorten(line[opened..])}'";
+                }
+
+                if (close + 1 < line.Length && line[close + 1] == '"')
+                {
+                    i = close + 1; // a doubled quote
+                    continue;
+                }
+
+                if (close + 1 < line.Length && line[close + 1] != ',')
+                {
+                    return $"a quoted value goes on after its closing quote, near '{Shorten(line[opened..])}'";
+                }
+
+                i = close;
+                fieldStart = false;
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    public static string Shorten(string text) => text.Length <= 30 ? text : text[..27] + "...";
+}
