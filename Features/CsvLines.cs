@@ -3,21 +3,42 @@ using CsvHelper;
 namespace NetflixML.Features;
 
 /// <summary>
-/// Lines and quotes of the CSV records raw readers take. A quoted field may hold line breaks, so a record can cover
-/// several lines; one that does and is malformed is a stray quote, which opened a field that ran on to the next quote
-/// or to the end of the file.
+/// The records of a CSV file with the line each starts on, blank lines skipped; and the lines and quotes of a record.
+/// A quoted field may hold line breaks, so a record can cover several lines; one that does and is malformed is a
+/// stray quote, which opened a field that ran on to the next quote or to the end of the file. The parser must be
+/// configured with IgnoreBlankLines = false, so that every line is seen and counted here.
 /// </summary>
-internal static class CsvLines
+internal sealed class CsvLines(IParser parser, Func<bool> read)
 {
+    private long _lastLine;
+
+    /// <summary>The line the current record starts on (1 is the file's first).</summary>
+    public long Line { get; private set; }
+
+    /// <summary>Reads the next record that is not a blank line; false at the end of the file.</summary>
+    public bool Next()
+    {
+        while (read())
+        {
+            Line = _lastLine + 1;
+            _lastLine += Count(parser.RawRecord);
+            if (!IsBlank(parser))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// How many lines a record's raw text covers. Counted from the text rather than taken from the parser's row
     /// number, which counts a line break inside a quoted field at once but the one ending a record only with the next.
     /// </summary>
-    public static int Count(string rawRecord) =>
+    private static int Count(string rawRecord) =>
         rawRecord.Count(c => c == '\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
 
-    /// <summary>Whether the record just read is a blank line (read as one empty field).</summary>
-    public static bool IsBlank(IParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
+    private static bool IsBlank(IParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>A record's lines, without their line breaks (a trailing break ends the last, not a new one).</summary>
     public static List<string> Of(string rawRecord) => [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];

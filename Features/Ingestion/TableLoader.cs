@@ -61,7 +61,7 @@ internal sealed class TableLoader
         {
             HasHeaderRecord = true,
             DetectDelimiter = false,
-            IgnoreBlankLines = false, // blank lines are skipped below, where every line is counted
+            IgnoreBlankLines = false, // skipped by CsvLines, which counts every line
             MissingFieldFound = null,
             BadDataFound = args => _badData ??= $"malformed quoting near '{CsvLines.Shorten(args.Field)}'",
         };
@@ -83,17 +83,15 @@ internal sealed class TableLoader
 
     private TableQuality LoadRows(CsvParser parser, CsvConfiguration config, string fileName, string loadId)
     {
-        var lastLine = 0L;
-        do
+        var records = new CsvLines(parser, () =>
         {
-            if (!parser.Read())
-            {
-                throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
-            }
-
-            lastLine += CsvLines.Count(parser.RawRecord);
+            _badData = null;
+            return parser.Read();
+        });
+        if (!records.Next())
+        {
+            throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");
         }
-        while (CsvLines.IsBlank(parser));
 
         var header = parser.Record!.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
         var columnIndex = new int[_table.Columns.Count];
@@ -122,6 +120,7 @@ internal sealed class TableLoader
         var keyColumns = _table.Key.Select(_table.IndexOf).ToArray();
         var sb = new StringBuilder();
 
+        // One record, starting on `line`: to bronze as read, then to silver, the duplicate count or quarantine.
         void Take(string[] record, long line, string? badData)
         {
             read++;
@@ -205,22 +204,10 @@ internal sealed class TableLoader
             }
         }
 
-        while (true)
+        while (records.Next())
         {
-            _badData = null;
-            if (!parser.Read())
-            {
-                break;
-            }
-
             var record = parser.Record!;
-            var line = lastLine + 1;
-            lastLine += CsvLines.Count(parser.RawRecord);
-            if (CsvLines.IsBlank(parser))
-            {
-                continue;
-            }
-
+            var line = records.Line;
             if ((_badData is not null || record.Length != header.Length) && CsvLines.Of(parser.RawRecord) is { Count: > 1 } lines)
             {
                 // A record that runs over several lines and is malformed is a stray quote, not a field with line breaks:
@@ -402,7 +389,6 @@ internal sealed class TableLoader
         var fields = parser.Read() ? parser.Record! : [];
         return (fields, CsvLines.QuoteProblem(line) ?? _badData);
     }
-
 
     private PreparedInsert PrepareInsert(string table, IReadOnlyList<string> columns) => new(_db, _tx, table, columns);
 

@@ -107,7 +107,7 @@ public static class TitleTable
 
         var file = Path.GetFileName(path);
         using var reader = new StreamReader(path);
-        // Blank lines are skipped here, where every line is counted, so an error names the line a record starts on.
+        // Blank lines are skipped by CsvLines, which counts every line, so an error names the line a record starts on.
         string? badQuoting = null;
         using var csv = new CsvReader(reader, new CsvConfiguration(Inv)
         {
@@ -115,23 +115,15 @@ public static class TitleTable
             BadDataFound = args => badQuoting ??= args.Field,
             IgnoreBlankLines = false,
         });
-        bool Next()
+        var records = new CsvLines(csv.Parser, () =>
         {
             badQuoting = null;
             return csv.Read();
-        }
-
-        var lastLine = 0L;
-        do
+        });
+        if (!records.Next())
         {
-            if (!Next())
-            {
-                throw new DataInputException($"{file}: the file is empty.");
-            }
-
-            lastLine += CsvLines.Count(csv.Parser.RawRecord);
+            throw new DataInputException($"{file}: the file is empty.");
         }
-        while (CsvLines.IsBlank(csv.Parser));
 
         csv.ReadHeader();
 
@@ -156,15 +148,9 @@ public static class TitleTable
         var columns = (isOurs ? OurLayout : StudyLayout).ToDictionary(name => name, name => CsvHeader.IndexOf(file, header, name), StringComparer.Ordinal);
         var titles = new List<TitleRecord>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        while (Next())
+        while (records.Next())
         {
-            var line = lastLine + 1;
-            lastLine += CsvLines.Count(csv.Parser.RawRecord);
-            if (CsvLines.IsBlank(csv.Parser))
-            {
-                continue;
-            }
-
+            var line = records.Line;
             RequireWhole(csv.Parser, file, line, header.Length, badQuoting);
             string? Field(string name)
             {
