@@ -295,8 +295,11 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Change in {Folder} while a training run holds its lock; reloading when the run ends")]
     public static partial void Deferred(ILogger logger, string folder);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Models folder {Folder} does not exist; not watching it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Models folder {Folder} does not exist; its models load when it is created")]
     public static partial void NotWatching(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Models folder {Folder} now exists; watching it and loading its models")]
+    public static partial void FolderAppeared(ILogger logger, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prediction {Endpoint}: model {Model} version {Version}, {Items} item(s), {ElapsedMs:F2} ms")]
     public static partial void Prediction(ILogger logger, string endpoint, string model, string version, int items, double elapsedMs);

@@ -7,13 +7,21 @@ namespace NetflixML.Scoring.Api.Models;
 /// <summary>
 /// Loads the models at start-up, then watches the models folder: each change restarts a short quiet timer, and when it
 /// runs out (a retrain writes several files) the registry reloads once, or, while a training run still holds the
-/// folder's lock, when that run ends.
+/// folder's lock, when that run ends. Whether the folder exists is checked every second: one created after start-up
+/// (the first `train --models` into a new folder) is watched and loaded from then, and one removed and created again
+/// is watched anew. Before, a folder missing at start-up was never watched, so the API served no models until it was
+/// restarted, and a removed folder's watcher saw nothing of the new one.
 /// </summary>
 public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<ModelWatcher> logger) : IHostedService, IDisposable
 {
+    private const int LockRecheckMilliseconds = 100;
+    private const int FolderCheckMilliseconds = 1000;
+
+    private readonly Lock _gate = new();
     private FileSystemWatcher? _watcher;
     private Timer? _timer;
-    private const int LockRecheckMilliseconds = 100;
+    private Timer? _folderCheck;
+    private bool _stopped;
 
     private bool _waitingForRun; // logged once per run, not at every check
 
@@ -25,23 +33,54 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
             return;
         }
 
-        if (!Directory.Exists(registry.ModelsFolder))
-        {
-            Log.NotWatching(logger, registry.ModelsFolder);
-            return;
-        }
-
         _timer = new Timer(_ => _ = ReloadAsync(), null, Timeout.Infinite, Timeout.Infinite);
-        _watcher = new FileSystemWatcher(registry.ModelsFolder)
+        CheckFolder(startUp: true);
+        _folderCheck = new Timer(_ => CheckFolder(startUp: false), null, FolderCheckMilliseconds, FolderCheckMilliseconds);
+    }
+
+    /// <summary>Watches the folder when it exists and is not watched yet; stops when it is gone. A change either way reloads.</summary>
+    private void CheckFolder(bool startUp)
+    {
+        lock (_gate)
         {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            IncludeSubdirectories = false,
-        };
-        _watcher.Changed += OnChange;
-        _watcher.Created += OnChange;
-        _watcher.Deleted += OnChange;
-        _watcher.Renamed += OnChange;
-        _watcher.EnableRaisingEvents = true;
+            var exists = Directory.Exists(registry.ModelsFolder);
+            if (_stopped || exists == _watcher is not null)
+            {
+                return;
+            }
+
+            if (exists)
+            {
+                _watcher = new FileSystemWatcher(registry.ModelsFolder)
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+                    IncludeSubdirectories = false,
+                };
+                _watcher.Changed += OnChange;
+                _watcher.Created += OnChange;
+                _watcher.Deleted += OnChange;
+                _watcher.Renamed += OnChange;
+                _watcher.EnableRaisingEvents = true;
+                if (startUp)
+                {
+                    return;
+                }
+
+                Log.FolderAppeared(logger, registry.ModelsFolder);
+            }
+            else
+            {
+                _watcher?.Dispose();
+                _watcher = null;
+                Log.NotWatching(logger, registry.ModelsFolder);
+                if (startUp)
+                {
+                    return;
+                }
+            }
+
+            _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+        }
     }
 
     private void OnChange(object sender, FileSystemEventArgs e)
@@ -77,9 +116,13 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_watcher is not null)
+        lock (_gate)
         {
-            _watcher.EnableRaisingEvents = false;
+            _stopped = true;
+            if (_watcher is not null)
+            {
+                _watcher.EnableRaisingEvents = false;
+            }
         }
 
         return Task.CompletedTask;
@@ -87,7 +130,13 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 
     public void Dispose()
     {
-        _watcher?.Dispose();
+        _folderCheck?.Dispose();
+        lock (_gate)
+        {
+            _stopped = true;
+            _watcher?.Dispose();
+        }
+
         _timer?.Dispose();
     }
 }

@@ -170,6 +170,36 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.True(await ScoringFixture.Eventually(async () => (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["errors"]!.AsArray().Count == 0, Patience));
     }
 
+    [Fact]
+    public async Task A_models_folder_created_after_start_up_or_removed_and_created_again_is_watched_and_loaded()
+    {
+        // A folder missing at start-up was never watched: the first `train --models` into it served nothing until a
+        // restart. A removed folder's watcher saw nothing of the folder created in its place.
+        var models = Path.Combine(fixture.Root, "models-later-" + Guid.NewGuid().ToString("N")[..8]);
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        Assert.Empty((await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray());
+
+        Directory.Move(fixture.CopyModels(), models);
+
+        Assert.True(await ScoringFixture.Eventually(async () => (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray().Count == 3, Patience), "the new folder's models were not loaded");
+        Assert.Contains(factory.Log.Entries, e => e.Message == $"Models folder {models} now exists; watching it and loading its models");
+
+        var replacement = File.ReadAllBytes(Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip"));
+        var newVersion = Convert.ToHexStringLower(SHA256.HashData(replacement))[..12];
+        Directory.Delete(models, recursive: true);
+        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(factory.Log.Entries.Any(e => e.Message == $"Models folder {models} does not exist; its models load when it is created")), Patience));
+        Directory.Move(fixture.CopyModels(), models);
+        var appeared = $"Models folder {models} now exists; watching it and loading its models";
+        bool ReloadedSinceAppearing(IReadOnlyList<(string Category, LogLevel Level, string Message)> log) =>
+            log.Count(e => e.Message == appeared) == 2
+            && log.SkipWhile(e => e.Message != appeared).Skip(1).SkipWhile(e => e.Message != appeared).Any(e => e.Message.StartsWith("Models loaded", StringComparison.Ordinal));
+        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(ReloadedSinceAppearing(factory.Log.Entries)), Patience));
+        File.WriteAllBytes(Path.Combine(models, "top10.zip"), replacement); // only the new folder's watcher can see this
+
+        Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "a change in the folder created again was not picked up");
+    }
+
     private static async Task<string> Version(HttpClient client, string task) =>
         (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray()
             .Single(m => m!["task"]!.GetValue<string>() == task)!["version"]!.GetValue<string>();
