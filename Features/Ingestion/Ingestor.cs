@@ -25,7 +25,7 @@ public static class Ingestor
     {
         var clock = Stopwatch.StartNew();
         var ingestedAt = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-        var files = FindFiles(rawFolder);
+        var (files, ignored) = FindFiles(rawFolder);
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
         Directory.CreateDirectory(directory);
         DeleteAbandonedBuilds(databasePath);
@@ -61,7 +61,7 @@ public static class Ingestor
                 tables = tables.Select(t => t with { Missing = Impute(db, tx, RawSchema.Get(t.Name), t.Source is not null) }).ToList();
                 progress?.Report("building gold tables");
                 GoldTables.Build(db, tx);
-                report = new QualityReport(tables, tables.Sum(t => t.Quarantined), Math.Round(clock.Elapsed.TotalSeconds, 3));
+                report = new QualityReport(tables, tables.Sum(t => t.Quarantined), Math.Round(clock.Elapsed.TotalSeconds, 3)) { IgnoredFiles = ignored };
                 using (var meta = db.CreateCommand())
                 {
                     meta.Transaction = tx;
@@ -89,8 +89,13 @@ public static class Ingestor
         return report;
     }
 
-    /// <summary>The schema tables present in the folder; fails when the folder, or a table another needs, is missing.</summary>
-    public static Dictionary<string, string> FindFiles(string rawFolder)
+    /// <summary>
+    /// The schema tables present in the folder, and the CSV files no table reads; fails when the folder, or a table
+    /// another needs, is missing. A file's name is matched ignoring case (Users.csv is users.csv, as a column's name is
+    /// matched), and a name that is not the schema's is reported with the one it is nearest: before, a Reviews.csv or a
+    /// misspelt watch_histroy.csv was passed over without a word and its table left empty.
+    /// </summary>
+    public static (Dictionary<string, string> Files, List<IgnoredFile> Ignored) FindFiles(string rawFolder)
     {
         if (InputPaths.FolderProblem(rawFolder) is { } problem)
         {
@@ -99,15 +104,29 @@ public static class Ingestor
                 : $"Raw data folder '{rawFolder}' {problem}: pass the folder that holds the CSV files.");
         }
 
+        var present = Directory.GetFiles(rawFolder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         var files = new Dictionary<string, string>();
         foreach (var table in RawSchema.Tables)
         {
-            var path = Path.Combine(rawFolder, table.FileName);
-            if (File.Exists(path))
+            var matches = present.Where(f => f.Equals(table.FileName, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count > 1)
             {
-                files[table.Name] = path;
+                throw new DataInputException($"Raw data folder '{rawFolder}' has {string.Join(" and ", matches)}, which differ only in case; keep the one that holds {table.Name}.");
+            }
+
+            if (matches.Count == 1)
+            {
+                files[table.Name] = Path.Combine(rawFolder, matches[0]);
             }
         }
+
+        var known = RawSchema.Tables.Select(t => t.FileName).ToList();
+        var ignored = present
+            .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !files.ContainsValue(Path.Combine(rawFolder, f)))
+            .Select(f => new IgnoredFile(f, NameSuggestion.Closest(f, known) is { } near
+                ? $"not a file of the schema; did you mean {near}?"
+                : $"not a file of the schema ({string.Join(", ", known)})"))
+            .ToList();
 
         if (files.Count == 0)
         {
@@ -122,7 +141,7 @@ public static class Ingestor
             }
         }
 
-        return files;
+        return (files, ignored);
     }
 
     private static void CreateCatalogTables(SqliteConnection db, SqliteTransaction tx)

@@ -34,9 +34,15 @@ public sealed record TableQuality
     public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 }
 
+/// <summary>A CSV file in the raw folder that is not one of the schema's tables, and so was not read.</summary>
+public sealed record IgnoredFile(string File, string Reason);
+
 /// <summary>The data-quality report of one ingestion: per table counts, and the total quarantined.</summary>
 public sealed record QualityReport(IReadOnlyList<TableQuality> Tables, long Quarantined, double Seconds)
 {
+    /// <summary>CSV files in the folder that no table reads (a misspelt name leaves its table out).</summary>
+    public IReadOnlyList<IgnoredFile> IgnoredFiles { get; init; } = [];
+
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Mvc;
+using NetflixML.Features;
 
 namespace NetflixML.Scoring.Api.Errors;
 

@@ -53,6 +53,11 @@ public static class IngestCommand
         }
 
         io.Console.Write(summary);
+        foreach (var ignored in report.IgnoredFiles)
+        {
+            io.Console.MarkupLineInterpolated($"[yellow]Not read[/]: {ignored.File}: {ignored.Reason}");
+        }
+
         var detail = new Table().Title("Missing values and anomalies").AddColumns("table", "column or anomaly", "count", "after imputation", "strategy");
         foreach (var t in report.Tables)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using NetflixML.Features.Ingestion;
+using NetflixML.Features.Synthetic;
 using NetflixML.Features.Tests.Support;
 
 namespace NetflixML.Features.Tests.Ingestion;
@@ -27,6 +28,36 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(_dir.File("notes.txt"), "hello");
         var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
         Assert.Contains("has none of the expected files: users.csv, movies.csv", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void File_names_match_ignoring_case_and_a_csv_no_table_reads_is_reported_with_the_nearest_name()
+    {
+        // Reviews.csv and a misspelt search_log.csv used to be passed over without a word, leaving their tables empty.
+        var raw = _dir.File("raw");
+        SyntheticGenerator.Generate(raw, new GeneratorOptions(3, 0.01));
+        File.Move(Path.Combine(raw, "users.csv"), Path.Combine(raw, "Users.csv"));
+        File.Move(Path.Combine(raw, "reviews.csv"), Path.Combine(raw, "Reviews.CSV"));
+        File.Move(Path.Combine(raw, "search_logs.csv"), Path.Combine(raw, "search_log.csv"));
+        File.WriteAllText(Path.Combine(raw, "notes.csv"), "a,b\n");
+
+        var report = Ingestor.Ingest(raw, Db);
+
+        Assert.Equal("Users.csv", report.Table("users").Source);
+        Assert.Equal("Reviews.CSV", report.Table("reviews").Source);
+        Assert.True(report.Table("reviews").Loaded > 0);
+        Assert.Null(report.Table("search_logs").Source);
+        Assert.Equal(
+            [
+                new IgnoredFile("notes.csv", "not a file of the schema (users.csv, movies.csv, watch_history.csv, recommendation_logs.csv, search_logs.csv, reviews.csv, top10_titles.csv, top10_weekly.csv)"),
+                new IgnoredFile("search_log.csv", "not a file of the schema; did you mean search_logs.csv?"),
+            ],
+            report.IgnoredFiles);
+        Assert.Equal(report.IgnoredFiles, QualityReport.FromJson(report.ToJson()).IgnoredFiles);
+
+        File.Copy(Path.Combine(raw, "Users.csv"), Path.Combine(raw, "users.csv"));
+        var twice = Assert.Throws<DataInputException>(() => Ingestor.Ingest(raw, Db));
+        Assert.Equal($"Raw data folder '{raw}' has Users.csv and users.csv, which differ only in case; keep the one that holds users.", twice.Message);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
-namespace NetflixML.Scoring.Api.Errors;
+namespace NetflixML.Features;
 
-/// <summary>The name a client most likely meant when it sent one the endpoint does not have ("sesions7d", "cuont").</summary>
+/// <summary>The name someone most likely meant when they gave one that is not there ("sesions7d", "cuont", "watch_histroy.csv").</summary>
 public static class NameSuggestion
 {
     /// <summary>The candidate nearest <paramref name="name"/> (ignoring case), when it is within a typo's reach.</summary>
