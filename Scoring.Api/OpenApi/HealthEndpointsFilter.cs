@@ -10,11 +10,14 @@ public sealed class HealthEndpointsFilter : IDocumentFilter
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {
         swaggerDoc.Paths ??= [];
-        swaggerDoc.Paths["/health/live"] = Path("Liveness: the process is up.", "Always 200 while the process runs.");
-        swaggerDoc.Paths["/health/ready"] = Path("Readiness: every champion (top10, churn, recommend) is loaded.", "200 when all are loaded; 503 otherwise, naming what is missing.");
+        swaggerDoc.Paths["/health/live"] = Path("Liveness: the process is up.", "Always 200 while the process runs.", "Healthy");
+        swaggerDoc.Paths["/health/ready"] = Path(
+            "Readiness: every champion (top10, churn, recommend) is loaded.",
+            "200 when all are loaded: status Healthy, or Degraded with the reason when the by-id endpoints cannot answer (no database, one that cannot be read, or a recommender trained on other data than the database holds; payload predictions still work). 503 otherwise, naming what is missing.",
+            "Healthy or Degraded");
     }
 
-    private static OpenApiPathItem Path(string summary, string description) => new()
+    private static OpenApiPathItem Path(string summary, string description, string ok) => new()
     {
         Operations = new Dictionary<HttpMethod, OpenApiOperation>
         {
@@ -25,7 +28,7 @@ public sealed class HealthEndpointsFilter : IDocumentFilter
                 Tags = new HashSet<OpenApiTagReference> { new("Health") },
                 Responses = new OpenApiResponses
                 {
-                    ["200"] = new OpenApiResponse { Description = "Healthy: {\"status\":\"Healthy\",\"checks\":[...]}", Content = new Dictionary<string, OpenApiMediaType> { [MediaTypeNames.Application.Json] = new() } },
+                    ["200"] = new OpenApiResponse { Description = ok + ": {\"status\":\"Healthy\",\"checks\":[...]}", Content = new Dictionary<string, OpenApiMediaType> { [MediaTypeNames.Application.Json] = new() } },
                     ["503"] = new OpenApiResponse { Description = "Unhealthy, with each check's description.", Content = new Dictionary<string, OpenApiMediaType> { [MediaTypeNames.Application.Json] = new() } },
                 },
             },

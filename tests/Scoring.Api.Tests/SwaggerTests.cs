@@ -68,6 +68,7 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
         Assert.Equal(["200", "404", "503"], Codes(paths, "/api/users/{userId}/churn", "get"));
         Assert.Equal(["200", "401", "403"], Codes(paths, "/api/models/reload", "post"));
         Assert.Equal(["200", "503"], Codes(paths, "/health/ready", "get"));
+        Assert.Contains("Degraded with the reason when the by-id endpoints cannot answer", paths["/health/ready"]!["get"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         var problem = paths["/api/top10/predictions"]!["post"]!["responses"]!["400"]!["content"]!["application/problem+json"];
         Assert.NotNull(problem);
     }
