@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace NetflixML.Features.Reporting;
 
 /// <summary>
@@ -5,11 +7,12 @@ namespace NetflixML.Features.Reporting;
 /// folder each merged the leaderboard they read into the file, so whichever finished last dropped the other's
 /// entries, and a champion file could come from one run while the leaderboard came from the other. The hold is an
 /// operating-system lock on <see cref="FileName"/>, which the system releases when the process ends however it
-/// ends, so a crashed run leaves nothing to clear by hand; the file itself stays (deleting it would let a third run
-/// lock a new file while a second still holds the old one). The API reads the hold (<see cref="IsHeld"/>) to swap a
-/// run's models in together when the run ends rather than file by file while it writes them.
+/// ends, so a crashed run leaves nothing to clear by hand (the next hold also removes the temporary files of the
+/// writes it was making); the file itself stays (deleting it would let a third run lock a new file while a second
+/// still holds the old one). The API reads the hold (<see cref="IsHeld"/>) to swap a run's models in together when
+/// the run ends rather than file by file while it writes them.
 /// </summary>
-public sealed class ModelsFolderLock : IDisposable
+public sealed partial class ModelsFolderLock : IDisposable
 {
     public const string FileName = ".lock";
 
@@ -78,7 +81,9 @@ public sealed class ModelsFolderLock : IDisposable
         {
             try
             {
-                return new ModelsFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), full, createdTop);
+                var hold = new ModelsFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), full, createdTop);
+                DeleteAbandonedWrites(full);
+                return hold;
             }
             catch (IOException) when (File.Exists(path) && DateTime.UtcNow < until)
             {
@@ -91,6 +96,25 @@ public sealed class ModelsFolderLock : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Removes the temporary files of writes a killed run left (a report or model is written beside its name, as
+    /// <c>leaderboard.json.&lt;guid&gt;.tmp</c> or <c>.top10.zip.&lt;guid&gt;.tmp</c>, and renamed over it). With the hold
+    /// taken no other run is writing, so every such file is abandoned; before, they stayed for good.
+    /// </summary>
+    private static void DeleteAbandonedWrites(string folder)
+    {
+        foreach (var directory in new[] { folder, Path.Combine(folder, "candidates") }.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.GetFiles(directory, "*.tmp").Where(f => AbandonedWrite().IsMatch(Path.GetFileName(f))))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex AbandonedWrite();
 
     public void Dispose()
     {

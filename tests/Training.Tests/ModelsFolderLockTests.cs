@@ -110,4 +110,25 @@ public sealed class ModelsFolderLockTests(TrainedModels trained) : IDisposable
 
         Assert.Equal([ModelsFolderLock.FileName], Directory.GetFileSystemEntries(models).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void Taking_the_hold_removes_the_temporary_files_of_writes_a_killed_run_left()
+    {
+        // A run killed while writing leaderboard.json or a model left its temporary file in the folder for good.
+        var models = _temp.File("models");
+        Directory.CreateDirectory(Path.Combine(models, "candidates"));
+        var guid = Guid.NewGuid().ToString("N");
+        var abandoned = new[] { $"leaderboard.json.{guid}.tmp", $".top10.zip.{guid}.tmp", $"candidates/.churn-fasttree-behaviour.zip.{guid}.tmp" };
+        var kept = new[] { "notes.tmp", "leaderboard.json", "candidates/churn-fasttree-behaviour.zip" };
+        foreach (var file in abandoned.Concat(kept))
+        {
+            File.WriteAllText(Path.Combine(models, file), "x");
+        }
+
+        using (ModelsFolderLock.Take(models))
+        {
+            Assert.All(abandoned, f => Assert.False(File.Exists(Path.Combine(models, f)), f));
+            Assert.All(kept, f => Assert.True(File.Exists(Path.Combine(models, f)), f));
+        }
+    }
 }
