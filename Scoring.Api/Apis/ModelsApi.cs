@@ -45,10 +45,10 @@ public static class ModelsApi
     /// <param name="registry">Served models.</param>
     /// <response code="200">The task's entry of leaderboard.json.</response>
     /// <response code="404">No such task in the leaderboard.</response>
-    /// <response code="503">No leaderboard.json in the models folder.</response>
+    /// <response code="503">No leaderboard.json in the models folder, or one that cannot be read.</response>
     public static Results<Ok<TaskEntry>, ProblemHttpResult> Leaderboard(string task, ModelRegistry registry)
     {
-        var leaderboard = registry.Current.Leaderboard ?? throw new ServiceUnavailableException($"No {Features.Reporting.Leaderboard.FileName} in {registry.ModelsFolder}.", "dotnet run --project Training -- train");
+        var leaderboard = registry.Current.Leaderboard ?? throw NoReport(registry, Features.Reporting.Leaderboard.FileName, "dotnet run --project Training -- train");
         if (leaderboard.Task(task) is { } entry)
         {
             return TypedResults.Ok(entry);
@@ -95,9 +95,19 @@ public static class ModelsApi
     /// <summary>The leakage audit report.</summary>
     /// <param name="registry">Served models.</param>
     /// <response code="200">Flagged features with their evidence, and honest vs leaky test figures.</response>
-    /// <response code="503">No leakage-report.json in the models folder.</response>
+    /// <response code="503">No leakage-report.json in the models folder, or one that cannot be read.</response>
     public static Ok<LeakageReport> Leakage(ModelRegistry registry) =>
-        TypedResults.Ok(registry.Current.Leakage ?? throw new ServiceUnavailableException($"No {LeakageReport.FileName} in {registry.ModelsFolder}.", "dotnet run --project Training -- leakage"));
+        TypedResults.Ok(registry.Current.Leakage ?? throw NoReport(registry, LeakageReport.FileName, "dotnet run --project Training -- leakage"));
+
+    /// <summary>
+    /// The 503 for a report that is not served: absent, or present but unreadable (a truncated or hand-edited file),
+    /// which used to be answered "No leaderboard.json in models" beside the file.
+    /// </summary>
+    private static ServiceUnavailableException NoReport(ModelRegistry registry, string file, string command) =>
+        new(registry.Current.Errors.FirstOrDefault(e => e.Task == file) is { } error
+            ? $"{file} in {registry.ModelsFolder} cannot be read: {error.Reason}. Running `{command}` writes it again."
+            : $"No {file} in {registry.ModelsFolder}.",
+            command);
 
     /// <summary>Reloads the models from disk now (changes are also picked up automatically within a second).</summary>
     /// <param name="apiKey">Must equal the configured Scoring:AdminApiKey.</param>

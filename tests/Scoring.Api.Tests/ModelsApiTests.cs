@@ -219,6 +219,37 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_report_that_cannot_be_read_is_named_as_such_not_as_missing()
+    {
+        // Both endpoints said "No leaderboard.json in <folder>" beside a truncated file.
+        var models = fixture.CopyModels();
+        File.WriteAllText(Path.Combine(models, "leaderboard.json"), "{\"tasks\":[{\"task\":\"top10\"");
+        File.WriteAllText(Path.Combine(models, "leakage-report.json"), "garbage");
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+
+        foreach (var (path, file, command) in new[]
+        {
+            ("/api/models/top10/leaderboard", "leaderboard.json", "train"),
+            ("/api/models/leakage", "leakage-report.json", "leakage"),
+        })
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.StartsWith($"{file} in {models} cannot be read: not a valid report: ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.EndsWith($"Running `dotnet run --project Training -- {command}` writes it again.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal($"dotnet run --project Training -- {command}", problem["command"]!.GetValue<string>());
+        }
+
+        var missing = fixture.CopyModels();
+        File.Delete(Path.Combine(missing, "leakage-report.json"));
+        using var without = fixture.Factory(missing);
+        var absent = (await (await without.CreateClient().GetAsync("/api/models/leakage")).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal($"No leakage-report.json in {missing}.", absent["detail"]!.GetValue<string>());
+    }
+
     internal static string Name(JsonObject models, string task) =>
         models["models"]!.AsArray().Single(m => m!["task"]!.GetValue<string>() == task)!["name"]!.GetValue<string>();
 }
