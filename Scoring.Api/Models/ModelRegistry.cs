@@ -295,6 +295,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Change in {Folder} while a training run holds its lock; reloading when the run ends")]
     public static partial void Deferred(ILogger logger, string folder);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A training run into {Folder} stopped while moving its files into place; the loaded models keep serving until the next run into the folder finishes the move")]
+    public static partial void CommitInterrupted(ILogger logger, string folder);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Models folder {Folder} does not exist; its models load when it is created")]
     public static partial void NotWatching(ILogger logger, string folder);
 

@@ -23,7 +23,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
     private Timer? _folderCheck;
     private bool _stopped;
 
-    private bool _waitingForRun; // logged once per run, not at every check
+    private string? _waitingFor; // what the reload waits for, logged once, not at every check
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,14 +93,26 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
 
     private async Task ReloadAsync()
     {
-        if (ModelsFolderLock.IsHeld(registry.ModelsFolder))
+        // A training run still writing: its champions, leaderboard and leakage report are swapped in together when it
+        // ends, not a champion first beside the last run's leaderboard. A run stopped while moving its files into place
+        // left some moved and some not: the previous set keeps serving until the next run finishes the move.
+        var waitingFor = ModelsFolderLock.IsHeld(registry.ModelsFolder) ? "run"
+            : StagedRun.CommitPending(registry.ModelsFolder) ? "interrupted commit"
+            : null;
+        if (waitingFor is not null)
         {
-            // A training run is still writing: its champions, leaderboard and leakage report are swapped in together
-            // when it ends, not a champion first beside the last run's leaderboard.
-            if (!_waitingForRun)
+            if (_waitingFor != waitingFor)
             {
-                Log.Deferred(logger, registry.ModelsFolder);
-                _waitingForRun = true;
+                if (waitingFor == "run")
+                {
+                    Log.Deferred(logger, registry.ModelsFolder);
+                }
+                else
+                {
+                    Log.CommitInterrupted(logger, registry.ModelsFolder);
+                }
+
+                _waitingFor = waitingFor;
             }
 
             // Asked again after the quiet period, but not more often than LockRecheckMilliseconds: with a quiet period of
@@ -109,7 +121,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
             return;
         }
 
-        _waitingForRun = false;
+        _waitingFor = null;
         Log.Changed(logger, registry.ModelsFolder);
         await registry.ReloadAsync().ConfigureAwait(false);
     }

@@ -11,7 +11,6 @@ using NetflixML.Features.Churn;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Reporting;
 using NetflixML.Features.Storage;
-using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Bench;
 

@@ -86,6 +86,11 @@ public static class TrainCommand
         var progress = io.ProgressFor("train");
         // Nothing reaches the models folder until every task has finished.
         using var staged = StagedRun.Begin(settings.ModelsFolder);
+        if (staged.Completed.Count > 0)
+        {
+            progress.Report($"finished moving into {settings.ModelsFolder} the files of a run stopped while it moved them: {string.Join(", ", staged.Completed)}");
+        }
+
         var writing = settings with { StagingFolder = staged.Folder };
         var entries = TaskRuns.RunEach(
             tasks,
@@ -98,8 +103,10 @@ public static class TrainCommand
             skipped,
             progress);
 
+        // The leaderboard is committed with the models it describes.
+        var leaderboard = ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped, staged.Folder);
         staged.Commit();
-        return ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped);
+        return leaderboard;
     }
 
     public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks, string modelsFolder)

@@ -5,14 +5,17 @@ namespace NetflixML.Training.Pipeline;
 /// <summary>Writes the reports in models/: merged with what is there (other tasks keep their entries), atomically.</summary>
 public static class ModelsFolder
 {
-    /// <summary>Writes this run's task entries over the file's, keeping other tasks' entries; <paramref name="skipped"/> is this run's alone.</summary>
-    public static Leaderboard WriteLeaderboard(string folder, IReadOnlyList<TaskEntry> tasks, int seed, DateTimeOffset createdAt, IEnumerable<SkippedTask>? skipped = null)
+    /// <summary>
+    /// Writes this run's task entries over the file's, keeping other tasks' entries; <paramref name="skipped"/> is this
+    /// run's alone. With <paramref name="staging"/>, the merged file is written there, to be committed with the models.
+    /// </summary>
+    public static Leaderboard WriteLeaderboard(string folder, IReadOnlyList<TaskEntry> tasks, int seed, DateTimeOffset createdAt, IEnumerable<SkippedTask>? skipped = null, string? staging = null)
     {
         var path = Path.Combine(folder, Leaderboard.FileName);
         var existing = File.Exists(path) ? TryRead(() => Leaderboard.FromJson(File.ReadAllText(path))) : null;
         var merged = (existing?.Tasks ?? []).Where(t => tasks.All(n => n.Task != t.Task)).Concat(tasks).OrderBy(t => Order(t.Task)).ToList();
         var leaderboard = new Leaderboard { CreatedAt = createdAt, Seed = seed, Tasks = merged, Skipped = Listed(skipped) };
-        WriteAtomically(path, leaderboard.ToJson());
+        WriteAtomically(staging is null ? path : Path.Combine(staging, Leaderboard.FileName), leaderboard.ToJson());
         return leaderboard;
     }
 

@@ -3,7 +3,7 @@ namespace NetflixML.Training.Pipeline;
 /// <summary>What a training run writes where, and how it is seeded and stamped.</summary>
 public sealed record RunSettings(string ModelsFolder, int Seed, DateTimeOffset CreatedAt)
 {
-    /// <summary>Where the run writes its models until it commits them to <see cref="ModelsFolder"/> (<see cref="StagedRun"/>); null: there directly.</summary>
+    /// <summary>Where the run writes its models until it commits them to <see cref="ModelsFolder"/> (<see cref="Features.Reporting.StagedRun"/>); null: there directly.</summary>
     public string? StagingFolder { get; init; }
 
     public string CandidatesFolder => Path.Combine(StagingFolder ?? ModelsFolder, "candidates");

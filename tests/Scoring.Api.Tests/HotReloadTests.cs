@@ -200,6 +200,31 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "a change in the folder created again was not picked up");
     }
 
+    [Fact]
+    public async Task While_a_stopped_runs_move_into_the_folder_is_unfinished_the_loaded_models_keep_serving()
+    {
+        // A run stopped among its moves left the new top10.zip beside the old leaderboard, and the lock released:
+        // the watcher loaded that mix. It now waits for the next run to finish the move (its staging folder is gone).
+        var models = fixture.CopyModels();
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+        var oldVersion = await Version(client, "top10");
+        var staging = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(staging);
+        File.WriteAllBytes(Path.Combine(staging, StagedRun.CommitMarker), []);
+        var replacement = File.ReadAllBytes(Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip"));
+        var newVersion = Convert.ToHexStringLower(SHA256.HashData(replacement))[..12];
+
+        File.WriteAllBytes(Path.Combine(models, "top10.zip"), replacement);
+
+        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(factory.Log.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("stopped while moving its files into place", StringComparison.Ordinal))), Patience));
+        Assert.Equal(oldVersion, await Version(client, "top10"));
+
+        Directory.Delete(staging, recursive: true);
+
+        Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "the finished move was not picked up");
+    }
+
     private static async Task<string> Version(HttpClient client, string task) =>
         (await client.GetFromJsonAsync<JsonObject>("/api/models"))!["models"]!.AsArray()
             .Single(m => m!["task"]!.GetValue<string>() == task)!["version"]!.GetValue<string>();

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using NetflixML.Features.Reporting;
-using NetflixML.Training.Pipeline;
 
 namespace NetflixML.Training.Tests;
 

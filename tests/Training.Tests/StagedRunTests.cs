@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NetflixML.Features;
 using NetflixML.Features.Catalog;
+using NetflixML.Features.Reporting;
 using NetflixML.Features.Storage;
 using NetflixML.Training.Cli;
 using NetflixML.Training.Pipeline;
@@ -78,6 +79,52 @@ public sealed class StagedRunTests(TrainedModels trained) : IDisposable
         Assert.Equal(before[Path.Combine(models, "churn.zip")], File.ReadAllBytes(Path.Combine(models, "churn.zip")));
     }
 
+    [Fact]
+    public void A_run_stopped_while_moving_its_files_into_place_has_the_move_finished_by_the_next_run()
+    {
+        // Between its first and last move a run left a mix: the new top10.zip beside the old churn.zip and leaderboard.
+        var models = CopyOfTrainedModels();
+        var staging = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(Path.Combine(staging, "candidates"));
+        var churn = File.ReadAllBytes(Path.Combine(models, "candidates", "churn-fasttree-behaviour.zip"));
+        File.WriteAllBytes(Path.Combine(staging, "churn.zip"), churn);
+        File.WriteAllText(Path.Combine(staging, "leaderboard.json"), "{\"tasks\":[]}");
+        File.WriteAllText(Path.Combine(staging, "candidates", "churn-new.zip"), "new");
+        File.WriteAllBytes(Path.Combine(staging, StagedRun.CommitMarker), []);
+        Assert.True(StagedRun.CommitPending(models));
+
+        using (var next = StagedRun.Begin(models))
+        {
+            Assert.Equal([Path.Combine("candidates", "churn-new.zip"), "churn.zip", "leaderboard.json"], next.Completed);
+        }
+
+        Assert.Equal(churn, File.ReadAllBytes(Path.Combine(models, "churn.zip")));
+        Assert.Equal("{\"tasks\":[]}", File.ReadAllText(Path.Combine(models, "leaderboard.json")));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(models, "candidates", "churn-new.zip")));
+        Assert.Empty(Directory.GetDirectories(models, StagedRun.Prefix + "*"));
+        Assert.False(StagedRun.CommitPending(models));
+    }
+
+    [Fact]
+    public void A_run_commits_its_leaderboard_with_its_models_through_the_staging_folder()
+    {
+        var models = CopyOfTrainedModels();
+        var inputs = TrainingInputs.Resolve(trained.Database, null, null, null);
+        var progress = new StringWriter();
+        var stopped = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(stopped);
+        File.WriteAllText(Path.Combine(stopped, "notes.json"), "{}");
+        File.WriteAllBytes(Path.Combine(stopped, StagedRun.CommitMarker), []);
+
+        var leaderboard = TrainCommand.Run(new ConsoleIo(new StringWriter(), progress), [FeatureCatalog.Top10], inputs, new RunSettings(models, 9, TrainedModels.CreatedAt));
+
+        Assert.Contains($"finished moving into {models} the files of a run stopped while it moved them: notes.json", progress.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(models, "notes.json")));
+        Assert.Equal(leaderboard.ToJson(), File.ReadAllText(Path.Combine(models, "leaderboard.json")));
+        Assert.Equal(9, Leaderboard.FromJson(File.ReadAllText(Path.Combine(models, "leaderboard.json"))).Seed);
+        Assert.Empty(Directory.GetDirectories(models, StagedRun.Prefix + "*"));
+    }
+
     private string CopyOfTrainedModels()
     {
         var models = _temp.File("models");
@@ -94,7 +141,7 @@ public sealed class StagedRunTests(TrainedModels trained) : IDisposable
     // Every file in the folder and its bytes, but for the run's lock and staging folders.
     private static SortedDictionary<string, byte[]> Contents(string folder) => new(
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(folder, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal) && Path.GetFileName(f) != Features.Reporting.ModelsFolderLock.FileName)
+            .Where(f => !Path.GetRelativePath(folder, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal) && Path.GetFileName(f) != ModelsFolderLock.FileName)
             .ToDictionary(f => f, File.ReadAllBytes),
         StringComparer.Ordinal);
 }
