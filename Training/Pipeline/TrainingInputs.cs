@@ -39,7 +39,12 @@ public sealed class TrainingInputs
             var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(rawFolder))))[..10];
             var own = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database))!, "user-" + key, "netflix.db");
             progress?.Report($"ingesting {rawFolder} into {own}");
-            Ingestor.Ingest(rawFolder, own, progress);
+            var report = Ingestor.Ingest(rawFolder, own, progress);
+            foreach (var ignored in report.IgnoredFiles)
+            {
+                progress?.Report($"not read: {ignored.File}: {ignored.Reason}");
+            }
+
             return new TrainingInputs(own, rawFolder, titlesFile, TruthFile.TryRead(rawFolder));
         }
 

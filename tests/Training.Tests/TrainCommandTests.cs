@@ -351,11 +351,13 @@ public sealed class TrainInputTests
     {
         using var dir = new TempDirectory();
         Features.Synthetic.SyntheticGenerator.Generate(dir.File("mine"), new Features.Synthetic.GeneratorOptions(11, 0.05));
+        File.Copy(dir.File("mine/reviews.csv"), dir.File("mine/review.csv")); // a file no table reads is named
         var (code, output, error) = CliRunner.Run("train", "--task", "churn", "--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models"), "--json");
         Assert.True(code == 0, error);
         Assert.False(File.Exists(dir.File("data/netflix.db")));
         Assert.Single(Directory.GetDirectories(dir.File("data"), "user-*"));
         Assert.Contains("ingesting", error, StringComparison.Ordinal);
+        Assert.Contains("not read: review.csv: not a file of the schema; did you mean reviews.csv?", error, StringComparison.Ordinal);
         Assert.NotNull(Leaderboard.FromJson(output).Task("churn")!.BayesAuc); // truth.json beside the user's CSVs
     }
 
