@@ -53,8 +53,7 @@ public static class LeakageCommand
     public static LeakageReport Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, string modelsFolder, int seed, DateTimeOffset createdAt, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("leakage");
-        var leaderboardPath = Path.Combine(modelsFolder, Leaderboard.FileName);
-        var leaderboard = File.Exists(leaderboardPath) ? Leaderboard.FromJson(File.ReadAllText(leaderboardPath)) : null;
+        var leaderboard = ModelsFolder.ReadLeaderboard(modelsFolder, progress, "each task is audited against its first deployable feature set rather than its champion's");
         var results = TaskRuns.RunEach(
             tasks,
             task =>
@@ -66,7 +65,7 @@ public static class LeakageCommand
             skipped,
             progress);
 
-        return ModelsFolder.WriteLeakageReport(modelsFolder, results, createdAt, skipped);
+        return ModelsFolder.WriteLeakageReport(modelsFolder, results, createdAt, skipped, progress);
     }
 
     public static void Print(ConsoleIo io, LeakageReport report, IReadOnlyCollection<string> tasks)

@@ -104,7 +104,7 @@ public static class TrainCommand
             progress);
 
         // The leaderboard is committed with the models it describes.
-        var leaderboard = ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped, staged.Folder);
+        var leaderboard = ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped, staged.Folder, progress);
         staged.Commit();
         return leaderboard;
     }

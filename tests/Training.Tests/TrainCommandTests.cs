@@ -249,6 +249,27 @@ public sealed class TrainCommandTests(TrainedModels trained)
     public void A_champion_must_beat_chance_by_two_standard_errors_of_its_cv_auc(double mean, double std, bool promoted) =>
         Assert.Equal(promoted, BinaryTaskRunner.BeatsChance(new MetricStat(mean, std), 5));
 
+    [Fact]
+    public void A_leaderboard_that_cannot_be_read_is_said_to_be_so_by_leakage_and_by_train()
+    {
+        // leakage crashed with a JsonException and its stack trace (exit 134); train replaced the file without a word,
+        // dropping the other tasks' entries.
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("models"));
+        File.WriteAllText(dir.File("models/leaderboard.json"), "{\"tasks\":[{\"task\":\"top10\"");
+        string[] common = ["--db", trained.Database, "--models", dir.File("models")];
+
+        var audit = CliRunner.Run(["leakage", "--task", "churn", .. common]);
+        var run = CliRunner.Run(["train", "--task", "top10", .. common]);
+
+        Assert.True(audit.ExitCode == 0, audit.Error);
+        Assert.Contains($"{dir.File("models/leaderboard.json")} cannot be read (Expected depth to be zero", audit.Error, StringComparison.Ordinal);
+        Assert.Contains("); each task is audited against its first deployable feature set rather than its champion's", audit.Error, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("); it is written again with this run's entries alone (top10)", run.Error, StringComparison.Ordinal);
+        Assert.Equal(["top10"], Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json"))).Tasks.Select(t => t.Task));
+    }
+
     [Theory]
     [InlineData("train")]
     [InlineData("leakage")]
