@@ -45,11 +45,11 @@ public sealed class TrainingInputs
                 progress?.Report($"not read: {ignored.File}: {ignored.Reason}");
             }
 
-            return new TrainingInputs(own, rawFolder, titlesFile, TruthFile.TryRead(rawFolder));
+            return new TrainingInputs(own, rawFolder, titlesFile, TruthFile.TryRead(rawFolder, progress));
         }
 
         var defaultRaw = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database))!, "raw");
-        return new TrainingInputs(database, null, titlesFile, TruthFile.TryRead(defaultRaw));
+        return new TrainingInputs(database, null, titlesFile, TruthFile.TryRead(defaultRaw, progress));
     }
 
     /// <summary>The database path, checked: only the tasks that read it need it (Top-10 can come from --titles).</summary>

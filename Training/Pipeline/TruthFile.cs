@@ -18,7 +18,12 @@ public sealed class TruthFile
 
     public double? RatingRmseFloor { get; }
 
-    public static TruthFile? TryRead(string? rawFolder)
+    /// <summary>
+    /// The truth beside the raw CSVs, or null when there is none. A truth.json that is not the generator's (another
+    /// tool's file of that name, or a damaged one) is said on <paramref name="progress"/> and left out, as the
+    /// references it gives are; it used to stop the run with a KeyNotFoundException and a stack trace.
+    /// </summary>
+    public static TruthFile? TryRead(string? rawFolder, IProgress<string>? progress = null)
     {
         var path = rawFolder is null ? null : Path.Combine(rawFolder, Features.Synthetic.SyntheticGenerator.TruthFileName);
         if (path is null || !File.Exists(path))
@@ -26,10 +31,18 @@ public sealed class TruthFile
             return null;
         }
 
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        Dictionary<string, double> Rows(string task, string id) => doc.RootElement.GetProperty(task).GetProperty("rows").EnumerateArray()
-            .ToDictionary(r => r.GetProperty(id).GetString()!, r => r.GetProperty("p").GetDouble(), StringComparer.Ordinal);
-        return new TruthFile(Rows("churn", "user_id"), Rows("top10", "title_id"), doc.RootElement.GetProperty("ratings").GetProperty("rmseFloor").GetDouble());
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            Dictionary<string, double> Rows(string task, string id) => doc.RootElement.GetProperty(task).GetProperty("rows").EnumerateArray()
+                .ToDictionary(r => r.GetProperty(id).GetString()!, r => r.GetProperty("p").GetDouble(), StringComparer.Ordinal);
+            return new TruthFile(Rows("churn", "user_id"), Rows("top10", "title_id"), doc.RootElement.GetProperty("ratings").GetProperty("rmseFloor").GetDouble());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            progress?.Report($"{path} is not the truth file the generator writes ({ex.Message}); the Bayes-optimal references are left out");
+            return null;
+        }
     }
 
     /// <summary>The true probabilities for <paramref name="ids"/>, or null unless every id has one.</summary>

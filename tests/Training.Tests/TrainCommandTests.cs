@@ -383,6 +383,21 @@ public sealed class TrainInputTests
     }
 
     [Fact]
+    public void A_truth_json_that_is_not_the_generators_is_said_and_left_out()
+    {
+        // Another tool's truth.json beside a user's CSVs stopped train with a KeyNotFoundException (exit 134).
+        using var dir = new TempDirectory();
+        Features.Synthetic.SyntheticGenerator.Generate(dir.File("mine"), new Features.Synthetic.GeneratorOptions(11, 0.05));
+        File.WriteAllText(dir.File("mine/truth.json"), "{\"hello\":1}");
+
+        var (code, output, error) = CliRunner.Run("train", "--task", "churn", "--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models"), "--json");
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"{dir.File("mine/truth.json")} is not the truth file the generator writes (", error, StringComparison.Ordinal);
+        Assert.Null(Leaderboard.FromJson(output).Task("churn")!.BayesAuc);
+    }
+
+    [Fact]
     public void Train_for_every_task_skips_one_the_data_cannot_support_and_says_why()
     {
         // A raw folder without the Top-10 tables (as the real Netflix 2025 files) used to stop `train` at its
