@@ -1,3 +1,4 @@
+using System.Text;
 using CsvHelper;
 
 namespace NetflixML.Features;
@@ -6,9 +7,11 @@ namespace NetflixML.Features;
 /// The records of a CSV file with the line each starts on, blank lines skipped; and the lines and quotes of a record.
 /// A quoted field may hold line breaks, so a record can cover several lines; one that does and is malformed is a
 /// stray quote, which opened a field that ran on to the next quote or to the end of the file. The parser must be
-/// configured with IgnoreBlankLines = false, so that every line is seen and counted here.
+/// configured with IgnoreBlankLines = false, so that every line is seen and counted here, and read through a decoder
+/// that throws on bytes that are not UTF-8: such a file is refused, naming the file at <paramref name="path"/> and
+/// the line.
 /// </summary>
-internal sealed class CsvLines(IParser parser, Func<bool> read)
+internal sealed class CsvLines(IParser parser, Func<bool> read, string path)
 {
     private long _lastLine;
 
@@ -18,7 +21,7 @@ internal sealed class CsvLines(IParser parser, Func<bool> read)
     /// <summary>Reads the next record that is not a blank line; false at the end of the file.</summary>
     public bool Next()
     {
-        while (read())
+        while (ReadOrRefuse())
         {
             Line = _lastLine + 1;
             _lastLine += Count(parser.RawRecord);
@@ -29,6 +32,45 @@ internal sealed class CsvLines(IParser parser, Func<bool> read)
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Reads on, or refuses a file that is not UTF-8 with the first line that is not. Before, the titles reader read a
+    /// file saved as Latin-1 (as spreadsheet programs often do) with its accented names replaced by U+FFFD.
+    /// </summary>
+    private bool ReadOrRefuse()
+    {
+        try
+        {
+            return read();
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DataInputException($"{Path.GetFileName(path)}: line {FirstLineNotUtf8()} is not UTF-8 ({ex.Message.TrimEnd('.')}). Save the file as UTF-8 and try again.", ex);
+        }
+    }
+
+    // The reader decodes a block at a time, ahead of the records, so the line is found again from the bytes.
+    private long FirstLineNotUtf8()
+    {
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        var bytes = File.ReadAllBytes(path);
+        var line = 1L;
+        for (int start = 0, end; start <= bytes.Length; start = end + 1, line++)
+        {
+            end = Array.IndexOf(bytes, (byte)'\n', start);
+            end = end < 0 ? bytes.Length : end;
+            try
+            {
+                strict.GetCharCount(bytes, start, end - start);
+            }
+            catch (DecoderFallbackException)
+            {
+                return line;
+            }
+        }
+
+        return _lastLine + 1;
     }
 
     /// <summary>

@@ -69,25 +69,19 @@ internal sealed class TableLoader
         using var stream = File.OpenRead(path);
         using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var parser = new CsvParser(reader, config);
-        try
-        {
-            return LoadRows(parser, config, fileName, loadId);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new DataInputException($"{fileName}: cannot be read as UTF-8 near line {parser.RawRow} ({ex.Message.TrimEnd('.')}). Save the file as UTF-8 and ingest again.", ex);
-        }
+        return LoadRows(parser, config, path, loadId);
     }
 
     private string? _badData;
 
-    private TableQuality LoadRows(CsvParser parser, CsvConfiguration config, string fileName, string loadId)
+    private TableQuality LoadRows(CsvParser parser, CsvConfiguration config, string path, string loadId)
     {
+        var fileName = Path.GetFileName(path);
         var records = new CsvLines(parser, () =>
         {
             _badData = null;
             return parser.Read();
-        });
+        }, path);
         if (!records.Next())
         {
             throw new DataInputException($"{fileName}: the file is empty; expected a header row with: {string.Join(", ", _table.Header)}.");

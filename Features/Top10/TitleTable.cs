@@ -106,7 +106,7 @@ public static class TitleTable
         }
 
         var file = Path.GetFileName(path);
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         // Blank lines are skipped by CsvLines, which counts every line, so an error names the line a record starts on.
         string? badQuoting = null;
         using var csv = new CsvReader(reader, new CsvConfiguration(Inv)
@@ -119,7 +119,7 @@ public static class TitleTable
         {
             badQuoting = null;
             return csv.Read();
-        });
+        }, path);
         if (!records.Next())
         {
             throw new DataInputException($"{file}: the file is empty.");

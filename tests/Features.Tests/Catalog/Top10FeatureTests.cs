@@ -248,6 +248,20 @@ public sealed class TitleTableTests
     }
 
     [Fact]
+    public void A_titles_file_that_is_not_utf8_is_refused_with_its_name_and_line()
+    {
+        // A file saved as Latin-1 was read with "Almodóvar" as "Almod\uFFFDvar", a director without a track record.
+        using var dir = new TempDirectory();
+        var header = "movie_name,rating,votes,meta_score,genre0,pr_rating,year,duration,cast0,director,netflix_top_10";
+        File.WriteAllBytes(dir.File("latin1.csv"), System.Text.Encoding.Latin1.GetBytes($"{header}\nA,7,10,50,Drama,R,2020,2,X,Y,1\nB,7,10,50,Drama,R,2020,2,X,Pedro Almodóvar,1\n"));
+
+        var error = Assert.Throws<DataInputException>(() => TitleTable.FromCsv(dir.File("latin1.csv")));
+
+        Assert.StartsWith("latin1.csv: line 3 is not UTF-8 (", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Save the file as UTF-8 and try again.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_header_that_names_a_column_twice_is_refused_with_both_positions()
     {
         // The first 'director' used to be read and the second dropped without a word.

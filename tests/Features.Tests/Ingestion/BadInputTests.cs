@@ -110,7 +110,7 @@ public sealed class BadInputTests : IDisposable
         var latin1 = Encoding.Latin1.GetBytes("user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at\nuser_1,a@b.c,Zoë,Müller,30,Female,USA,Ohio,Akron,Basic,2024-01-01,True,9.5,Mobile,2,2023-01-01 00:00:00\n");
         File.WriteAllBytes(_dir.File("users.csv"), latin1);
         var error = Assert.Throws<DataInputException>(() => Ingestor.Ingest(_dir.Path, Db));
-        Assert.StartsWith("users.csv: cannot be read as UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("users.csv: line 2 is not UTF-8 (", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Db));
     }
 
