@@ -95,7 +95,8 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
 
         Assert.Equal(1, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal($"error: cannot listen on {urls}: the address is already in use (is another copy of the API running?); stop that process, or give another address such as --urls http://localhost:5080.", lines[^1]);
+        // Standard error's line and the host's JSON log line on standard output arrive in either order.
+        Assert.Contains($"error: cannot listen on {urls}: the address is already in use (is another copy of the API running?); stop that process, or give another address such as --urls http://localhost:5080.", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("Unhandled exception", StringComparison.Ordinal) || l.StartsWith("at ", StringComparison.Ordinal));
     }
 
