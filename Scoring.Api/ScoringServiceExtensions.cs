@@ -30,7 +30,7 @@ public static class ScoringServiceExtensions
         }
 
         services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScoringOptions>, ScoringOptionsValidator>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScoringOptions>>(provider => new ScoringOptionsValidator(provider.GetRequiredService<IWebHostEnvironment>().ContentRootPath));
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<ScoringOptions>>((kestrel, scoring) => kestrel.Limits.MaxRequestBodySize = scoring.Value.MaxRequestBodyBytes);
         services.AddSingleton(provider => new ScoringPaths(

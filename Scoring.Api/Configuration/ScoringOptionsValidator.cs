@@ -7,9 +7,11 @@ namespace NetflixML.Scoring.Api.Configuration;
 /// <summary>
 /// Checks the "Scoring" settings when the service starts, so a bad one stops it with a line naming the setting and its
 /// value. Before, Scoring__MaxRequestBodyBytes=-1 crashed with a stack trace, MaxBatchSize=0 refused every batch,
-/// an empty Database or ModelsFolder quietly became the content root, and LogFormat=xml was quietly JSON.
+/// an empty Database or ModelsFolder quietly became the content root, and LogFormat=xml was quietly JSON. With
+/// <paramref name="contentRoot"/>, the paths are also resolved as the service resolves them: a Database that names a
+/// folder was answered as "no database" by every by-id request, and a ModelsFolder that names a file as no models.
 /// </summary>
-public sealed partial class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
+public sealed partial class ScoringOptionsValidator(string? contentRoot = null) : IValidateOptions<ScoringOptions>
 {
     public ValidateOptionsResult Validate(string? name, ScoringOptions options)
     {
@@ -28,6 +30,21 @@ public sealed partial class ScoringOptionsValidator : IValidateOptions<ScoringOp
         Require(options.MaxBatchSize >= 1, nameof(options.MaxBatchSize), options.MaxBatchSize, "it must be at least 1");
         Require(options.ReloadDebounceMilliseconds >= 0, nameof(options.ReloadDebounceMilliseconds), options.ReloadDebounceMilliseconds, "it must be 0 or more");
         Require(options.LogFormat is not null && (options.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase) || options.LogFormat.Equals("console", StringComparison.OrdinalIgnoreCase)), nameof(options.LogFormat), options.LogFormat, "it must be json or console");
+        if (contentRoot is not null && failures.Count == 0)
+        {
+            var paths = new ScoringPaths(options, contentRoot);
+            void RequireKind(bool holds, string setting, string value, string resolved, string kind, string rule)
+            {
+                if (!holds)
+                {
+                    failures.Add($"{ScoringOptions.Section}:{setting} is '{value}', a {kind}{(value == resolved ? string.Empty : $" ({resolved})")}; {rule}.");
+                }
+            }
+
+            RequireKind(!Directory.Exists(paths.Database), nameof(options.Database), options.Database, paths.Database, "folder", "it must name the database file");
+            RequireKind(!File.Exists(paths.ModelsFolder), nameof(options.ModelsFolder), options.ModelsFolder, paths.ModelsFolder, "file", "it must name the models folder");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

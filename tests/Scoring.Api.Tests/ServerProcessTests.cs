@@ -57,6 +57,7 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
     [InlineData(new[] { "MaxBatchSize", "0", "Database", " ", "LogFormat", "xml" }, new[] { "error: Scoring:Database is ' '; it must name the database file.", "error: Scoring:MaxBatchSize is 0; it must be at least 1.", "error: Scoring:LogFormat is 'xml'; it must be json or console." })]
     [InlineData(new[] { "MaxRequestBodyBytes", "-1" }, new[] { "error: Scoring:MaxRequestBodyBytes is -1; it must be at least 1." })]
     [InlineData(new[] { "MaxRequestBodyBytes", "lots" }, new[] { "error: Scoring:MaxRequestBodyBytes must be a whole number; got 'lots'." })]
+    [InlineData(new[] { "Database", "/" }, new[] { "error: Scoring:Database is '/', a folder; it must name the database file." })]
     public async Task A_bad_setting_stops_the_server_at_start_up_naming_the_setting_and_its_value(string[] settings, string[] lines)
     {
         // MaxRequestBodyBytes=-1 crashed with a stack trace; MaxBatchSize=0 refused every batch; an empty Database became

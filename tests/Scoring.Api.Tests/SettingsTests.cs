@@ -30,6 +30,34 @@ public sealed class SettingsTests
         Assert.True(new ScoringOptionsValidator().Validate(null, edge).Succeeded);
     }
 
+    [Fact]
+    public void A_database_that_names_a_folder_or_a_models_folder_that_names_a_file_is_refused()
+    {
+        // Every by-id request answered "no database" beside a folder named as the database, and a file named as the
+        // models folder served no models.
+        var root = Path.Combine(Path.GetTempPath(), "netflixml-settings-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(root, "data"));
+        File.WriteAllText(Path.Combine(root, "models.zip"), "x");
+        try
+        {
+            var options = new ScoringOptions { Database = "data", ModelsFolder = "models.zip" };
+
+            var result = new ScoringOptionsValidator(root).Validate(null, options);
+
+            Assert.Equal(
+                [
+                    $"Scoring:Database is 'data', a folder ({Path.Combine(root, "data")}); it must name the database file.",
+                    $"Scoring:ModelsFolder is 'models.zip', a file ({Path.Combine(root, "models.zip")}); it must name the models folder.",
+                ],
+                result.Failures!);
+            Assert.True(new ScoringOptionsValidator(root).Validate(null, new ScoringOptions { Database = "data/netflix.db", ModelsFolder = "data" }).Succeeded);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("http://localhost:5000")]
     [InlineData("http://*:8080;https://[::1]:5001")]
