@@ -78,9 +78,10 @@ internal sealed class CsvLines(IParser parser, Func<bool> read, string path)
     /// number, which counts a line break inside a quoted field at once but the one ending a record only with the next.
     /// </summary>
     private static int Count(string rawRecord) =>
-        rawRecord.Count(c => c == '\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
+        rawRecord.AsSpan().Count('\n') + (rawRecord.Length > 0 && rawRecord[^1] != '\n' ? 1 : 0);
 
-    private static bool IsBlank(IParser parser) => parser.Record is [""] && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
+    // By the field count and raw text: the parser builds a new array of new strings each time Record is read.
+    private static bool IsBlank(IParser parser) => parser.Count == 1 && parser.RawRecord.AsSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>A record's lines, without their line breaks (a trailing break ends the last, not a new one).</summary>
     public static List<string> Of(string rawRecord) => [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];
