@@ -36,18 +36,20 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             : HealthCheckResult.Healthy("Every champion is loaded.", data));
     }
 
-    /// <summary>Why the by-id endpoints answer 503 whatever the subscriber or title: no database, or one that cannot be read.</summary>
+    /// <summary>
+    /// Why the by-id endpoints answer 503 whatever the subscriber or title: no database, or one that cannot be read,
+    /// in the words of their own 503.
+    /// </summary>
     private string? DatabaseProblem()
     {
         try
         {
-            return database.TryCurrent() is null
-                ? $"The database {database.Path} does not exist, so the by-id endpoints answer 503 (run `{ScoringDatabase.Command}`); payload predictions work."
-                : null;
+            database.Current();
+            return null;
         }
         catch (ServiceUnavailableException ex)
         {
-            return $"{ex.Message} The by-id endpoints answer 503; payload predictions work.";
+            return $"{ex.Message} The by-id endpoints answer 503 (`{ex.Command}` builds it); payload predictions work.";
         }
     }
 }

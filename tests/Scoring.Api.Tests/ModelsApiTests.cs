@@ -207,8 +207,8 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await olderClient.PostAsJsonAsync("/api/churn/predictions", new { tenureDays = 120 })).StatusCode);
         foreach (var (client, reason) in new[]
         {
-            (olderClient, $"{refusal} The by-id endpoints answer 503; payload predictions work."),
-            (missingApi.CreateClient(), $"The database {missing} does not exist, so the by-id endpoints answer 503 (run `dotnet run --project Training`); payload predictions work."),
+            (olderClient, $"{refusal} The by-id endpoints answer 503 (`dotnet run --project Training` builds it); payload predictions work."),
+            (missingApi.CreateClient(), $"The database {missing} does not exist, so subscribers and titles cannot be looked up. The by-id endpoints answer 503 (`dotnet run --project Training` builds it); payload predictions work."),
         })
         {
             var ready = await client.GetAsync("/health/ready");
