@@ -23,7 +23,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
     private Timer? _folderCheck;
     private bool _stopped;
 
-    private string? _waitingFor; // what the reload waits for, logged once, not at every check
+    private Action<ILogger, string>? _waitingFor; // what the reload waits for, logged once, not at every check
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -61,25 +61,24 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
                 _watcher.Deleted += OnChange;
                 _watcher.Renamed += OnChange;
                 _watcher.EnableRaisingEvents = true;
-                if (startUp)
-                {
-                    return;
-                }
-
-                Log.FolderAppeared(logger, registry.ModelsFolder);
             }
             else
             {
                 _watcher?.Dispose();
                 _watcher = null;
                 Log.NotWatching(logger, registry.ModelsFolder);
-                if (startUp)
-                {
-                    return;
-                }
             }
 
-            _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+            // At start-up the models were just loaded; later the folder came or went, and what it holds changed.
+            if (!startUp)
+            {
+                if (exists)
+                {
+                    Log.FolderAppeared(logger, registry.ModelsFolder);
+                }
+
+                _timer?.Change(options.Value.ReloadDebounceMilliseconds, Timeout.Infinite);
+            }
         }
     }
 
@@ -96,22 +95,14 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
         // A training run still writing: its champions, leaderboard and leakage report are swapped in together when it
         // ends, not a champion first beside the last run's leaderboard. A run stopped while moving its files into place
         // left some moved and some not: the previous set keeps serving until the next run finishes the move.
-        var waitingFor = ModelsFolderLock.IsHeld(registry.ModelsFolder) ? "run"
-            : StagedRun.CommitPending(registry.ModelsFolder) ? "interrupted commit"
+        Action<ILogger, string>? waitingFor = ModelsFolderLock.IsHeld(registry.ModelsFolder) ? Log.Deferred
+            : StagedRun.CommitPending(registry.ModelsFolder) ? Log.CommitInterrupted
             : null;
         if (waitingFor is not null)
         {
             if (_waitingFor != waitingFor)
             {
-                if (waitingFor == "run")
-                {
-                    Log.Deferred(logger, registry.ModelsFolder);
-                }
-                else
-                {
-                    Log.CommitInterrupted(logger, registry.ModelsFolder);
-                }
-
+                waitingFor(logger, registry.ModelsFolder);
                 _waitingFor = waitingFor;
             }
 
