@@ -10,8 +10,10 @@ namespace NetflixML.Features.Reporting;
 /// <para>
 /// The moves themselves are a commit: before the first, a <see cref="CommitMarker"/> file says every file is staged.
 /// A run stopped among the moves (a few milliseconds) left some files moved and some not; the next run into the
-/// folder finishes those moves rather than deleting them, and the API's watcher keeps serving the previous set while
-/// a marked staging folder is there (<see cref="CommitPending"/>). Callers hold the folder's
+/// folder finishes those moves rather than deleting them (<see cref="FinishStopped"/>). Readers that hold no lock (the
+/// API, `bench serve`) read each file as the commit leaves it (<see cref="ReadCommitted"/>): the staged copy while a
+/// marked staging folder still holds it, else the models folder's. That is the committed set at every instant of the
+/// moves, and after a stop among them; before, the API loaded the mix at start-up. Writers hold the folder's
 /// <see cref="ModelsFolderLock"/>, so no other run's staging folder can be in use.
 /// </para>
 /// </summary>
@@ -45,14 +47,9 @@ public sealed class StagedRun : IDisposable
     /// </summary>
     public static StagedRun Begin(string modelsFolder)
     {
-        var completed = new List<string>();
-        foreach (var stale in Directory.Exists(modelsFolder) ? Directory.GetDirectories(modelsFolder, Prefix + "*") : [])
+        var completed = FinishStopped(modelsFolder);
+        foreach (var stale in StagingFolders(modelsFolder))
         {
-            if (File.Exists(Path.Combine(stale, CommitMarker)))
-            {
-                completed.AddRange(MoveInto(stale, modelsFolder));
-            }
-
             Directory.Delete(stale, recursive: true);
         }
 
@@ -61,9 +58,74 @@ public sealed class StagedRun : IDisposable
         return new StagedRun(modelsFolder, folder, completed);
     }
 
+    /// <summary>
+    /// Moves into place the files of a run stopped among its moves (a marked staging folder) and removes that folder;
+    /// returns the files moved. The caller holds the folder's <see cref="ModelsFolderLock"/>.
+    /// </summary>
+    public static IReadOnlyList<string> FinishStopped(string modelsFolder)
+    {
+        var completed = new List<string>();
+        foreach (var stopped in MarkedFolders(modelsFolder))
+        {
+            completed.AddRange(MoveInto(stopped, modelsFolder));
+            Directory.Delete(stopped, recursive: true);
+        }
+
+        return completed;
+    }
+
+    /// <summary>The line a run prints for what <see cref="FinishStopped"/> or <see cref="Begin"/> moved into place.</summary>
+    public static string DescribeFinished(string modelsFolder, IReadOnlyList<string> completed) =>
+        $"finished moving into {modelsFolder} the files of a run stopped while it moved them: {string.Join(", ", completed)}";
+
     /// <summary>Whether a run's commit into <paramref name="modelsFolder"/> is under way or was stopped part-way.</summary>
-    public static bool CommitPending(string modelsFolder) =>
-        Directory.Exists(modelsFolder) && Directory.GetDirectories(modelsFolder, Prefix + "*").Any(d => File.Exists(Path.Combine(d, CommitMarker)));
+    public static bool CommitPending(string modelsFolder) => MarkedFolders(modelsFolder).Any();
+
+    /// <summary>
+    /// The bytes of <paramref name="relative"/> (a path inside the models folder) as the latest commit leaves them: the
+    /// staged copy while a marked staging folder holds it, else the models folder's. A file that moves between the two
+    /// looks is read from where it went. Throws <see cref="FileNotFoundException"/> when neither has it.
+    /// </summary>
+    public static byte[] ReadCommitted(string modelsFolder, string relative)
+    {
+        foreach (var staging in MarkedFolders(modelsFolder))
+        {
+            try
+            {
+                return File.ReadAllBytes(Path.Combine(staging, relative));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // not staged, or moved into place since the folder was listed
+            }
+        }
+
+        return File.ReadAllBytes(Path.Combine(modelsFolder, relative));
+    }
+
+    /// <summary>
+    /// Every file of the models folder as the latest commit leaves it (paths relative to it), staged ones included and
+    /// staging folders themselves left out; read each with <see cref="ReadCommitted"/>.
+    /// </summary>
+    public static IReadOnlyList<string> CommittedFiles(string modelsFolder)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(modelsFolder, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(modelsFolder, file);
+            if (!relative.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                files.Add(relative);
+            }
+        }
+
+        foreach (var staging in MarkedFolders(modelsFolder))
+        {
+            files.UnionWith(Directory.GetFiles(staging, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(staging, f)).Where(f => f != CommitMarker));
+        }
+
+        return [.. files];
+    }
 
     /// <summary>Moves every staged file to the same place in the models folder, replacing what is there.</summary>
     public void Commit()
@@ -102,4 +164,10 @@ public sealed class StagedRun : IDisposable
 
         return moved;
     }
+
+    private static string[] StagingFolders(string modelsFolder) =>
+        Directory.Exists(modelsFolder) ? Directory.GetDirectories(modelsFolder, Prefix + "*") : [];
+
+    private static IEnumerable<string> MarkedFolders(string modelsFolder) =>
+        StagingFolders(modelsFolder).Where(d => File.Exists(Path.Combine(d, CommitMarker)));
 }

@@ -137,6 +137,11 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
             var leaderboard = LoadReport(Leaderboard.FileName, Leaderboard.FromJson, old.Leaderboard, now, errors);
             var leakage = LoadReport(LeakageReport.FileName, LeakageReport.FromJson, old.Leakage, now, errors);
             var next = new ServedModels(top10, churn, recommend, leaderboard, leakage, errors, now, old.Generation + 1);
+            if (StagedRun.CommitPending(ModelsFolder))
+            {
+                Log.ServingStaged(logger, ModelsFolder);
+            }
+
             Volatile.Write(ref _current, next);
             Log.Reloaded(logger, next.Generation, top10?.Version ?? "-", churn?.Version ?? "-", recommend?.Version ?? "-", errors.Count);
             return next;
@@ -155,7 +160,7 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
         where T : class, IServedModel
     {
         var path = paths.ModelPath(task);
-        var bytes = Read(task, path, now, errors);
+        var bytes = Read(task, Path.GetFileName(path), path, now, errors);
         if (bytes is null)
         {
             return serving;
@@ -227,14 +232,25 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
         where T : class
     {
         var path = Path.Combine(paths.ModelsFolder, file);
-        if (!File.Exists(path))
+        string text;
+        try
         {
+            using var reader = new StreamReader(new MemoryStream(StagedRun.ReadCommitted(paths.ModelsFolder, file)), detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return serving;
+        }
+        catch (IOException ex)
+        {
+            Fail(errors, file, path, "unreadable: " + ex.Message, now, serving is not null);
             return serving;
         }
 
         try
         {
-            return parse(File.ReadAllText(path));
+            return parse(text);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException)
         {
@@ -243,20 +259,20 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
         }
     }
 
-    private byte[]? Read(string task, string path, DateTimeOffset now, List<LoadError> errors)
+    /// <summary>Reads <paramref name="file"/> as the latest commit into the models folder leaves it (<see cref="StagedRun.ReadCommitted"/>).</summary>
+    private byte[]? Read(string task, string file, string path, DateTimeOffset now, List<LoadError> errors)
     {
-        if (!File.Exists(path))
-        {
-            errors.Add(new LoadError(task, path, "no such file: run `dotnet run --project Training` to create it", now));
-            return null;
-        }
-
         // A file being replaced may be briefly unreadable; the next change event reloads it.
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return File.ReadAllBytes(path);
+                return StagedRun.ReadCommitted(paths.ModelsFolder, file);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                errors.Add(new LoadError(task, path, "no such file: run `dotnet run --project Training` to create it", now));
+                return null;
             }
             catch (IOException ex) when (attempt < 5)
             {
@@ -295,8 +311,8 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Change in {Folder} while a training run holds its lock; reloading when the run ends")]
     public static partial void Deferred(ILogger logger, string folder);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A training run into {Folder} stopped while moving its files into place; the loaded models keep serving until the next run into the folder finishes the move")]
-    public static partial void CommitInterrupted(ILogger logger, string folder);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A training run into {Folder} stopped while moving its files into place; serving the files it was committing, from its staging folder where they have not moved yet, until the next train or leakage run into the folder finishes the move")]
+    public static partial void ServingStaged(ILogger logger, string folder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Models folder {Folder} does not exist; its models load when it is created")]
     public static partial void NotWatching(ILogger logger, string folder);

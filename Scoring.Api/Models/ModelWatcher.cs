@@ -23,7 +23,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
     private Timer? _folderCheck;
     private bool _stopped;
 
-    private Action<ILogger, string>? _waitingFor; // what the reload waits for, logged once, not at every check
+    private bool _deferred; // logged once per run, not at every check
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,17 +93,14 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
     private async Task ReloadAsync()
     {
         // A training run still writing: its champions, leaderboard and leakage report are swapped in together when it
-        // ends, not a champion first beside the last run's leaderboard. A run stopped while moving its files into place
-        // left some moved and some not: the previous set keeps serving until the next run finishes the move.
-        Action<ILogger, string>? waitingFor = ModelsFolderLock.IsHeld(registry.ModelsFolder) ? Log.Deferred
-            : StagedRun.CommitPending(registry.ModelsFolder) ? Log.CommitInterrupted
-            : null;
-        if (waitingFor is not null)
+        // ends, not a champion first beside the last run's leaderboard. (A run stopped while moving its files into
+        // place is read through its staging folder: the registry loads the set it was committing.)
+        if (ModelsFolderLock.IsHeld(registry.ModelsFolder))
         {
-            if (_waitingFor != waitingFor)
+            if (!_deferred)
             {
-                waitingFor(logger, registry.ModelsFolder);
-                _waitingFor = waitingFor;
+                Log.Deferred(logger, registry.ModelsFolder);
+                _deferred = true;
             }
 
             // Asked again after the quiet period, but not more often than LockRecheckMilliseconds: with a quiet period of
@@ -112,7 +109,7 @@ public sealed class ModelWatcher(ModelRegistry registry, IOptions<ScoringOptions
             return;
         }
 
-        _waitingFor = null;
+        _deferred = false;
         Log.Changed(logger, registry.ModelsFolder);
         await registry.ReloadAsync().ConfigureAwait(false);
     }

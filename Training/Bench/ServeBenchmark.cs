@@ -422,15 +422,13 @@ public static class ServeBenchmark
     private static string CopyModels(string models)
     {
         var copy = Path.Combine(Path.GetTempPath(), "netflixml-bench-serve-" + Guid.NewGuid().ToString("N")[..8]);
-        // The lock file is held (and so unreadable) while a training run writes the folder, and is no model; the run's
-        // staging folder holds no served model either, and its files move away as the run commits.
-        var copied = Directory.GetFiles(models, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != ModelsFolderLock.FileName && !Path.GetRelativePath(models, f).StartsWith(StagedRun.Prefix, StringComparison.Ordinal));
-        foreach (var file in copied)
+        // The lock file is held (and so unreadable) while a training run writes the folder, and is no model. Each file
+        // is copied as the latest commit leaves it, so a run committing (or stopped while it did) is not copied half.
+        foreach (var file in StagedRun.CommittedFiles(models).Where(f => f != ModelsFolderLock.FileName))
         {
-            var target = Path.Combine(copy, Path.GetRelativePath(models, file));
+            var target = Path.Combine(copy, file);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            File.WriteAllBytes(target, StagedRun.ReadCommitted(models, file));
         }
 
         return copy;

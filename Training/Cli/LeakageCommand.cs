@@ -53,6 +53,13 @@ public static class LeakageCommand
     public static LeakageReport Run(ConsoleIo io, IReadOnlyList<string> tasks, TrainingInputs inputs, string modelsFolder, int seed, DateTimeOffset createdAt, ICollection<SkippedTask>? skipped = null)
     {
         var progress = io.ProgressFor("leakage");
+        // A train run stopped among its moves left a mix; the audit reads the leaderboard that run committed.
+        var finished = StagedRun.FinishStopped(modelsFolder);
+        if (finished.Count > 0)
+        {
+            progress.Report(StagedRun.DescribeFinished(modelsFolder, finished));
+        }
+
         var leaderboard = ModelsFolder.ReadLeaderboard(modelsFolder, progress, "each task is audited against its first deployable feature set rather than its champion's");
         var results = TaskRuns.RunEach(
             tasks,

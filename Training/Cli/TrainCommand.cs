@@ -88,7 +88,7 @@ public static class TrainCommand
         using var staged = StagedRun.Begin(settings.ModelsFolder);
         if (staged.Completed.Count > 0)
         {
-            progress.Report($"finished moving into {settings.ModelsFolder} the files of a run stopped while it moved them: {string.Join(", ", staged.Completed)}");
+            progress.Report(StagedRun.DescribeFinished(settings.ModelsFolder, staged.Completed));
         }
 
         var writing = settings with { StagingFolder = staged.Folder };

@@ -201,28 +201,50 @@ public sealed class HotReloadTests(ScoringFixture fixture)
     }
 
     [Fact]
-    public async Task While_a_stopped_runs_move_into_the_folder_is_unfinished_the_loaded_models_keep_serving()
+    public async Task While_a_stopped_runs_move_into_the_folder_is_unfinished_the_set_it_was_committing_is_served()
     {
-        // A run stopped among its moves left the new top10.zip beside the old leaderboard, and the lock released:
-        // the watcher loaded that mix. It now waits for the next run to finish the move (its staging folder is gone).
+        // A run stopped among its moves left its new churn.zip in place and its new top10.zip still staged. The
+        // watcher used to load that mix (new churn, old top10); it now reads the files the run was committing.
         var models = fixture.CopyModels();
         using var factory = fixture.Factory(models);
         var client = factory.CreateClient();
-        var oldVersion = await Version(client, "top10");
+        var (top10, newTop10) = Replacement(models, "top10", "top10-fasttree-prerelease");
+        var (churn, newChurn) = Replacement(models, "churn", "churn-fasttree-behaviour");
+        Assert.NotEqual(newTop10, await Version(client, "top10"));
         var staging = Path.Combine(models, StagedRun.Prefix + "stopped");
         Directory.CreateDirectory(staging);
+        File.WriteAllBytes(Path.Combine(staging, "top10.zip"), top10);
         File.WriteAllBytes(Path.Combine(staging, StagedRun.CommitMarker), []);
-        var replacement = File.ReadAllBytes(Path.Combine(models, "candidates", "top10-fasttree-prerelease.zip"));
-        var newVersion = Convert.ToHexStringLower(SHA256.HashData(replacement))[..12];
 
-        File.WriteAllBytes(Path.Combine(models, "top10.zip"), replacement);
+        File.WriteAllBytes(Path.Combine(models, "churn.zip"), churn);
 
-        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(factory.Log.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("stopped while moving its files into place", StringComparison.Ordinal))), Patience));
-        Assert.Equal(oldVersion, await Version(client, "top10"));
+        Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "churn") == newChurn, Patience), "the moved churn.zip was not picked up");
+        Assert.Equal(newTop10, await Version(client, "top10"));
+        Assert.Contains(factory.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("stopped while moving its files into place; serving the files it was committing", StringComparison.Ordinal));
+    }
 
-        Directory.Delete(staging, recursive: true);
+    [Fact]
+    public async Task An_api_started_while_a_stopped_runs_move_is_unfinished_serves_the_set_it_was_committing()
+    {
+        var models = fixture.CopyModels();
+        var (top10, newTop10) = Replacement(models, "top10", "top10-fasttree-prerelease");
+        var staging = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(staging);
+        File.WriteAllBytes(Path.Combine(staging, "top10.zip"), top10);
+        File.WriteAllBytes(Path.Combine(staging, StagedRun.CommitMarker), []);
 
-        Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "the finished move was not picked up");
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+
+        Assert.Equal(newTop10, await Version(client, "top10"));
+    }
+
+    /// <summary>A candidate other than the task's champion, as a new champion's bytes, and the version it is served as.</summary>
+    private static (byte[] Bytes, string Version) Replacement(string models, string task, string candidate)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(models, "candidates", candidate + ".zip"));
+        Assert.NotEqual(bytes, File.ReadAllBytes(Path.Combine(models, task + ".zip")));
+        return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
     }
 
     private static async Task<string> Version(HttpClient client, string task) =>

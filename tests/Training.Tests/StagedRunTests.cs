@@ -125,6 +125,61 @@ public sealed class StagedRunTests(TrainedModels trained) : IDisposable
         Assert.Empty(Directory.GetDirectories(models, StagedRun.Prefix + "*"));
     }
 
+    [Fact]
+    public void Leakage_finishes_the_move_of_a_run_stopped_while_moving_its_files_before_it_reads_the_leaderboard()
+    {
+        var models = CopyOfTrainedModels();
+        var staged = File.ReadAllText(Path.Combine(models, "leaderboard.json")).Replace("\"seed\": 7", "\"seed\": 11", StringComparison.Ordinal);
+        Assert.Contains("\"seed\": 11", staged, StringComparison.Ordinal);
+        var stopped = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(stopped);
+        File.WriteAllText(Path.Combine(stopped, "leaderboard.json"), staged);
+        File.WriteAllBytes(Path.Combine(stopped, StagedRun.CommitMarker), []);
+        var progress = new StringWriter();
+
+        LeakageCommand.Run(new ConsoleIo(new StringWriter(), progress), [FeatureCatalog.Top10], TrainingInputs.Resolve(trained.Database, null, null, null), models, 7, TrainedModels.CreatedAt);
+
+        Assert.Contains($"finished moving into {models} the files of a run stopped while it moved them: leaderboard.json", progress.ToString(), StringComparison.Ordinal);
+        Assert.Equal(staged, File.ReadAllText(Path.Combine(models, "leaderboard.json")));
+        Assert.False(StagedRun.CommitPending(models));
+    }
+
+    [Fact]
+    public void A_reader_sees_each_file_as_the_commit_leaves_it_while_a_stopped_runs_move_is_unfinished()
+    {
+        var models = _temp.File("committed");
+        Directory.CreateDirectory(Path.Combine(models, "candidates"));
+        File.WriteAllText(Path.Combine(models, "top10.zip"), "old top10");
+        File.WriteAllText(Path.Combine(models, "churn.zip"), "new churn"); // moved into place before the run stopped
+        File.WriteAllText(Path.Combine(models, "candidates", "churn-a.zip"), "old candidate");
+        var stopped = Path.Combine(models, StagedRun.Prefix + "stopped");
+        Directory.CreateDirectory(Path.Combine(stopped, "candidates"));
+        File.WriteAllText(Path.Combine(stopped, "top10.zip"), "new top10");
+        File.WriteAllText(Path.Combine(stopped, "candidates", "top10-b.zip"), "new candidate");
+        var killed = Path.Combine(models, StagedRun.Prefix + "killed"); // killed before committing: not part of any commit
+        Directory.CreateDirectory(killed);
+        File.WriteAllText(Path.Combine(killed, "churn.zip"), "uncommitted churn");
+
+        // Not committing yet: the models folder as it is.
+        Assert.Equal("old top10", Text(StagedRun.ReadCommitted(models, "top10.zip")));
+        File.WriteAllBytes(Path.Combine(stopped, StagedRun.CommitMarker), []);
+
+        Assert.Equal("new top10", Text(StagedRun.ReadCommitted(models, "top10.zip")));
+        Assert.Equal("new churn", Text(StagedRun.ReadCommitted(models, "churn.zip")));
+        Assert.Equal("new candidate", Text(StagedRun.ReadCommitted(models, Path.Combine("candidates", "top10-b.zip"))));
+        Assert.Throws<FileNotFoundException>(() => StagedRun.ReadCommitted(models, "recommend.zip"));
+        Assert.Equal(
+            [Path.Combine("candidates", "churn-a.zip"), Path.Combine("candidates", "top10-b.zip"), "churn.zip", "top10.zip"],
+            StagedRun.CommittedFiles(models));
+
+        // Once the move is finished, the same files are read from their places.
+        Assert.Equal(["candidates/top10-b.zip".Replace('/', Path.DirectorySeparatorChar), "top10.zip"], StagedRun.FinishStopped(models));
+        Assert.Equal("new top10", Text(StagedRun.ReadCommitted(models, "top10.zip")));
+        Assert.True(Directory.Exists(killed), "only Begin, which starts a run, removes an uncommitted run's folder");
+
+        static string Text(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
     private string CopyOfTrainedModels()
     {
         var models = _temp.File("models");
