@@ -10,7 +10,8 @@ namespace NetflixML.Scoring.Api.Errors;
 /// as a hint for the endpoint's developer; these become "runtimeMinutes must be a number" and "the body is empty".
 /// A field the request type does not have (the serializer is set to refuse them, so a misspelt feature is not
 /// scored as missing) becomes "sesions7d is not a field; did you mean sessions7d?", and a field given twice (also
-/// refused, rather than the last one winning) "sessions30d is given twice".
+/// refused, rather than the last one winning) "sessions30d is given twice". A string that is not UTF-8 is said to be so,
+/// not to be of the wrong type.
 /// Both are recognised by the framework's wording (ErrorTests pins it); should it change, the client gets the
 /// framework's own message, still as a 400.
 /// </summary>
@@ -38,6 +39,14 @@ public static partial class RequestBodyProblem
         if (Duplicate().Match(json.Message) is { Success: true } duplicate)
         {
             return (StatusCodes.Status400BadRequest, "Duplicate field", $"{Field(json.Path, duplicate.Groups["name"].Value)} is given twice; which value to score would be a guess, so send it once.");
+        }
+
+        // A string that is not UTF-8 (a client sending Latin-1) fails as it is converted, and the framework words it as
+        // the wrong type: "title must be a string" for a string. The decoder's failure under it says what it was.
+        if (json.InnerException is InvalidOperationException { InnerException: System.Text.DecoderFallbackException })
+        {
+            var where = json.Path is { Length: > 0 } at && at != "$" ? Field(at, at) : "the body";
+            return (StatusCodes.Status400BadRequest, Malformed, $"{Prefix}{where} is not UTF-8 text; send the body encoded as UTF-8 (JSON must be).");
         }
 
         var conversion = Conversion().Match(json.Message);

@@ -199,6 +199,21 @@ public sealed class ErrorTests(ScoringFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("/api/top10/predictions", "{\"title\": \"Caf\u00e9\"}", "title")]
+    [InlineData("/api/top10/predictions/batch", "{\"titles\": [{}, {\"director\": \"Pedro Almod\u00f3var\"}]}", "titles[1].director")]
+    [InlineData("/api/churn/predictions", "{\"country\": \"Espa\u00f1a\"}", "country")]
+    public async Task A_body_in_latin1_is_400_saying_the_field_is_not_utf8_not_that_it_is_the_wrong_type(string path, string body, string field)
+    {
+        // Sent as Latin-1 (one byte per accented letter), as some clients do; the answer was "title must be a string".
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        content.Headers.ContentType = new("application/json");
+
+        var problem = await Problem(await _factory.CreateClient().PostAsync(path, content), HttpStatusCode.BadRequest);
+
+        Assert.Equal($"The request body is not valid JSON: {field} is not UTF-8 text; send the body encoded as UTF-8 (JSON must be).", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("/api/churn/predictions", "{\"sessions30d\": 0, \"sesions7d\": 5}", "sesions7d is not a field; did you mean sessions7d?")]
     [InlineData("/api/churn/predictions/batch", "{\"subscribers\": [{}, {\"sesions7d\": 5}]}", "subscribers[1].sesions7d is not a field; did you mean sessions7d?")]
     [InlineData("/api/top10/predictions/batch", "{\"titles\": [{\"genre\": [\"Drama\"]}]}", "titles[0].genre is not a field; did you mean genres?")]
