@@ -68,6 +68,9 @@ public static class RecommendData
         return new ItemCatalog(ids, genres, tokens);
     }
 
+    /// <summary>Fewer watch events than this cannot be split in time and judged (the binary tasks ask for 50 labelled rows too).</summary>
+    public const int MinimumWatchEvents = 50;
+
     public static RecommendSplit Load(SqliteConnection db, double testFraction = 0.2)
     {
         var catalog = Catalog(db);
@@ -75,6 +78,11 @@ public static class RecommendData
         if (watches.Count == 0)
         {
             throw new TaskDataException("The database has no watch events; the recommendation task needs watch_history.csv.");
+        }
+
+        if (watches.Count < MinimumWatchEvents)
+        {
+            throw new TaskDataException($"The recommendation task needs at least {MinimumWatchEvents} watch events; there are {watches.Count}.");
         }
 
         var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");
@@ -86,6 +94,14 @@ public static class RecommendData
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new HeldOut(g.Key, g.Select(w => w.Item).Distinct(StringComparer.Ordinal).ToDictionary(i => i, _ => 1)))
             .ToList();
+
+        if (before.Count == 0 || test.Count == 0)
+        {
+            // Every event on one day, or no subscriber watching anything new after the cut-off: nothing to train on or judge by.
+            throw new TaskDataException(
+                $"The recommendation task trains on watch events before {cutoff.ToString("yyyy-MM-dd", Inv)} (the date before which {1 - testFraction:P0} fall) and judges "
+                + $"titles first watched from then on, and needs both: {before.Count} events fall before it and {test.Count} subscribers watch a title new to them after it.");
+        }
 
         var trainWatches = InteractionMatrix.Build(before.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
         var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);

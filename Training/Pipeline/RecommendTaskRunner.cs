@@ -24,6 +24,12 @@ public static class RecommendTaskRunner
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
         var builders = Builders(split, settings.Seed);
+        if (split.TrainRatings.Count == 0)
+        {
+            // Watch events without ratings (user_rating and reviews both empty) are a recommendation task still.
+            progress?.Report($"recommend: explicit-mf left out: no ratings before {split.Cutoff:yyyy-MM-dd} (watch_history.user_rating, reviews.rating) to fit it on");
+        }
+
         var step = 0;
         RankingReport? popularity = null;
         foreach (var (name, fit, refit) in builders)
@@ -68,14 +74,14 @@ public static class RecommendTaskRunner
     /// <summary>
     /// Each candidate's fit (the model and its training seconds) and its refit on every interaction. The implicit
     /// factors are fitted once for both the implicit-mf and hybrid candidates; the hybrid's seconds include them, as
-    /// they would if it were fitted alone.
+    /// they would if it were fitted alone. Explicit MF is left out when there are no ratings to fit it on.
     /// </summary>
     private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed)
     {
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
         var implicitOptions = new ImplicitAlsOptions { Seed = seed };
         var factors = new Lazy<(ImplicitFactorModel Model, double Seconds)>(() => Timed(() => new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog)));
-        return
+        List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> builders =
         [
             ("popularity", () => Timed<Recommender>(() => new PopularityRecommender(split.Catalog, split.TrainWatches)), () => new PopularityRecommender(split.Catalog, split.AllWatches)),
             ("content", () => Timed<Recommender>(() => new ContentRecommender(split.Catalog, split.TrainWatches)), () => new ContentRecommender(split.Catalog, split.AllWatches)),
@@ -88,6 +94,12 @@ public static class RecommendTaskRunner
                 return (hybrid, shared.Seconds + seconds);
             }, () => new HybridRecommender(new ImplicitAlsTrainer(implicitOptions).Fit(split.AllWatches, split.Catalog))),
         ];
+        if (split.TrainRatings.Count == 0)
+        {
+            builders.RemoveAll(b => b.Name == "explicit-mf");
+        }
+
+        return builders;
     }
 
     private static (T Model, double Seconds) Timed<T>(Func<T> fit)

@@ -459,6 +459,46 @@ public sealed class TrainInputTests
         Assert.False(Directory.Exists(dir.File("models/candidates")) && Directory.EnumerateFiles(dir.File("models/candidates")).Any());
     }
 
+    [Theory]
+    [InlineData(30, 1, "error: The recommendation task needs at least 50 watch events; there are 30.")]
+    [InlineData(60, 1, "error: The recommendation task trains on watch events before 2025-02-18 (the date before which 80 % fall) and judges titles first watched from then on, and needs both: 48 events fall before it and 0 subscribers watch a title new to them after it.")]
+    [InlineData(60, 60, null)]
+    public void Recommend_on_too_few_watch_events_to_split_in_time_exits_2_saying_what_it_needs(int events, int titles, string? says)
+    {
+        // One subscriber watching `titles` titles in turn, a day apart. With one title, everything after the cut-off is a
+        // title watched before it. Each used to crash (exit 134): the split's index ran out, ALS got no interactions,
+        // and explicit MF got no ratings.
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("mine"));
+        File.WriteAllLines(dir.File("mine/users.csv"), [
+            "user_id,email,first_name,last_name,age,gender,country,state_province,city,subscription_plan,subscription_start_date,is_active,monthly_spend,primary_device,household_size,created_at",
+            "user_00001,a@example.com,A,B,30,Male,USA,CA,LA,Basic,2024-01-01,True,9.99,Mobile,2,2024-01-01",
+        ]);
+        File.WriteAllLines(dir.File("mine/movies.csv"), [
+            "movie_id,title,content_type,genre_primary,genre_secondary,release_year,duration_minutes,rating,language,country_of_origin,imdb_rating,production_budget,box_office_revenue,number_of_seasons,number_of_episodes,is_netflix_original,added_to_platform,content_warning",
+            .. Enumerable.Range(1, titles).Select(t => $"movie_{t:D4},Title {t},Movie,Drama,,2020,90,PG,English,USA,7.0,,,,,False,2021-01-01,False"),
+        ]);
+        File.WriteAllLines(dir.File("mine/watch_history.csv"), [
+            "session_id,user_id,movie_id,watch_date,device_type,watch_duration_minutes,progress_percentage,action,quality,location_country,is_download,user_rating",
+            .. Enumerable.Range(0, events).Select(i => $"session_{i:D6},user_00001,movie_{i % titles + 1:D4},{new DateTime(2025, 1, 1).AddDays(i):yyyy-MM-dd} 20:00:00,Mobile,50,90,completed,HD,USA,False,"),
+        ]);
+
+        var (code, _, error) = CliRunner.Run("train", "--task", "recommend", "--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models"));
+
+        if (says is null)
+        {
+            // A title a day, each new: 48 to train on, 12 to judge by. No ratings: explicit MF is left out, and said to be.
+            Assert.True(code == 0, error);
+            Assert.Contains("recommend: explicit-mf left out: no ratings before 2025-02-18 (watch_history.user_rating, reviews.rating) to fit it on", error, StringComparison.Ordinal);
+            var entry = Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json"))).Task("recommend")!;
+            Assert.Equal(["popularity", "content", "implicit-mf", "hybrid"], entry.Candidates.Select(c => c.Trainer));
+            return;
+        }
+
+        Assert.Equal(2, code);
+        Assert.Equal(says, error.Trim().Split('\n')[^1]);
+    }
+
     [Fact]
     public void Features_json_lists_every_feature_with_its_availability()
     {
