@@ -54,7 +54,7 @@ public static class ModelsApi
             return TypedResults.Ok(entry);
         }
 
-        var skipped = leaderboard.Skipped?.FirstOrDefault(s => s.Task == task) is { } left ? $" The last training skipped it: {left.Reason}" : string.Empty;
+        var skipped = registry.Current.NoChampionReason(task) is { } why ? " " + why : string.Empty;
         return TypedResults.Problem($"No task '{task}' in the leaderboard (it has {string.Join(", ", leaderboard.Tasks.Select(t => t.Task))}).{skipped}", statusCode: StatusCodes.Status404NotFound, title: "Task not found");
     }
 

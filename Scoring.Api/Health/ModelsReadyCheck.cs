@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NetflixML.Features.Catalog;
 using NetflixML.Scoring.Api.Data;
 using NetflixML.Scoring.Api.Errors;
 using NetflixML.Scoring.Api.Models;
@@ -7,9 +8,11 @@ using NetflixML.Scoring.Api.Predictions;
 namespace NetflixML.Scoring.Api.Health;
 
 /// <summary>
-/// Ready when every champion (top10, churn, recommend) is loaded; degraded (still 200) when the by-id answers are
-/// refused: the database is missing or cannot be read, or the recommendation model was trained on other data than it
-/// holds.
+/// Ready when every champion (top10, churn, recommend) is loaded. Degraded (still 200) when a task has none because
+/// the last training said why (it skipped a task the data could not support, or no candidate beat chance) and another
+/// task is served, or when the by-id answers are refused: the database is missing or cannot be read, or the
+/// recommendation model was trained on other data than it holds. Before, a deployment trained on data without titles
+/// was never ready, so a load balancer sent its churn and recommendation endpoints no traffic.
 /// </summary>
 public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase database) : IHealthCheck
 {
@@ -24,14 +27,18 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             ["recommend"] = served.Recommend?.Version ?? "not loaded",
             ["generation"] = served.Generation,
         };
-        if (missing.Count > 0)
+        var unexplained = missing.Where(task => served.NoChampionReason(task) is null).ToList();
+        if (unexplained.Count > 0 || missing.Count == FeatureCatalog.Tasks.Count)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {string.Join(", ", missing)} (run `dotnet run --project Training`).", data: data));
+            var why = string.Join("; ", missing.Select(task => served.NoChampionReason(task) is { } reason ? $"{task} ({reason})" : task));
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {why} (run `dotnet run --project Training`).", data: data));
         }
 
-        var problem = DatabaseProblem()
-            ?? (served.Recommend is { } recommend ? CatalogAgreement.Problem(recommend, database) : null);
-        return Task.FromResult(problem is not null
+        var notServed = missing.Count > 0
+            ? $"Not served: {string.Join("; ", missing.Select(task => $"{task} ({served.NoChampionReason(task)})"))} {(missing.Count == 1 ? "Its endpoints answer" : "Their endpoints answer")} 503 with that reason; the other tasks answer."
+            : null;
+        var problem = string.Join(" ", new[] { notServed, DatabaseProblem(), served.Recommend is { } recommend ? CatalogAgreement.Problem(recommend, database) : null }.OfType<string>());
+        return Task.FromResult(problem.Length > 0
             ? HealthCheckResult.Degraded(problem, data: data)
             : HealthCheckResult.Healthy("Every champion is loaded.", data));
     }

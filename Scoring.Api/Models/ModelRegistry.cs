@@ -90,6 +90,15 @@ public sealed record ServedModels(
         _ => null,
     };
 
+    /// <summary>
+    /// Why the last training left <paramref name="task"/> without a champion, as the leaderboard records it (it skipped
+    /// the task, which the data could not support, or no candidate beat chance); null when it records no reason.
+    /// </summary>
+    public string? NoChampionReason(string task) =>
+        Leaderboard?.Skipped?.FirstOrDefault(s => s.Task == task) is { } skipped ? $"The last training skipped it: {skipped.Reason}"
+        : Leaderboard?.Task(task)?.NoChampion is { } why ? $"The last training promoted none: {why}"
+        : null;
+
     public IEnumerable<string> MissingChampions =>
         new[] { (FeatureCatalog.Top10, (object?)Top10), (FeatureCatalog.Churn, Churn), (FeatureCatalog.Recommend, Recommend) }.Where(m => m.Item2 is null).Select(m => m.Item1);
 }
@@ -116,9 +125,9 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
     /// <summary>The recommendation champion now; a 503 naming the command that trains it when none is loaded.</summary>
     public ServedRecommender Recommender() => Current.Recommend ?? throw NotLoaded(FeatureCatalog.Recommend);
 
-    /// <summary>The 503 for a task with no champion; when the last training promoted none, it says why.</summary>
+    /// <summary>The 503 for a task with no champion; when the last training skipped the task or promoted none, it says why.</summary>
     private ServiceUnavailableException NotLoaded(string task) =>
-        new($"No {task} model is loaded from {ModelsFolder}." + (Current.Leaderboard?.Task(task)?.NoChampion is { } why ? $" The last training promoted none: {why}" : string.Empty),
+        new($"No {task} model is loaded from {ModelsFolder}." + (Current.NoChampionReason(task) is { } why ? " " + why : string.Empty),
             $"dotnet run --project Training -- train --task {task}");
 
     public void Dispose() => _reloading.Dispose();

@@ -184,6 +184,48 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     }
 
     [Fact]
+    public async Task Ready_is_degraded_naming_the_task_when_the_last_training_skipped_it_or_promoted_none_and_503_when_a_champion_is_just_missing()
+    {
+        // Trained on data without titles, the API was never ready (503), so a load balancer sent churn and recommend
+        // no traffic, and the top10 503 told the operator to train what the data cannot support.
+        var skipped = fixture.CopyModels();
+        var path = Path.Combine(skipped, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var tasks = leaderboard["tasks"]!.AsArray();
+        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == "top10"));
+        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = "top10", ["reason"] = "No titles in /data/netflix.db." });
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        File.Delete(Path.Combine(skipped, "top10.zip"));
+        var noChampion = fixture.CopyModelsWithNoChampion("churn", "No deployable candidate beats chance.");
+        File.Delete(Path.Combine(noChampion, "churn.zip"));
+        var justMissing = fixture.CopyModels();
+        File.Delete(Path.Combine(justMissing, "churn.zip"));
+        using var skippedApi = fixture.Factory(skipped);
+        using var noChampionApi = fixture.Factory(noChampion);
+        using var justMissingApi = fixture.Factory(justMissing);
+
+        var top10 = await skippedApi.CreateClient().PostAsJsonAsync("/api/top10/predictions", new { title = "x" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, top10.StatusCode);
+        Assert.Equal($"No top10 model is loaded from {skipped}. The last training skipped it: No titles in /data/netflix.db.", (await top10.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal(
+            ("Degraded", "Not served: top10 (The last training skipped it: No titles in /data/netflix.db.) Its endpoints answer 503 with that reason; the other tasks answer."),
+            await Ready(skippedApi, HttpStatusCode.OK));
+        Assert.Equal(
+            ("Degraded", "Not served: churn (The last training promoted none: No deployable candidate beats chance.) Its endpoints answer 503 with that reason; the other tasks answer."),
+            await Ready(noChampionApi, HttpStatusCode.OK));
+        Assert.Equal(("Unhealthy", "Not loaded: churn (run `dotnet run --project Training`)."), await Ready(justMissingApi, HttpStatusCode.ServiceUnavailable));
+
+        static async Task<(string Status, string Description)> Ready(ScoringFactory api, HttpStatusCode expected)
+        {
+            var response = await api.CreateClient().GetAsync("/health/ready");
+            Assert.Equal(expected, response.StatusCode);
+            var check = (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!.AsArray().Single()!;
+            return (check["status"]!.GetValue<string>(), check["description"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Ready_is_degraded_with_the_reason_when_the_database_is_missing_or_lacks_a_column()
     {
         // Both used to be "Healthy" while every by-id request was a 503; the second 503 gave SQLite's "no such column".
