@@ -114,6 +114,15 @@ public sealed record Leaderboard
     public static Leaderboard FromJson(string json) => JsonSerializer.Deserialize<Leaderboard>(json, JsonOptions) ?? throw new JsonException("Empty leaderboard.");
 
     public TaskEntry? Task(string task) => Tasks.FirstOrDefault(t => t.Task == task);
+
+    /// <summary>
+    /// Why the last run left <paramref name="task"/> without a champion: it skipped the task, which the data could not
+    /// support, or no candidate beat chance; null when it records no reason.
+    /// </summary>
+    public string? NoChampionReason(string task) =>
+        Skipped?.FirstOrDefault(s => s.Task == task) is { } skipped ? $"The last training skipped it: {skipped.Reason}"
+        : Task(task)?.NoChampion is { } why ? $"The last training promoted none: {why}"
+        : null;
 }
 
 /// <summary>A feature the audit flags, with the evidence.</summary>

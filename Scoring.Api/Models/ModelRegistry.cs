@@ -90,14 +90,8 @@ public sealed record ServedModels(
         _ => null,
     };
 
-    /// <summary>
-    /// Why the last training left <paramref name="task"/> without a champion, as the leaderboard records it (it skipped
-    /// the task, which the data could not support, or no candidate beat chance); null when it records no reason.
-    /// </summary>
-    public string? NoChampionReason(string task) =>
-        Leaderboard?.Skipped?.FirstOrDefault(s => s.Task == task) is { } skipped ? $"The last training skipped it: {skipped.Reason}"
-        : Leaderboard?.Task(task)?.NoChampion is { } why ? $"The last training promoted none: {why}"
-        : null;
+    /// <summary>Why the last training left <paramref name="task"/> without a champion, as the leaderboard records it; null when it does not.</summary>
+    public string? NoChampionReason(string task) => Leaderboard?.NoChampionReason(task);
 
     public IEnumerable<string> MissingChampions =>
         new[] { (FeatureCatalog.Top10, (object?)Top10), (FeatureCatalog.Churn, Churn), (FeatureCatalog.Recommend, Recommend) }.Where(m => m.Item2 is null).Select(m => m.Item1);
@@ -140,11 +134,11 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
             var old = Current;
             var now = clock.GetUtcNow();
             var errors = new List<LoadError>();
-            var top10 = Load(FeatureCatalog.Top10, old.Top10, now, errors, (bytes, path, sha) => LoadClassifier(FeatureCatalog.Top10, bytes, path, sha, now));
-            var churn = Load(FeatureCatalog.Churn, old.Churn, now, errors, (bytes, path, sha) => LoadClassifier(FeatureCatalog.Churn, bytes, path, sha, now));
-            var recommend = Load(FeatureCatalog.Recommend, old.Recommend, now, errors, (bytes, path, sha) => LoadRecommender(bytes, path, sha, now));
             var leaderboard = LoadReport(Leaderboard.FileName, Leaderboard.FromJson, old.Leaderboard, now, errors);
             var leakage = LoadReport(LeakageReport.FileName, LeakageReport.FromJson, old.Leakage, now, errors);
+            var top10 = Load(FeatureCatalog.Top10, old.Top10, leaderboard, now, errors, (bytes, path, sha) => LoadClassifier(FeatureCatalog.Top10, bytes, path, sha, now));
+            var churn = Load(FeatureCatalog.Churn, old.Churn, leaderboard, now, errors, (bytes, path, sha) => LoadClassifier(FeatureCatalog.Churn, bytes, path, sha, now));
+            var recommend = Load(FeatureCatalog.Recommend, old.Recommend, leaderboard, now, errors, (bytes, path, sha) => LoadRecommender(bytes, path, sha, now));
             var next = new ServedModels(top10, churn, recommend, leaderboard, leakage, errors, now, old.Generation + 1);
             if (StagedRun.CommitPending(ModelsFolder))
             {
@@ -165,11 +159,11 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
     /// Reads a champion's file once and hashes it: the same hash keeps the serving model; otherwise the file is loaded
     /// and warmed up, and if that fails the serving model stays and the failure is recorded.
     /// </summary>
-    private T? Load<T>(string task, T? serving, DateTimeOffset now, List<LoadError> errors, Func<byte[], string, string, T> load)
+    private T? Load<T>(string task, T? serving, Leaderboard? leaderboard, DateTimeOffset now, List<LoadError> errors, Func<byte[], string, string, T> load)
         where T : class, IServedModel
     {
         var path = paths.ModelPath(task);
-        var bytes = Read(task, Path.GetFileName(path), path, now, errors);
+        var bytes = Read(task, Path.GetFileName(path), path, leaderboard?.NoChampionReason(task), now, errors);
         if (bytes is null)
         {
             return serving;
@@ -269,7 +263,7 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
     }
 
     /// <summary>Reads <paramref name="file"/> as the latest commit into the models folder leaves it (<see cref="StagedRun.ReadCommitted"/>).</summary>
-    private byte[]? Read(string task, string file, string path, DateTimeOffset now, List<LoadError> errors)
+    private byte[]? Read(string task, string file, string path, string? noChampionReason, DateTimeOffset now, List<LoadError> errors)
     {
         // A file being replaced may be briefly unreadable; the next change event reloads it.
         for (var attempt = 0; ; attempt++)
@@ -280,7 +274,7 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
-                errors.Add(new LoadError(task, path, "no such file: run `dotnet run --project Training` to create it", now));
+                errors.Add(new LoadError(task, path, "no such file: " + (noChampionReason ?? "run `dotnet run --project Training` to create it"), now));
                 return null;
             }
             catch (IOException ex) when (attempt < 5)

@@ -215,6 +215,9 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
             ("Degraded", "Not served: churn (The last training promoted none: No deployable candidate beats chance.) Its endpoints answer 503 with that reason; the other tasks answer."),
             await Ready(noChampionApi, HttpStatusCode.OK));
         Assert.Equal(("Unhealthy", "Not loaded: churn (run `dotnet run --project Training`)."), await Ready(justMissingApi, HttpStatusCode.ServiceUnavailable));
+        // The load error the dashboard shows on the task's card gives the same reason, not "run training to create it".
+        var error = (await skippedApi.CreateClient().GetFromJsonAsync<JsonObject>("/api/models"))!["errors"]!.AsArray().Single()!;
+        Assert.Equal("no such file: The last training skipped it: No titles in /data/netflix.db.", error["reason"]!.GetValue<string>());
 
         static async Task<(string Status, string Description)> Ready(ScoringFactory api, HttpStatusCode expected)
         {
