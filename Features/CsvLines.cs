@@ -87,18 +87,22 @@ internal sealed class CsvLines(IParser parser, Func<bool> read, string path)
     public static List<string> Of(string rawRecord) => [.. rawRecord.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r'))];
 
     /// <summary>
-    /// What is wrong with the quoting of one line read as a record of its own, naming the quote that opens the bad
-    /// field (null when nothing is): a quote opening a field must close at the field's end, where a comma or the end
-    /// of the line follows it; a doubled quote inside is a quote character.
+    /// What is wrong with the quoting of one line read as a record of its own, naming the field whose opening quote is
+    /// bad by its place and its <paramref name="header"/> name (null when nothing is): a quote opening a field must
+    /// close at the field's end, where a comma or the end of the line follows it; a doubled quote inside is a quote
+    /// character. The text from that quote on is shown only when <paramref name="showText"/>: a line of a table with
+    /// personal data may hold an email there, and the message is kept in the database.
     /// </summary>
-    public static string? QuoteProblem(string line)
+    public static string? QuoteProblem(string line, IReadOnlyList<string> header, bool showText)
     {
         var fieldStart = true;
+        var field = 1;
         for (var i = 0; i < line.Length; i++)
         {
             if (line[i] == ',')
             {
                 fieldStart = true;
+                field++;
                 continue;
             }
 
@@ -109,12 +113,14 @@ internal sealed class CsvLines(IParser parser, Func<bool> read, string path)
             }
 
             var opened = i;
+            var named = field <= header.Count ? $"field {field} ({header[field - 1]})" : $"field {field}";
+            var near = showText ? $", near '{Shorten(line[opened..])}'" : string.Empty;
             while (true)
             {
                 var close = line.IndexOf('"', i + 1);
                 if (close < 0)
                 {
-                    return $"a quote opened on this line is not closed on it, near '{Shorten(line[opened..])}'";
+                    return $"the quote opening {named} is not closed on this line{near}";
                 }
 
                 if (close + 1 < line.Length && line[close + 1] == '"')
@@ -125,7 +131,7 @@ internal sealed class CsvLines(IParser parser, Func<bool> read, string path)
 
                 if (close + 1 < line.Length && line[close + 1] != ',')
                 {
-                    return $"a quoted value goes on after its closing quote, near '{Shorten(line[opened..])}'";
+                    return $"{named} goes on after its closing quote{near}";
                 }
 
                 i = close;

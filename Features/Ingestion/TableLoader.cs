@@ -21,6 +21,9 @@ internal sealed class TableLoader
     private readonly IReadOnlyDictionary<string, HashSet<string>> _knownKeys;
     private readonly Dictionary<string, long> _anomalies = [];
 
+    // The table holds personal data: a malformed row's text is never quoted in a reason, nor its fields kept in clear.
+    private readonly bool _personal;
+
     // The latest an event may be dated: a day after the ingest started, as stored text ("yyyy-MM-dd HH:mm:ss"), which
     // orders like the dates and date-times silver stores.
     private readonly string _latestEvent;
@@ -31,6 +34,7 @@ internal sealed class TableLoader
         _tx = tx;
         _table = table;
         _knownKeys = knownKeys;
+        _personal = table.Columns.Any(c => c.Personal);
         _latestEvent = ingestedAt.AddDays(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
     }
 
@@ -63,7 +67,7 @@ internal sealed class TableLoader
             DetectDelimiter = false,
             IgnoreBlankLines = false, // skipped by CsvLines, which counts every line
             MissingFieldFound = null,
-            BadDataFound = args => _badData ??= $"malformed quoting near '{CsvLines.Shorten(args.Field)}'",
+            BadDataFound = args => _badData ??= _personal ? "malformed quoting" : $"malformed quoting near '{CsvLines.Shorten(args.Field)}'",
         };
 
         using var stream = File.OpenRead(path);
@@ -118,11 +122,15 @@ internal sealed class TableLoader
         void Take(string[] record, long line, string? badData)
         {
             read++;
+            // A malformed row's fields cannot be told apart: one field too many before the email put a last name in
+            // the age column, kept in clear in bronze and quarantine. In a table with personal data each is hashed.
+            var conceal = _personal && (badData is not null || record.Length != header.Length);
             for (var c = 0; c < raw.Length; c++)
             {
                 var i = columnIndex[c];
                 var value = i >= 0 && i < record.Length ? record[i] : null;
-                raw[c] = _table.Columns[c].Personal ? Mask(_table.Columns[c], value) : value;
+                var column = _table.Columns[c];
+                raw[c] = column.Personal ? Mask(column, value) : conceal ? Hash(column, value) : value;
             }
 
             bronze.Bind(0, loadId).Bind(1, fileName).Bind(2, line);
@@ -212,7 +220,7 @@ internal sealed class TableLoader
                 {
                     if (lines[i].Length > 0)
                     {
-                        var (fields, problem) = ParseAlone(lines[i], config);
+                        var (fields, problem) = ParseAlone(lines[i], config, header);
                         Take(fields, line + i, problem);
                     }
                 }
@@ -347,9 +355,11 @@ internal sealed class TableLoader
     private void Count(string anomaly) => _anomalies[anomaly] = _anomalies.GetValueOrDefault(anomaly) + 1;
 
     /// <summary>Personal data never reaches the database in clear: hashed (salted SHA-256) or dropped.</summary>
-    private static string? Mask(ColumnSpec column, string? value)
+    private static string? Mask(ColumnSpec column, string? value) => column.Hash ? Hash(column, value) : null;
+
+    private static string? Hash(ColumnSpec column, string? value)
     {
-        if (RawValueParser.IsMissing(value) || !column.Hash)
+        if (RawValueParser.IsMissing(value))
         {
             return null;
         }
@@ -376,12 +386,12 @@ internal sealed class TableLoader
     }
 
     /// <summary>One line parsed as a record of its own, with why it is malformed (null when it is not).</summary>
-    private (string[] Fields, string? Problem) ParseAlone(string line, CsvConfiguration config)
+    private (string[] Fields, string? Problem) ParseAlone(string line, CsvConfiguration config, string[] header)
     {
         _badData = null;
         using var parser = new CsvParser(new StringReader(line), config);
         var fields = parser.Read() ? parser.Record! : [];
-        return (fields, CsvLines.QuoteProblem(line) ?? _badData);
+        return (fields, CsvLines.QuoteProblem(line, header, showText: !_personal) ?? _badData);
     }
 
     private PreparedInsert PrepareInsert(string table, IReadOnlyList<string> columns) => new(_db, _tx, table, columns);

@@ -75,8 +75,9 @@ public static class TitleTable
     /// (a field opening a quote it never closes) ran on to the next quote or the end of the file, so the titles after
     /// it were silently dropped or read out of their columns.
     /// </summary>
-    private static void RequireWhole(IParser parser, string file, long line, int fields, string? badQuoting)
+    private static void RequireWhole(IParser parser, string file, long line, string[] header, string? badQuoting)
     {
+        var fields = header.Length;
         if (parser.Count == fields)
         {
             return;
@@ -86,7 +87,7 @@ public static class TitleTable
         var lines = CsvLines.Of(parser.RawRecord);
         for (var i = 0; i < lines.Count; i++)
         {
-            if (CsvLines.QuoteProblem(lines[i]) is { } quote)
+            if (CsvLines.QuoteProblem(lines[i], header, showText: true) is { } quote)
             {
                 throw new DataInputException($"{file}:{line + i}: {quote}; {Fix}.");
             }
@@ -151,7 +152,7 @@ public static class TitleTable
         while (records.Next())
         {
             var line = records.Line;
-            RequireWhole(csv.Parser, file, line, header.Length, badQuoting);
+            RequireWhole(csv.Parser, file, line, header, badQuoting);
             string? Field(string name)
             {
                 var index = columns[name];

@@ -230,8 +230,9 @@ public sealed class TitleTableTests
     }
 
     [Theory]
-    [InlineData("\"B,7,10,50,Drama,R,2020,2,X,Y,0", "bad.csv:5: a quote opened on this line is not closed on it, near '\"B,7,10,50,Drama,R,2020,2,X...'")]
-    [InlineData("\"B,7,10,50,\"Drama, Crime\",R,2020,2,X,Y,0", "bad.csv:5: a quoted value goes on after its closing quote, near '\"B,7,10,50,\"Drama, Crime\",R...'")]
+    [InlineData("\"B,7,10,50,Drama,R,2020,2,X,Y,0", "bad.csv:5: the quote opening field 1 (movie_name) is not closed on this line, near '\"B,7,10,50,Drama,R,2020,2,X...'")]
+    [InlineData("B,7,10,50,\"Drama,R,2020,2,X,Y,0", "bad.csv:5: the quote opening field 5 (genre0) is not closed on this line, near '\"Drama,R,2020,2,X,Y,0'")]
+    [InlineData("\"B,7,10,50,\"Drama, Crime\",R,2020,2,X,Y,0", "bad.csv:5: field 1 (movie_name) goes on after its closing quote, near '\"B,7,10,50,\"Drama, Crime\",R...'")]
     [InlineData("B,7,10,50,Drama,R,2020,2,X,Y", "bad.csv:5: expected 11 fields as in the header, found 10; quote a value that holds a comma.")]
     [InlineData("B,7,10,50,Drama, Crime,R,2020,2,X,Y,0", "bad.csv:5: expected 11 fields as in the header, found 12; quote a value that holds a comma.")]
     public void A_row_without_the_headers_fields_is_refused_at_its_line(string row, string message)

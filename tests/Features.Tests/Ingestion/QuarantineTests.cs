@@ -123,7 +123,7 @@ public sealed class StrayQuoteTests
 
         var quarantined = QuarantineTable.Read(dir.File("netflix.db"));
         Assert.Equal(
-            [("search_logs", 3L, "unknown user_id 'user_2' (not in users)"), ("users", 5L, "a quote opened on this line is not closed on it, near '\"b@example.com,Bob,Ray,41,M...'")],
+            [("search_logs", 3L, "unknown user_id 'user_2' (not in users)"), ("users", 5L, "the quote opening field 2 (email) is not closed on this line")],
             quarantined);
         var users = report.Table("users");
         Assert.Equal((5L, 4L, 1L), (users.Read, users.Loaded, users.Quarantined));
@@ -132,5 +132,40 @@ public sealed class StrayQuoteTests
         Assert.Equal(laterQuotedField ? "Austin, TX" : "Austin", db.Scalar<string>("SELECT city FROM silver_users WHERE user_id = 'user_4'"));
         Assert.Equal(5, db.Scalar<long>("SELECT count(*) FROM bronze_users"));
         Assert.Equal(1, report.Table("search_logs").Loaded);
+    }
+
+    [Fact]
+    public void A_malformed_users_row_keeps_no_personal_value_in_clear_in_any_table()
+    {
+        // The stray quote's reason quoted the line from the quote on: the email, in the quarantine table. A row with a
+        // field too many before the email was kept by position, putting the last name in bronze's and quarantine's
+        // age column in clear.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("users.csv"), string.Join("\n",
+            QuarantineTests.UsersHeader,
+            User(1),
+            "user_2,\"zelda.q@example.com,Zelda,Quist,41,Female,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00",
+            "user_3,extra,yannick.p@example.com,Yannick,Pruss,41,Male,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00",
+            "user_4,xavier.o@example.com,Xavier,Ortl\"ieb\",41,Male,USA,Texas,Austin,Basic,2024-01-02,True,10.5,Mobile,2.0,2023-12-01 10:00:00",
+            string.Empty));
+
+        Ingestor.Ingest(dir.Path, dir.File("netflix.db"));
+
+        Assert.Equal(
+            [("users", 3L, "the quote opening field 2 (email) is not closed on this line"), ("users", 4L, "expected 16 fields, found 17"), ("users", 5L, "malformed quoting")],
+            QuarantineTable.Read(dir.File("netflix.db")));
+        using var db = SqliteDatabase.Open(dir.File("netflix.db"), readOnly: true, pooling: false);
+        foreach (var table in db.Scalar<string>("SELECT group_concat(name, '|') FROM sqlite_master WHERE type = 'table'").Split('|'))
+        {
+            var columns = db.Scalar<string>($"SELECT group_concat(name, '|') FROM pragma_table_info('{table}')").Split('|');
+            foreach (var secret in new[] { "zelda", "quist", "yannick", "pruss", "xavier", "ortl" })
+            {
+                var where = string.Join(" OR ", columns.Select(c => $"lower(CAST(\"{c}\" AS TEXT)) LIKE '%{secret}%'"));
+                Assert.True(db.Scalar<long>($"SELECT count(*) FROM \"{table}\" WHERE {where}") == 0, $"{secret} is in {table} in clear");
+            }
+        }
+
+        Assert.Equal(1, db.Scalar<long>("SELECT count(*) FROM silver_users")); // user_1, as before
+        Assert.Equal(4, db.Scalar<long>("SELECT count(*) FROM bronze_users")); // every row is still there, hashed
     }
 }
