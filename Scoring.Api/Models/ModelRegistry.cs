@@ -140,7 +140,7 @@ public sealed class ModelRegistry(ScoringPaths paths, ILogger<ModelRegistry> log
             var churn = Load(FeatureCatalog.Churn, old.Churn, leaderboard, now, errors, (bytes, path, sha) => LoadClassifier(FeatureCatalog.Churn, bytes, path, sha, now));
             var recommend = Load(FeatureCatalog.Recommend, old.Recommend, leaderboard, now, errors, (bytes, path, sha) => LoadRecommender(bytes, path, sha, now));
             var next = new ServedModels(top10, churn, recommend, leaderboard, leakage, errors, now, old.Generation + 1);
-            if (StagedRun.CommitPending(ModelsFolder))
+            if (StagedRun.CommitPending(ModelsFolder) && !ModelsFolderLock.IsHeld(ModelsFolder)) // a marked folder and no run: a stopped one
             {
                 Log.ServingStaged(logger, ModelsFolder);
             }
