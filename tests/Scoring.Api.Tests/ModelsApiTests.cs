@@ -92,13 +92,7 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     [Fact]
     public async Task A_task_the_last_training_skipped_is_404_with_the_reason()
     {
-        var models = fixture.CopyModels();
-        var path = Path.Combine(models, "leaderboard.json");
-        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
-        var tasks = leaderboard["tasks"]!.AsArray();
-        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == "recommend"));
-        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = "recommend", ["reason"] = "The database has no watch events." });
-        File.WriteAllText(path, leaderboard.ToJsonString());
+        var models = fixture.CopyModelsWithSkippedTask("recommend", "The database has no watch events.");
         using var factory = fixture.Factory(models);
 
         var response = await factory.CreateClient().GetAsync("/api/models/recommend/leaderboard");
@@ -188,14 +182,7 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     {
         // Trained on data without titles, the API was never ready (503), so a load balancer sent churn and recommend
         // no traffic, and the top10 503 told the operator to train what the data cannot support.
-        var skipped = fixture.CopyModels();
-        var path = Path.Combine(skipped, "leaderboard.json");
-        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
-        var tasks = leaderboard["tasks"]!.AsArray();
-        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == "top10"));
-        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = "top10", ["reason"] = "No titles in /data/netflix.db." });
-        File.WriteAllText(path, leaderboard.ToJsonString());
-        File.Delete(Path.Combine(skipped, "top10.zip"));
+        var skipped = fixture.CopyModelsWithSkippedTask("top10", "No titles in /data/netflix.db.");
         var noChampion = fixture.CopyModelsWithNoChampion("churn", "No deployable candidate beats chance.");
         File.Delete(Path.Combine(noChampion, "churn.zip"));
         var justMissing = fixture.CopyModels();

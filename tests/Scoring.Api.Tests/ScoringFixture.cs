@@ -78,6 +78,20 @@ public sealed class ScoringFixture : IDisposable
         return models;
     }
 
+    /// <summary>A copy of the committed models whose last training skipped the task, as on data that cannot support it: no entry, no champion file.</summary>
+    public string CopyModelsWithSkippedTask(string task, string reason)
+    {
+        var models = CopyModels();
+        var path = Path.Combine(models, "leaderboard.json");
+        var leaderboard = JsonNode.Parse(File.ReadAllText(path))!;
+        var tasks = leaderboard["tasks"]!.AsArray();
+        tasks.Remove(tasks.Single(t => t!["task"]!.GetValue<string>() == task));
+        leaderboard["skipped"] = new JsonArray(new JsonObject { ["task"] = task, ["reason"] = reason });
+        File.WriteAllText(path, leaderboard.ToJsonString());
+        File.Delete(Path.Combine(models, task + ".zip"));
+        return models;
+    }
+
     public ScoringFactory Factory(string? models = null, string? database = null, params (string Key, string? Value)[] settings) =>
         new(models ?? RepositoryModels, database ?? Database, settings);
 
