@@ -122,9 +122,10 @@ internal sealed class TableLoader
         void Take(string[] record, long line, string? badData)
         {
             read++;
+            var malformed = badData ?? (record.Length != header.Length ? $"expected {header.Length} fields, found {record.Length}" : null);
             // A malformed row's fields cannot be told apart: one field too many before the email put a last name in
             // the age column, kept in clear in bronze and quarantine. In a table with personal data each is hashed.
-            var conceal = _personal && (badData is not null || record.Length != header.Length);
+            var conceal = _personal && malformed is not null;
             for (var c = 0; c < raw.Length; c++)
             {
                 var i = columnIndex[c];
@@ -141,9 +142,7 @@ internal sealed class TableLoader
 
             bronze.Run();
 
-            var reason = badData
-                ?? (record.Length != header.Length ? $"expected {header.Length} fields, found {record.Length}" : null)
-                ?? Parse(raw, values);
+            var reason = malformed ?? Parse(raw, values);
             string? key = null;
             var firstCopy = false;
             if (reason is null)
