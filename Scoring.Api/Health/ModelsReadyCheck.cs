@@ -27,15 +27,15 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             ["recommend"] = served.Recommend?.Version ?? "not loaded",
             ["generation"] = served.Generation,
         };
-        var unexplained = missing.Where(task => served.NoChampionReason(task) is null).ToList();
-        if (unexplained.Count > 0 || missing.Count == FeatureCatalog.Tasks.Count)
+        // Each missing task as "task (why the last training left it without a champion)", or alone when it does not say.
+        var named = missing.Select(task => served.NoChampionReason(task) is { } reason ? (Text: $"{task} ({reason})", Explained: true) : (Text: task, Explained: false)).ToList();
+        if (named.Any(m => !m.Explained) || missing.Count == FeatureCatalog.Tasks.Count)
         {
-            var why = string.Join("; ", missing.Select(task => served.NoChampionReason(task) is { } reason ? $"{task} ({reason})" : task));
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {why} (run `dotnet run --project Training`).", data: data));
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Not loaded: {string.Join("; ", named.Select(m => m.Text))} (run `dotnet run --project Training`).", data: data));
         }
 
         var notServed = missing.Count > 0
-            ? $"Not served: {string.Join("; ", missing.Select(task => $"{task} ({served.NoChampionReason(task)})"))} {(missing.Count == 1 ? "Its endpoints answer" : "Their endpoints answer")} 503 with that reason; the other tasks answer."
+            ? $"Not served: {string.Join("; ", named.Select(m => m.Text))} {(missing.Count == 1 ? "Its endpoints answer" : "Their endpoints answer")} 503 with that reason; the other tasks answer."
             : null;
         var problem = string.Join(" ", new[] { notServed, DatabaseProblem(), served.Recommend is { } recommend ? CatalogAgreement.Problem(recommend, database) : null }.OfType<string>());
         return Task.FromResult(problem.Length > 0
