@@ -129,6 +129,10 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         rng.FillGaussian(x, 0.01);
         rng.FillGaussian(y, 0.01);
 
+        // Solved in double precision, stored as float once trained.
+        var xd = Array.ConvertAll(x, v => (double)v);
+        var yd = Array.ConvertAll(y, v => (double)v);
+
         // Weight of each item's unobserved pairs (1 everywhere unless popularity-weighted).
         var negative = new double[items];
         for (var i = 0; i < items; i++)
@@ -146,18 +150,22 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         for (var iteration = 0; iteration < Options.Iterations; iteration++)
         {
             // Users: unobserved weight varies by item (inside the Gram matrix and per observed column).
-            SolveAll(x, y, users, interactions.UserStart, interactions.UserItems, interactions.UserValues, k, parallel, columnWeight: negative, rowWeight: null, Options.FrequencyExponent);
+            SolveAll(xd, yd, users, interactions.UserStart, interactions.UserItems, interactions.UserValues, k, parallel, columnWeight: negative, rowWeight: null, Options.FrequencyExponent);
             // Items: each item's unobserved weight is one number, scaling its Gram matrix.
-            SolveAll(y, x, items, interactions.ItemStart, interactions.ItemUsers, interactions.ItemValues, k, parallel, columnWeight: null, rowWeight: negative, Options.ItemFrequencyExponent ?? Options.FrequencyExponent);
+            SolveAll(yd, xd, items, interactions.ItemStart, interactions.ItemUsers, interactions.ItemValues, k, parallel, columnWeight: null, rowWeight: negative, Options.ItemFrequencyExponent ?? Options.FrequencyExponent);
         }
+
+        x = Array.ConvertAll(xd, v => (float)v);
+        y = Array.ConvertAll(yd, v => (float)v);
 
         return new ImplicitFactorModel(JsonSerializer.Serialize(Options), catalog, interactions, k, x, y, interactions.ItemsWithInteractions());
     }
 
     /// <summary>Solves every row of <paramref name="target"/> with <paramref name="fixedSide"/> held fixed.</summary>
-    private void SolveAll(float[] target, float[] fixedSide, int rows, int[] start, int[] columns, float[] values, int k, ParallelOptions parallel, double[]? columnWeight, double[]? rowWeight, double frequencyExponent)
+    private void SolveAll(double[] target, double[] fixedSide, int rows, int[] start, int[] columns, float[] values, int k, ParallelOptions parallel, double[]? columnWeight, double[]? rowWeight, double frequencyExponent)
     {
-        // Gram matrix of the fixed side, sum w_j y_j y_j^T, shared by every row's system.
+        // Gram matrix of the fixed side, sum w_j y_j y_j^T, shared by every row's system. Whole rows are
+        // accumulated (not the upper triangle) so each is one vectorised pass; the two halves agree to rounding.
         var fixedRows = fixedSide.Length / k;
         var gram = new double[k * k];
         for (var r = 0; r < fixedRows; r++)
@@ -167,59 +175,37 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
             for (var a = 0; a < k; a++)
             {
                 var va = weight * v[a];
-                if (va == 0)
+                if (va != 0)
                 {
-                    continue;
+                    DenseVector.AddScaled(va, v, gram.AsSpan(a * k, k));
                 }
-
-                for (var b = a; b < k; b++)
-                {
-                    gram[a * k + b] += va * v[b];
-                }
-            }
-        }
-
-        for (var a = 0; a < k; a++)
-        {
-            for (var b = 0; b < a; b++)
-            {
-                gram[a * k + b] = gram[b * k + a];
             }
         }
 
         var alpha = Options.Alpha;
-        Parallel.For(0, rows, parallel, () => new double[5 * k], (row, _, buffer) =>
+        Parallel.For(0, rows, parallel, () => new double[4 * k], (row, _, buffer) =>
         {
             var begin = start[row];
             var count = start[row + 1] - begin;
+            var xs = target.AsSpan(row * k, k);
             if (count == 0)
             {
-                target.AsSpan(row * k, k).Clear();
+                xs.Clear();
                 return buffer;
             }
 
             var lambda = Options.Lambda * Math.Pow(count + Options.FrequencyOffset, frequencyExponent);
             var gramScale = rowWeight?[row] ?? 1.0;
-            var xs = buffer.AsSpan(0, k);
-            var r = buffer.AsSpan(k, k);
-            var p = buffer.AsSpan(2 * k, k);
-            var ap = buffer.AsSpan(3 * k, k);
-            var b = buffer.AsSpan(4 * k, k);
-            for (var a = 0; a < k; a++)
-            {
-                xs[a] = target[row * k + a];
-            }
+            var r = buffer.AsSpan(0, k);
+            var p = buffer.AsSpan(k, k);
+            var ap = buffer.AsSpan(2 * k, k);
+            var b = buffer.AsSpan(3 * k, k);
 
             // b = sum over observed of c * y_j (preference 1).
             b.Clear();
             for (var e = begin; e < begin + count; e++)
             {
-                var c = 1 + alpha * values[e];
-                var yj = fixedSide.AsSpan(columns[e] * k, k);
-                for (var a = 0; a < k; a++)
-                {
-                    b[a] += c * yj[a];
-                }
+                DenseVector.AddScaled(1 + alpha * values[e], fixedSide.AsSpan(columns[e] * k, k), b);
             }
 
             // r = b - A x, with A = s W + sum (c - w) y y^T + lambda I (W the weighted Gram, s the row's own weight).
@@ -230,47 +216,32 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
                 p[a] = r[a];
             }
 
-            var rsOld = Dot(r, r);
+            var rsOld = DenseVector.Dot(r, r);
             for (var step = 0; step < Options.ConjugateGradientSteps && rsOld > 1e-20; step++)
             {
                 Multiply(gram, gramScale, columnWeight, p, ap, k, fixedSide, columns, values, begin, count, alpha, lambda);
-                var stepSize = rsOld / Dot(p, ap);
+                var stepSize = rsOld / DenseVector.Dot(p, ap);
+                DenseVector.AddScaled(stepSize, p, xs);
+                DenseVector.AddScaled(-stepSize, ap, r);
+                var rsNew = DenseVector.Dot(r, r);
+                var ratio = rsNew / rsOld;
                 for (var a = 0; a < k; a++)
                 {
-                    xs[a] += stepSize * p[a];
-                    r[a] -= stepSize * ap[a];
-                }
-
-                var rsNew = Dot(r, r);
-                for (var a = 0; a < k; a++)
-                {
-                    p[a] = r[a] + rsNew / rsOld * p[a];
+                    p[a] = r[a] + ratio * p[a];
                 }
 
                 rsOld = rsNew;
-            }
-
-            for (var a = 0; a < k; a++)
-            {
-                target[row * k + a] = (float)xs[a];
             }
 
             return buffer;
         }, _ => { });
     }
 
-    private static void Multiply(double[] gram, double gramScale, double[]? columnWeight, Span<double> v, Span<double> result, int k, float[] fixedSide, int[] columns, float[] values, int begin, int count, double alpha, double lambda)
+    private static void Multiply(double[] gram, double gramScale, double[]? columnWeight, Span<double> v, Span<double> result, int k, double[] fixedSide, int[] columns, float[] values, int begin, int count, double alpha, double lambda)
     {
         for (var a = 0; a < k; a++)
         {
-            double sum = 0;
-            var rowOfGram = gram.AsSpan(a * k, k);
-            for (var b = 0; b < k; b++)
-            {
-                sum += rowOfGram[b] * v[b];
-            }
-
-            result[a] = gramScale * sum + lambda * v[a];
+            result[a] = gramScale * DenseVector.Dot(gram.AsSpan(a * k, k), v) + lambda * v[a];
         }
 
         for (var e = begin; e < begin + count; e++)
@@ -283,29 +254,8 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
             }
 
             var yj = fixedSide.AsSpan(columns[e] * k, k);
-            double dot = 0;
-            for (var a = 0; a < k; a++)
-            {
-                dot += yj[a] * v[a];
-            }
-
-            dot *= weight;
-            for (var a = 0; a < k; a++)
-            {
-                result[a] += dot * yj[a];
-            }
+            DenseVector.AddScaled(weight * DenseVector.Dot(yj, v), yj, result);
         }
-    }
-
-    private static double Dot(Span<double> a, Span<double> b)
-    {
-        double sum = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
     }
 }
 
