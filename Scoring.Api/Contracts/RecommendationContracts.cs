@@ -42,6 +42,13 @@ public sealed record RecommendationsResponse
     /// <summary>Best first.</summary>
     public IReadOnlyList<RecommendedTitle> Titles { get; init; } = [];
 
+    /// <summary>
+    /// Why there are fewer titles than asked for (null when there are as many): how many titles of the genre the
+    /// model knows, how many of them were watched, and how many the model cannot score.
+    /// </summary>
+    /// <example>null</example>
+    public string? Note { get; init; }
+
     /// <summary>The model that answered.</summary>
     public required ModelReference Model { get; init; }
 }

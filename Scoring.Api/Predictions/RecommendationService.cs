@@ -34,8 +34,34 @@ public static class RecommendationService
             Source = Source(list.Source),
             Genre = genre,
             Titles = list.Items.Select(i => Title(served, database, i, reason)).ToList(),
+            Note = list.Items.Count < count ? Shortfall(served.Model, userId, watched, count, genre, list.Items.Count) : null,
             Model = Reference(served),
         };
+    }
+
+    /// <summary>
+    /// Says why only <paramref name="written"/> of <paramref name="count"/> titles came back: the titles of the genre
+    /// the model knows, less those watched (in its history or since) and those it cannot score.
+    /// </summary>
+    private static string Shortfall(Recommender model, string? userId, IReadOnlyList<string> watched, int count, string? genre, int written)
+    {
+        var mask = genre is null ? null : model.Catalog.GenreMask(genre);
+        var seen = watched.Select(model.Catalog.Items.IndexOf).Where(i => i >= 0).ToHashSet();
+        if (userId is not null && model.History.Users.TryGet(userId, out var user))
+        {
+            foreach (var item in model.History.ItemsOf(user))
+            {
+                seen.Add(item);
+            }
+        }
+
+        var known = mask?.Count(m => m) ?? model.Catalog.Count;
+        var seenKnown = seen.Count(i => mask is null || mask[i]);
+        var unscorable = known - seenKnown - written;
+        var titles = genre is null ? "titles" : $"{genre} titles";
+        var viewer = userId is null ? "the viewer" : "the subscriber";
+        var cannotScore = unscorable > 0 ? $"; it cannot score the other {unscorable}, which no one had watched when it was trained" : string.Empty;
+        return $"{written} of the {count} titles asked for: the model knows {known} {titles}, and {viewer} has watched {seenKnown} of them{cannotScore}.";
     }
 
     public static SimilarTitlesResponse? Similar(ServedRecommender served, GoldData database, string titleId, int count)

@@ -186,9 +186,22 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
             Assert.Contains(expected[i]!["reason"]!.GetValue<string>(), texts[i]);
         }
 
+        await Assertions.Expect(_page.Locator("#recommended-note")).ToBeHiddenAsync();
+
         await items.First.GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(_page.Locator("#similar-title")).ToContainTextAsync(expected[0]!["name"]!.GetValue<string>());
         await Assertions.Expect(_page.Locator("#similar li.title")).ToHaveCountAsync(10);
+
+        // 100 Horror titles cannot be found: the note says how many the genre holds and how many were watched.
+        var horror = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=Horror"))!;
+        await _page.SelectOptionAsync("#genre", "Horror");
+        await _page.FillAsync("#count", "100");
+        await _page.ClickAsync("#recommend-form button[type='submit']");
+        await Assertions.Expect(_page.Locator("#recommended-note")).ToHaveTextAsync(horror["note"]!.GetValue<string>());
+        await Assertions.Expect(items).ToHaveCountAsync(horror["titles"]!.AsArray().Count);
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory(Screenshots).FullName, "recommendation-explorer-fewer-titles.png") });
+        await _page.SelectOptionAsync("#genre", "");
+        await _page.FillAsync("#count", "10");
 
         await _page.FillAsync("#user", "user_99999999");
         await _page.ClickAsync("#recommend-form button[type='submit']");

@@ -390,6 +390,64 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Fewer_titles_than_asked_for_come_with_a_note_that_accounts_for_every_title_of_the_genre()
+    {
+        // Horror is the smallest genre: 100 Horror titles cannot be found for anyone.
+        var horror = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' OR genre_secondary = 'Horror'").ToHashSet();
+        var user = fixture.Strings("SELECT w.user_id FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror' GROUP BY w.user_id ORDER BY COUNT(DISTINCT w.movie_id) DESC, w.user_id LIMIT 1")[0];
+        var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", user)).Where(horror.Contains).ToHashSet();
+        var client = _factory.CreateClient();
+
+        var body = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=horror"))!;
+        var viewer = await Post(client, new JsonObject { ["watched"] = new JsonArray([.. watched.Take(2).Select(w => JsonValue.Create(w))]), ["count"] = 100, ["genre"] = "Horror" });
+        var full = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=5&genre=Horror"))!;
+
+        Assert.True(watched.Count >= 5, $"{user} watched {watched.Count} Horror titles");
+        Assert.Equal(horror.Count - watched.Count, body["titles"]!.AsArray().Count);
+        Assert.Equal($"{horror.Count - watched.Count} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the subscriber has watched {watched.Count} of them.", body["note"]!.GetValue<string>());
+        Assert.Equal($"{horror.Count - 2} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the viewer has watched 2 of them.", viewer["note"]!.GetValue<string>());
+        Assert.Equal(5, full["titles"]!.AsArray().Count);
+        Assert.Null(full["note"]);
+    }
+
+    [Fact]
+    public async Task The_note_counts_the_titles_a_factor_model_cannot_score()
+    {
+        // An implicit model trained without one Horror title's viewers cannot score that title for anyone.
+        var (champion, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        var horror = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' OR genre_secondary = 'Horror' ORDER BY movie_id");
+        var dropped = horror[0];
+        var history = champion.History;
+        var interactions = new List<Learning.Recommendation.Interaction>();
+        for (var u = 0; u < history.Users.Count; u++)
+        {
+            foreach (var item in history.ItemsOf(u))
+            {
+                if (champion.Catalog.Items[item] != dropped)
+                {
+                    interactions.Add(new(history.Users[u], champion.Catalog.Items[item], 1));
+                }
+            }
+        }
+
+        var matrix = Learning.Recommendation.InteractionMatrix.Build(interactions, champion.Catalog, sumDuplicates: true);
+        var model = new Learning.Recommendation.ImplicitAlsTrainer(new() { Rank = 4, Iterations = 2 }).Fit(matrix, champion.Catalog);
+        var models = fixture.CopyModels();
+        Learning.Recommendation.RecommenderFile.Save(Path.Combine(models, "recommend.zip"), model, new Learning.Persistence.ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        var user = fixture.Strings("SELECT w.user_id FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror') AND NOT EXISTS (SELECT 1 FROM gold_watch_events d WHERE d.user_id = w.user_id AND d.movie_id = $d) GROUP BY w.user_id ORDER BY COUNT(DISTINCT w.movie_id) DESC, w.user_id LIMIT 1", ("$d", dropped))[0];
+        var watched = fixture.Strings("SELECT COUNT(DISTINCT w.movie_id) FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE w.user_id = $u AND (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror')", ("$u", user))[0];
+        using var factory = fixture.Factory(models);
+
+        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=Horror"))!;
+
+        Assert.Equal("factor-model", body["source"]!.GetValue<string>());
+        var titles = body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(dropped, titles);
+        Assert.Equal(horror.Count - int.Parse(watched, System.Globalization.CultureInfo.InvariantCulture) - 1, titles.Count);
+        Assert.Equal($"{titles.Count} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the subscriber has watched {watched} of them; it cannot score the other 1, which no one had watched when it was trained.", body["note"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_subscriber_with_no_history_gets_popular_titles_and_is_told_so()
     {
         var newcomer = fixture.Strings("SELECT u.user_id FROM gold_users u WHERE NOT EXISTS (SELECT 1 FROM gold_watch_events w WHERE w.user_id = u.user_id) ORDER BY u.user_id LIMIT 1");

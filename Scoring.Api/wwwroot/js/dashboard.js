@@ -244,6 +244,12 @@ function message(error) {
   return li;
 }
 
+// Why fewer titles came back than were asked for; hidden when the list is full.
+function note(text) {
+  $("recommended-note").textContent = text ?? "";
+  $("recommended-note").hidden = !text;
+}
+
 async function recommend() {
   const user = $("user").value.trim();
   const genre = $("genre").value;
@@ -252,9 +258,11 @@ async function recommend() {
     const data = await api(`api/users/${encodeURIComponent(user)}/recommendations?count=${encodeURIComponent(count)}${genre ? `&genre=${encodeURIComponent(genre)}` : ""}`);
     $("recommended-title").textContent = `Recommended for ${data.userId}${data.genre ? ` (${data.genre})` : ""}`;
     $("recommended-source").textContent = `Source: ${data.source}; model ${data.model.name} (version ${data.model.version}).`;
+    note(data.note);
     $("recommended").replaceChildren(...data.titles.map((t) => titleItem(t, similar)));
   } catch (error) {
     $("recommended-source").textContent = "";
+    note(null);
     $("recommended").replaceChildren(message(error));
   }
 }
