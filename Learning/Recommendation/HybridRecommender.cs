@@ -97,12 +97,12 @@ public sealed class HybridRecommender : Recommender
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
 
-    protected override void ScoreSimilar(int item, Span<float> scores)
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores)
     {
         if (!Factors.IsTrained(item))
         {
             Content.ScoreSimilar(item, scores);
-            return;
+            return SimilaritySource.Content;
         }
 
         Factors.ScoreSimilarByFactors(item, scores);
@@ -113,6 +113,13 @@ public sealed class HybridRecommender : Recommender
         {
             scores[i] = float.IsNegativeInfinity(scores[i]) ? c * content[i] : (1 - c) * scores[i] + c * content[i];
         }
+
+        return c switch
+        {
+            <= 0 => SimilaritySource.Interactions,
+            >= 1 => SimilaritySource.Content,
+            _ => SimilaritySource.InteractionsAndContent,
+        };
     }
 
     /// <summary>

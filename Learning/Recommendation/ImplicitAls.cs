@@ -312,9 +312,9 @@ public sealed class ImplicitFactorModel : Recommender
         return RecommendationSource.FactorModel;
     }
 
-    protected override void ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
 
-    internal void ScoreSimilarByFactors(int item, Span<float> scores) => ScoreSimilar(item, scores);
+    internal SimilaritySource ScoreSimilarByFactors(int item, Span<float> scores) => ScoreSimilar(item, scores);
 
     internal override void WriteParameters(BinaryWriter writer)
     {

@@ -98,7 +98,7 @@ public sealed class MatrixFactorizationModel : Recommender
         return RecommendationSource.FactorModel;
     }
 
-    protected override void ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_q, Rank, _trainedItem, item, scores, Content);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_q, Rank, _trainedItem, item, scores, Content);
 
     internal override void WriteParameters(BinaryWriter writer)
     {
@@ -134,12 +134,12 @@ public sealed class MatrixFactorizationModel : Recommender
 /// <summary>Item-item similarity from factors (cosine), falling back to content for items the factors never saw.</summary>
 internal static class FactorSimilarity
 {
-    public static unsafe void Score(float[] factors, int rank, bool[] trained, int item, Span<float> scores, ContentIndex content)
+    public static unsafe SimilaritySource Score(float[] factors, int rank, bool[] trained, int item, Span<float> scores, ContentIndex content)
     {
         if (!trained[item])
         {
             content.ScoreSimilar(item, scores);
-            return;
+            return SimilaritySource.Content;
         }
 
         fixed (float* q = factors)
@@ -159,6 +159,8 @@ internal static class FactorSimilarity
                 scores[i] = norm > 0 ? MatrixFactorizationTrainer.Dot(target, other, rank) / norm : 0;
             }
         }
+
+        return SimilaritySource.Interactions;
     }
 
     public static void WriteFloats(BinaryWriter writer, float[] values)

@@ -17,6 +17,21 @@ public sealed record RecommendedItem(string ItemId, double Score);
 
 public sealed record RecommendationList(IReadOnlyList<RecommendedItem> Items, RecommendationSource Source);
 
+/// <summary>What a list of similar items compares.</summary>
+public enum SimilaritySource
+{
+    /// <summary>Who interacted with the items (factor vectors): the item has interactions the model was trained on.</summary>
+    Interactions,
+
+    /// <summary>Interactions and content blended (the hybrid).</summary>
+    InteractionsAndContent,
+
+    /// <summary>Genres and metadata only: a content model, or an item no one had interacted with when the model was trained.</summary>
+    Content,
+}
+
+public sealed record SimilarItemList(IReadOnlyList<RecommendedItem> Items, SimilaritySource Source);
+
 /// <summary>
 /// What every recommender answers (as the implicit library's recommender base): the top n items for a user, with
 /// seen items excluded and an optional genre filter, and the items most similar to an item. Scores are never NaN:
@@ -71,8 +86,12 @@ public abstract class Recommender
     /// <summary>Writes a score for every catalogue item for a known user, and says what produced them.</summary>
     protected abstract RecommendationSource ScoreKnownUser(int user, Span<float> scores);
 
-    /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity.</summary>
-    protected virtual void ScoreSimilar(int item, Span<float> scores) => Content.ScoreSimilar(item, scores);
+    /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity; returns what it compared.</summary>
+    protected virtual SimilaritySource ScoreSimilar(int item, Span<float> scores)
+    {
+        Content.ScoreSimilar(item, scores);
+        return SimilaritySource.Content;
+    }
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the best items for <paramref name="userId"/>, best first; returns how
@@ -145,21 +164,21 @@ public abstract class Recommender
         return new RecommendationList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
     }
 
-    /// <summary>The items most similar to <paramref name="itemId"/>; empty when the catalogue does not hold it.</summary>
-    public IReadOnlyList<RecommendedItem> SimilarItems(string itemId, int count)
+    /// <summary>The items most similar to <paramref name="itemId"/> and what was compared; empty (by content) when the catalogue does not hold it.</summary>
+    public SimilarItemList SimilarItems(string itemId, int count)
     {
         CheckCount(count);
         if (!Catalog.Items.TryGet(itemId, out var item))
         {
-            return [];
+            return new SimilarItemList([], SimilaritySource.Content);
         }
 
         var scores = Scratch(Catalog.Count);
-        ScoreSimilar(item, scores);
+        var source = ScoreSimilar(item, scores);
         scores[item] = float.NegativeInfinity;
         var buffer = new ScoredItem[count];
         var written = TopN.Select(scores, buffer);
-        return buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList();
+        return new SimilarItemList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
     }
 
     private static Span<float> Scratch(int length) => ThreadScratch.Get(ref _scratchScores, length);

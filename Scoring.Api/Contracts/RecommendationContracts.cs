@@ -63,6 +63,14 @@ public sealed record SimilarTitlesResponse
     /// <summary>Its name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>
+    /// What was compared: viewing (who watched the titles, from the model's factors), viewing-and-content (the hybrid's
+    /// blend of that with genres and metadata), or content (genres and metadata only: a content model, or a title no
+    /// one had watched when the model was trained).
+    /// </summary>
+    /// <example>viewing-and-content</example>
+    public required string Source { get; init; }
+
     /// <summary>Most similar first.</summary>
     public IReadOnlyList<RecommendedTitle> Similar { get; init; } = [];
 

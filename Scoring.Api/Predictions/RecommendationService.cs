@@ -73,11 +73,18 @@ public static class RecommendationService
 
         var similar = served.Model.SimilarItems(titleId, count);
         var name = database.Movies.TryGetValue(titleId, out var info) ? info.Name : titleId;
+        var reason = similar.Source switch
+        {
+            SimilaritySource.Interactions => $"watched by the same subscribers as {name}",
+            SimilaritySource.InteractionsAndContent => $"watched by the same subscribers as {name}, and alike in genres and metadata",
+            _ => $"alike in genres and metadata to {name}",
+        };
         return new SimilarTitlesResponse
         {
             TitleId = titleId,
             Name = name,
-            Similar = similar.Select(i => Title(served, database, i, $"watched by the same subscribers as {name} / similar content")).ToList(),
+            Source = Source(similar.Source),
+            Similar = similar.Items.Select(i => Title(served, database, i, reason)).ToList(),
             Model = Reference(served),
         };
     }
@@ -90,6 +97,13 @@ public static class RecommendationService
         RecommendationSource.FactorModel => "factor-model",
         RecommendationSource.ContentSimilarity => "content-similarity",
         _ => "popularity",
+    };
+
+    public static string Source(SimilaritySource source) => source switch
+    {
+        SimilaritySource.Interactions => "viewing",
+        SimilaritySource.InteractionsAndContent => "viewing-and-content",
+        _ => "content",
     };
 
     // A title the database does not hold (or no database) is named by its id, with the genres the model knows.

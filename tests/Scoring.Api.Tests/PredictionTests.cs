@@ -413,17 +413,35 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     [Fact]
     public async Task The_note_counts_the_titles_a_factor_model_cannot_score()
     {
-        // An implicit model trained without one Horror title's viewers cannot score that title for anyone.
-        var (champion, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
         var horror = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' OR genre_secondary = 'Horror' ORDER BY movie_id");
         var dropped = horror[0];
+        var user = fixture.Strings("SELECT w.user_id FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror') AND NOT EXISTS (SELECT 1 FROM gold_watch_events d WHERE d.user_id = w.user_id AND d.movie_id = $d) GROUP BY w.user_id ORDER BY COUNT(DISTINCT w.movie_id) DESC, w.user_id LIMIT 1", ("$d", dropped))[0];
+        var watched = fixture.Strings("SELECT COUNT(DISTINCT w.movie_id) FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE w.user_id = $u AND (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror')", ("$u", user))[0];
+        using var factory = fixture.Factory(ImplicitModelWithoutViewersOf(dropped));
+
+        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=Horror"))!;
+
+        Assert.Equal("factor-model", body["source"]!.GetValue<string>());
+        var titles = body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(dropped, titles);
+        Assert.Equal(horror.Count - int.Parse(watched, System.Globalization.CultureInfo.InvariantCulture) - 1, titles.Count);
+        Assert.Equal($"{titles.Count} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the subscriber has watched {watched} of them; it cannot score the other 1, which no one had watched when it was trained.", body["note"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A copy of the committed models whose recommender is an implicit factor model trained on the committed one's
+    /// history without <paramref name="title"/>'s viewers: a title in the catalogue that no one had watched.
+    /// </summary>
+    private string ImplicitModelWithoutViewersOf(string title)
+    {
+        var (champion, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
         var history = champion.History;
         var interactions = new List<Learning.Recommendation.Interaction>();
         for (var u = 0; u < history.Users.Count; u++)
         {
             foreach (var item in history.ItemsOf(u))
             {
-                if (champion.Catalog.Items[item] != dropped)
+                if (champion.Catalog.Items[item] != title)
                 {
                     interactions.Add(new(history.Users[u], champion.Catalog.Items[item], 1));
                 }
@@ -434,17 +452,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var model = new Learning.Recommendation.ImplicitAlsTrainer(new() { Rank = 4, Iterations = 2 }).Fit(matrix, champion.Catalog);
         var models = fixture.CopyModels();
         Learning.Recommendation.RecommenderFile.Save(Path.Combine(models, "recommend.zip"), model, new Learning.Persistence.ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
-        var user = fixture.Strings("SELECT w.user_id FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror') AND NOT EXISTS (SELECT 1 FROM gold_watch_events d WHERE d.user_id = w.user_id AND d.movie_id = $d) GROUP BY w.user_id ORDER BY COUNT(DISTINCT w.movie_id) DESC, w.user_id LIMIT 1", ("$d", dropped))[0];
-        var watched = fixture.Strings("SELECT COUNT(DISTINCT w.movie_id) FROM gold_watch_events w JOIN gold_movies m ON m.movie_id = w.movie_id WHERE w.user_id = $u AND (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror')", ("$u", user))[0];
-        using var factory = fixture.Factory(models);
-
-        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=Horror"))!;
-
-        Assert.Equal("factor-model", body["source"]!.GetValue<string>());
-        var titles = body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList();
-        Assert.DoesNotContain(dropped, titles);
-        Assert.Equal(horror.Count - int.Parse(watched, System.Globalization.CultureInfo.InvariantCulture) - 1, titles.Count);
-        Assert.Equal($"{titles.Count} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the subscriber has watched {watched} of them; it cannot score the other 1, which no one had watched when it was trained.", body["note"]!.GetValue<string>());
+        return models;
     }
 
     [Fact]
@@ -511,6 +519,32 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
 
         // Content similarity is part of the hybrid champion: most neighbours share the title's primary genre.
         Assert.True(similar.Count(s => Strings(s!["genres"]).Contains(genres[0])) >= 4, $"neighbours of a {genres[0]} title");
+        Assert.Equal("viewing-and-content", body["source"]!.GetValue<string>());
+        var name = body["name"]!.GetValue<string>();
+        Assert.All(similar, s => Assert.Equal($"watched by the same subscribers as {name}, and alike in genres and metadata", s!["reason"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Titles_like_one_no_one_had_watched_are_alike_in_content_and_say_so()
+    {
+        var titles = fixture.Strings("SELECT movie_id FROM gold_watch_events GROUP BY movie_id ORDER BY COUNT(*) DESC, movie_id LIMIT 2");
+        var (unwatched, watched) = (titles[0], titles[1]);
+        var name = fixture.Strings("SELECT title FROM gold_movies WHERE movie_id = $m", ("$m", unwatched))[0];
+        var models = ImplicitModelWithoutViewersOf(unwatched);
+        var (model, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(models, "recommend.zip"));
+        var alike = new Learning.Recommendation.ContentRecommender(model.Catalog, model.History).SimilarItems(unwatched, 5).Items.Select(i => i.ItemId);
+        using var factory = fixture.Factory(models);
+        var client = factory.CreateClient();
+
+        var content = (await client.GetFromJsonAsync<JsonObject>($"/api/titles/{unwatched}/similar?count=5"))!;
+        var viewing = (await client.GetFromJsonAsync<JsonObject>($"/api/titles/{watched}/similar?count=5"))!;
+
+        Assert.Equal("content", content["source"]!.GetValue<string>());
+        Assert.All(content["similar"]!.AsArray(), s => Assert.Equal($"alike in genres and metadata to {name}", s!["reason"]!.GetValue<string>()));
+        Assert.Equal(alike, content["similar"]!.AsArray().Select(s => s!["titleId"]!.GetValue<string>()));
+        Assert.Equal("viewing", viewing["source"]!.GetValue<string>());
+        Assert.StartsWith("watched by the same subscribers as ", viewing["similar"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(viewing["similar"]!.AsArray(), s => s!["titleId"]!.GetValue<string>() == unwatched);
     }
 
     private async Task<JsonObject> Predict(string path, string body)

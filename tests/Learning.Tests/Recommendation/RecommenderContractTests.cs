@@ -29,7 +29,8 @@ public sealed class RecommenderContractTests
             Assert.Equal(model.Recommend(user, 10), reloaded.Recommend(user, 10), RecommendationListComparer.Instance);
         }
 
-        Assert.Equal(model.SimilarItems("item5", 5), reloaded.SimilarItems("item5", 5));
+        Assert.Equal(model.SimilarItems("item5", 5).Items, reloaded.SimilarItems("item5", 5).Items);
+        Assert.Equal(model.SimilarItems("item5", 5).Source, reloaded.SimilarItems("item5", 5).Source);
     }
 
     [Theory]
@@ -57,7 +58,7 @@ public sealed class RecommenderContractTests
         Assert.DoesNotContain(withHistory.Items, i => i.ItemId is "item2" or "item6");
         // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
         Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
-        Assert.Empty(model.SimilarItems("no-such-item", 5));
+        Assert.Empty(model.SimilarItems("no-such-item", 5).Items);
         // No id at all is a stranger too, with or without a history.
         Assert.Equal(stranger, model.Recommend(null, 10), RecommendationListComparer.Instance);
         Assert.Equal(withHistory, model.Recommend(null, 10, recentItems: ["item2", "item6"]), RecommendationListComparer.Instance);
@@ -129,6 +130,38 @@ public sealed class RecommenderContractTests
                 model.Recommend("nobody", buffer);
             },
             calls: 500));
+    }
+
+    public static TheoryData<string, SimilaritySource> SimilaritySources => new()
+    {
+        { "popularity", SimilaritySource.Content },
+        { "content", SimilaritySource.Content },
+        { "explicit-mf", SimilaritySource.Interactions },
+        { "implicit-mf", SimilaritySource.Interactions },
+        { "hybrid", SimilaritySource.InteractionsAndContent },
+    };
+
+    [Theory]
+    [MemberData(nameof(SimilaritySources))]
+    public void Similar_items_say_what_they_compare_and_fall_back_to_content_for_an_item_no_one_saw(string name, SimilaritySource watched)
+    {
+        // item80 is in the catalogue but in no one's history.
+        var catalog = RecommenderTestData.Catalog(81);
+        var history = InteractionMatrix.Build(RecommenderTestData.Clustered(120, 80, 1).Train, catalog, sumDuplicates: true);
+        var model = RecommenderTestData.All(catalog, history).Single(m => m.Name == name);
+        var content = new ContentRecommender(catalog, history);
+
+        var known = model.SimilarItems("item5", 8);
+        var unseen = model.SimilarItems("item80", 8);
+
+        Assert.Equal(watched, known.Source);
+        Assert.Equal(8, known.Items.Count);
+        Assert.Equal(SimilaritySource.Content, unseen.Source);
+        Assert.Equal(content.SimilarItems("item80", 8).Items, unseen.Items);
+        if (watched != SimilaritySource.Content)
+        {
+            Assert.NotEqual(content.SimilarItems("item5", 8).Items, known.Items);
+        }
     }
 
     private sealed class RecommendationListComparer : IEqualityComparer<RecommendationList>
