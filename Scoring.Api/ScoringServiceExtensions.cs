@@ -40,7 +40,8 @@ public static class ScoringServiceExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ScoringDatabase>();
         services.AddHostedService<ModelWatcher>();
-        services.AddHostedService<DatabaseWarmUp>();
+        services.AddSingleton<DatabaseWarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<DatabaseWarmUp>());
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= StatusDetail.For(c.HttpContext, c.ProblemDetails.Status));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

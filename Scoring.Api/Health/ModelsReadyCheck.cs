@@ -12,9 +12,10 @@ namespace NetflixML.Scoring.Api.Health;
 /// the last training said why (it skipped a task the data could not support, or no candidate beat chance) and another
 /// task is served, or when the by-id answers are refused: the database is missing or cannot be read, or the
 /// recommendation model was trained on other data than it holds. Before, a deployment trained on data without titles
-/// was never ready, so a load balancer sent its churn and recommendation endpoints no traffic.
+/// was never ready, so a load balancer sent its churn and recommendation endpoints no traffic. Not ready (503) while
+/// the database warm-up runs, since a by-id request would wait for it.
 /// </summary>
-public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase database) : IHealthCheck
+public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase database, DatabaseWarmUp warmUp) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -27,6 +28,11 @@ public sealed class ModelsReadyCheck(ModelRegistry registry, ScoringDatabase dat
             ["recommend"] = served.Recommend?.Version ?? "not loaded",
             ["generation"] = served.Generation,
         };
+        if (warmUp.Warming is { } warming)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Warming up ({warming.TotalSeconds:F1} s so far): loading {warmUp.DatabasePath} into memory and computing churn features, which a by-id request would wait for."), data: data));
+        }
+
         // Each missing task as "task (why the last training left it without a champion)", or alone when it does not say.
         var named = missing.Select(task => served.NoChampionReason(task) is { } reason ? (Text: $"{task} ({reason})", Explained: true) : (Text: task, Explained: false)).ToList();
         if (named.Any(m => !m.Explained) || missing.Count == FeatureCatalog.Tasks.Count)

@@ -568,7 +568,8 @@ public static class ServeBenchmark
                     break;
                 }
 
-                if (attempt == 100)
+                // Readiness waits for the database warm-up (about 12 s at generate --scale 10): up to a minute.
+                if (attempt == 600)
                 {
                     await api.StopAsync().ConfigureAwait(false);
                     throw new InvalidOperationException("The API is not ready: " + await ready.Content.ReadAsStringAsync().ConfigureAwait(false));

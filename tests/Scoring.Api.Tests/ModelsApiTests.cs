@@ -2,7 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using NetflixML.Features.Storage;
+using NetflixML.Scoring.Api.Configuration;
+using NetflixML.Scoring.Api.Data;
+using NetflixML.Scoring.Api.Health;
+using NetflixML.Scoring.Api.Models;
 
 namespace NetflixML.Scoring.Api.Tests;
 
@@ -154,6 +162,29 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
         Assert.Equal("top10-logisticregression-prerelease", Name(after, "top10"));
         Assert.Equal(Name(before, "churn"), Name(after, "churn"));
         Assert.Equal(before["generation"]!.GetValue<long>() + 1, after["generation"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Ready_is_503_while_the_database_warm_up_runs_and_healthy_once_it_is_done()
+    {
+        // The served factory has warm-up off; a warm-up of its own database, built but not started, is running
+        // from its creation on, as the host's is from start-up.
+        using var api = fixture.Factory();
+        var services = api.Services;
+        var database = services.GetRequiredService<ScoringDatabase>();
+        using var warmUp = new DatabaseWarmUp(database, services.GetRequiredService<ModelRegistry>(), Options.Create(new ScoringOptions { WarmUpDatabase = true }), NullLogger<DatabaseWarmUp>.Instance);
+        var check = new ModelsReadyCheck(services.GetRequiredService<ModelRegistry>(), database, warmUp);
+
+        var warming = await check.CheckHealthAsync(new HealthCheckContext());
+        await warmUp.StartAsync(CancellationToken.None);
+        await warmUp.ExecuteTask!;
+        var warm = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, warming.Status);
+        Assert.Matches(@"^Warming up \(\d+\.\d s so far\): loading .+netflix\.db into memory and computing churn features, which a by-id request would wait for\.$", warming.Description);
+        Assert.Null(warmUp.Warming);
+        Assert.Equal(HealthStatus.Healthy, warm.Status);
+        Assert.Equal("Every champion is loaded.", warm.Description);
     }
 
     [Fact]

@@ -22,7 +22,20 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
         Assert.NotEqual(0, server.Address.Port);
         using var client = new HttpClient { BaseAddress = server.Address };
 
-        var ready = await client.GetAsync("/health/ready");
+        // Not ready while the database is loaded into memory in the background after start-up; then ready.
+        var warming = new List<string>();
+        var ready = await ScoringFixture.Eventually(
+            async () =>
+            {
+                using var response = await client.GetAsync("/health/ready");
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    warming.Add(await response.Content.ReadAsStringAsync());
+                }
+
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            TimeSpan.FromSeconds(30));
         var models = (await client.GetFromJsonAsync<JsonObject>("/api/models"))!;
         var user = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 1")[0];
         var recommendations = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=3"))!;
@@ -32,7 +45,8 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
         client.DefaultRequestHeaders.Add("X-Api-Key", "process-key");
         var reload = await client.PostAsync("/api/models/reload", null);
 
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(ready, string.Join("\n", warming));
+        Assert.All(warming, w => Assert.Contains("\"description\":\"Warming up (", w, StringComparison.Ordinal));
         Assert.Equal(3, models["models"]!.AsArray().Count);
         Assert.All(models["models"]!.AsArray(), m => Assert.Equal(Path.GetFullPath(ScoringFixture.RepositoryModels), Path.GetDirectoryName(m!["file"]!.GetValue<string>())));
         Assert.Equal(3, recommendations["titles"]!.AsArray().Count);
