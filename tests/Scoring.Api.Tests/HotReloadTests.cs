@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetflixML.Features.Reporting;
+using NetflixML.Scoring.Api.Data;
 
 namespace NetflixML.Scoring.Api.Tests;
 
@@ -198,6 +200,71 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         File.WriteAllBytes(Path.Combine(models, "top10.zip"), replacement); // only the new folder's watcher can see this
 
         Assert.True(await ScoringFixture.Eventually(async () => await Version(client, "top10") == newVersion, Patience), "a change in the folder created again was not picked up");
+    }
+
+    [Fact]
+    public async Task A_new_database_is_loaded_in_the_background_with_its_churn_features_while_requests_keep_the_old_one()
+    {
+        var path = Path.Combine(fixture.Root, $"reload-{Guid.NewGuid():N}.db");
+        File.Copy(fixture.Database, path);
+        using var factory = fixture.Factory(database: path);
+        var client = factory.CreateClient();
+        var database = factory.Services.GetRequiredService<ScoringDatabase>();
+        var users = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 2");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/users/{users[0]}/churn")).StatusCode);
+        var old = database.Current();
+        var snapshots = old.ChurnSnapshotsComputed.ToList();
+
+        // What ingest does: a new database written beside (here without the first subscriber), renamed into place.
+        var next = path + ".next";
+        File.Copy(path, next);
+        ScoringFixture.Query(next, "DELETE FROM gold_users WHERE user_id = $u", ("$u", users[0]));
+        File.Move(next, path, overwrite: true);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+        await Task.Delay(1100); // past the once-a-second look at the file
+
+        var during = database.TryCurrent();
+        var loaded = await ScoringFixture.Eventually(() => Task.FromResult(!database.Loading), Patience);
+        var after = database.Current();
+
+        Assert.Same(old, during); // the request that saw the change was answered from the old version
+        Assert.True(loaded, "the new database was not loaded");
+        Assert.NotSame(old, after);
+        Assert.False(after.UserExists(users[0]));
+        Assert.Equal(snapshots, after.ChurnSnapshotsComputed); // computed before the swap, not by the next request
+        Assert.Single(snapshots);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/users/{users[0]}/churn")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/users/{users[1]}/churn")).StatusCode);
+        Assert.Contains(factory.Log.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith($"Database {path} changed: the new version ({after.Movies.Count} titles, churn features computed) was loaded in the background in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_database_that_cannot_be_read_is_a_503_with_the_reason_until_the_file_changes_again()
+    {
+        var path = Path.Combine(fixture.Root, $"reload-{Guid.NewGuid():N}.db");
+        File.Copy(fixture.Database, path);
+        using var factory = fixture.Factory(database: path);
+        var client = factory.CreateClient();
+        var database = factory.Services.GetRequiredService<ScoringDatabase>();
+        var user = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 1")[0];
+        var old = database.Current();
+
+        File.WriteAllText(path, "not a database");
+        await Task.Delay(1100);
+        var during = database.TryCurrent();
+        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(!database.Loading), Patience));
+        await Task.Delay(1100); // the next look at the file finds the version that failed
+        var broken = await client.GetAsync($"/api/users/{user}/churn");
+
+        File.Copy(fixture.Database, path, overwrite: true);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(10));
+        var mended = await ScoringFixture.Eventually(async () => (await client.GetAsync($"/api/users/{user}/churn")).StatusCode == HttpStatusCode.OK, Patience);
+
+        Assert.Same(old, during);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
+        Assert.StartsWith($"Database '{path}' cannot be read: ", (await broken.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(mended, "the mended database was not served");
+        Assert.Single(factory.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith($"Database changed and the new version cannot be loaded: Database '{path}' cannot be read: ", StringComparison.Ordinal));
     }
 
     [Fact]
