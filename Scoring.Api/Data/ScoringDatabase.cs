@@ -112,6 +112,12 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
         {
             problem = ex;
         }
+        catch (Exception ex)
+        {
+            // Anything else (the file gone or locked mid-read, a value of the wrong type): on a background task it
+            // would be lost and leave the load pending for good.
+            problem = new ServiceUnavailableException($"The database {paths.Database} cannot be read: {ex.Message}", Command);
+        }
 
         lock (_gate)
         {

@@ -238,8 +238,10 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.Contains(factory.Log.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith($"Database {path} changed: the new version ({after.Movies.Count} titles, churn features computed) was loaded in the background in ", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_new_database_that_cannot_be_read_is_a_503_with_the_reason_until_the_file_changes_again()
+    [Theory]
+    [InlineData("not a database", "Database '{0}' cannot be read: ")]
+    [InlineData("a title without a name", "The database {0} cannot be read: ")] // read by hand-edited SQL, not ingest
+    public async Task A_new_database_that_cannot_be_read_is_a_503_with_the_reason_until_the_file_changes_again(string damage, string reason)
     {
         var path = Path.Combine(fixture.Root, $"reload-{Guid.NewGuid():N}.db");
         File.Copy(fixture.Database, path);
@@ -249,7 +251,19 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         var user = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id ORDER BY user_id LIMIT 1")[0];
         var old = database.Current();
 
-        File.WriteAllText(path, "not a database");
+        if (damage == "not a database")
+        {
+            File.WriteAllText(path, damage);
+        }
+        else
+        {
+            var next = path + ".next";
+            File.Copy(path, next);
+            ScoringFixture.Query(next, "UPDATE gold_movies SET title = NULL WHERE movie_id = (SELECT MIN(movie_id) FROM gold_movies)");
+            File.Move(next, path, overwrite: true);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+        }
+
         await Task.Delay(1100);
         var during = database.TryCurrent();
         Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(!database.Loading), Patience));
@@ -257,14 +271,14 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         var broken = await client.GetAsync($"/api/users/{user}/churn");
 
         File.Copy(fixture.Database, path, overwrite: true);
-        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(10));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(20));
         var mended = await ScoringFixture.Eventually(async () => (await client.GetAsync($"/api/users/{user}/churn")).StatusCode == HttpStatusCode.OK, Patience);
 
         Assert.Same(old, during);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
-        Assert.StartsWith($"Database '{path}' cannot be read: ", (await broken.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, path), (await broken.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(mended, "the mended database was not served");
-        Assert.Single(factory.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith($"Database changed and the new version cannot be loaded: Database '{path}' cannot be read: ", StringComparison.Ordinal));
+        Assert.Single(factory.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Database changed and the new version cannot be loaded: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, path), StringComparison.Ordinal));
     }
 
     [Fact]
