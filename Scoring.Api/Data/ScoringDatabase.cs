@@ -114,8 +114,8 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
         }
         catch (Exception ex)
         {
-            // Anything else (the file gone or locked mid-read, a value of the wrong type): on a background task it
-            // would be lost and leave the load pending for good.
+            // Anything WithConnection does not already turn into a 503: on a background task it would be lost and
+            // leave the load pending for good.
             problem = new ServiceUnavailableException($"The database {paths.Database} cannot be read: {ex.Message}", Command);
         }
 
@@ -166,6 +166,12 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
         catch (SqliteException ex)
         {
             throw new ServiceUnavailableException($"The database {path} cannot be read: {ex.Message}", Command);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidCastException or FormatException or OverflowException)
+        {
+            // A value ingest never writes (a title with no name, text in a number column): the reader's own words.
+            // Before, at start-up it stopped the whole API, payload predictions too.
+            throw new ServiceUnavailableException($"The database {path} cannot be read: a value is not what ingest writes ({ex.Message})", Command);
         }
     }
 }

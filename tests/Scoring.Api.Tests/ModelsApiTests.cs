@@ -283,6 +283,32 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     }
 
     [Fact]
+    public async Task A_database_holding_a_value_ingest_never_writes_is_a_503_for_lookups_and_the_api_stays_up()
+    {
+        // A title with no name stopped the whole API at start-up: the warm-up's reader threw, and the host stops when
+        // a background service does.
+        var edited = Path.Combine(fixture.Root, $"edited-{Guid.NewGuid():N}.db");
+        File.Copy(fixture.Database, edited);
+        ScoringFixture.Query(edited, "UPDATE gold_movies SET title = NULL WHERE movie_id = (SELECT MIN(movie_id) FROM gold_movies)");
+        using var api = fixture.Factory(null, edited, ("Scoring:WarmUpDatabase", "true"));
+        var client = api.CreateClient();
+        var warmUp = api.Services.GetRequiredService<DatabaseWarmUp>();
+        Assert.True(await ScoringFixture.Eventually(() => Task.FromResult(warmUp.Warming is null), TimeSpan.FromSeconds(30)));
+        var user = fixture.Strings("SELECT user_id FROM gold_users ORDER BY user_id LIMIT 1")[0];
+
+        var churn = await client.GetAsync($"/api/users/{user}/churn");
+        var payload = await client.PostAsJsonAsync("/api/churn/predictions", new { tenureDays = 120 });
+        var ready = (await client.GetFromJsonAsync<JsonObject>("/health/ready"))!;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, churn.StatusCode);
+        var detail = (await churn.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
+        Assert.StartsWith($"The database {edited} cannot be read: a value is not what ingest writes (The data is NULL at ordinal 1.", detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, payload.StatusCode);
+        Assert.Equal("Degraded", ready["status"]!.GetValue<string>());
+        Assert.StartsWith(detail, ready["checks"]![0]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_report_that_cannot_be_read_is_named_as_such_not_as_missing()
     {
         // Both endpoints said "No leaderboard.json in <folder>" beside a truncated file.
