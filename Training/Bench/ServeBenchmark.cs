@@ -20,8 +20,11 @@ public sealed record ServeBenchmarkOptions(int Seconds, int Connections, string 
 /// <remarks>Requests counts the measured window; Sent adds the warm-up.</remarks>
 public sealed record EndpointFigures(string Endpoint, double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, long Requests, long Sent, double RelativeToLive);
 
-/// <summary>A model replaced during a run: how long until the new version answered, and requests that failed meanwhile.</summary>
-public sealed record ReloadFigures(string During, string How, string OldVersion, string NewVersion, double SecondsUntilServed, int ErrorsInPhase);
+/// <summary>
+/// A model or the database replaced during a run: how long until the new version answered, requests that failed
+/// meanwhile, and the slowest request of that endpoint's slice (the swap's stall, if any).
+/// </summary>
+public sealed record ReloadFigures(string During, string How, string OldVersion, string NewVersion, double SecondsUntilServed, int ErrorsInPhase, double SlowestMsInPhase = 0);
 
 public sealed record ServeTarget(string Name, string Required, string Measured, bool Met);
 
@@ -41,9 +44,10 @@ public sealed record ServeBenchmarkResult(
 /// models folder, and drives one endpoint at a time with N keep-alive connections (one HttpClient each, one request
 /// in flight per connection) for the given seconds after a warm-up. Client and server share the machine, as they
 /// would on a 2-core box; /health/live measured the same way is the bare-HTTP reference the others are compared to.
-/// Mid-run it replaces the Top-10 champion (picked up by the file watcher) and the recommendation champion (by
-/// POST /api/models/reload), and counts every failed request. The server's standard output is read throughout,
-/// which also counts the prediction log lines it writes.
+/// Mid-run it replaces the Top-10 champion (picked up by the file watcher), the recommendation champion (by
+/// POST /api/models/reload) and the database (a copy renamed over the served one, as ingest does), and counts every
+/// failed request. The server's standard output is read throughout, which also counts the prediction log lines it
+/// writes and the database reloads it logs.
 /// </summary>
 public static class ServeBenchmark
 {
@@ -63,8 +67,11 @@ public static class ServeBenchmark
         }
 
         var models = CopyModels(options.Models);
-        var (users, churnUsers, titles) = Samples(options.Database);
-        using var server = await ApiProcess.StartAsync(dll, models, Path.GetFullPath(options.Database), progress);
+        var database = Path.Combine(models + "-database", Path.GetFileName(options.Database));
+        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        File.Copy(options.Database, database);
+        var (users, churnUsers, titles) = Samples(database);
+        using var server = await ApiProcess.StartAsync(dll, models, database, progress);
         try
         {
             var reloads = new List<ReloadFigures>();
@@ -89,7 +96,7 @@ public static class ServeBenchmark
                 new("GET /health/live", _ => Get("/health/live")),
                 new("POST /api/top10/predictions", _ => Post("/api/top10/predictions", top10), () => ReplaceByWatcher("POST /api/top10/predictions", "top10")),
                 new("POST /api/top10/predictions/batch (100 titles)", _ => Post("/api/top10/predictions/batch", batch)),
-                new("GET /api/users/{id}/churn", i => Get($"/api/users/{churnUsers[i % churnUsers.Count]}/churn")),
+                new("GET /api/users/{id}/churn", i => Get($"/api/users/{churnUsers[i % churnUsers.Count]}/churn"), () => ReplaceDatabase("GET /api/users/{id}/churn")),
                 new("POST /api/churn/predictions", _ => Post("/api/churn/predictions", churn)),
                 new("GET /api/users/{id}/recommendations", i => Get($"/api/users/{users[i % users.Count]}/recommendations?count=10"), () => ReplaceByReload("GET /api/users/{id}/recommendations", "recommend")),
                 new("GET /api/titles/{id}/similar", i => Get($"/api/titles/{titles[i % titles.Count]}/similar?count=10")),
@@ -108,7 +115,11 @@ public static class ServeBenchmark
                     foreach (var endpoint in endpoints)
                     {
                         var midway = round == options.Rounds / 2 ? endpoint.Midway : null;
-                        await Drive(clients, endpoint, round == 0 ? TimeSpan.FromSeconds(options.WarmUpSeconds) : TimeSpan.Zero, slice, midway is null ? null : async () => reloads.Add(await midway()));
+                        var slowest = await Drive(clients, endpoint, round == 0 ? TimeSpan.FromSeconds(options.WarmUpSeconds) : TimeSpan.Zero, slice, midway is null ? null : async () => reloads.Add(await midway()));
+                        if (midway is not null)
+                        {
+                            reloads[^1] = reloads[^1] with { SlowestMsInPhase = Math.Round(slowest, 2) };
+                        }
                     }
                 }
             }
@@ -149,6 +160,7 @@ public static class ServeBenchmark
         {
             await server.StopAsync();
             TryDelete(models);
+            TryDelete(Path.GetDirectoryName(database)!);
         }
 
         HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
@@ -166,6 +178,35 @@ public static class ServeBenchmark
             progress.Report($"replaced {task}.zip with {candidate} on disk: version {next} served after {seconds:F2} s");
             return new ReloadFigures(during, $"{candidate} written over {task}.zip (file watcher)", old, next, seconds, 0);
         }
+
+        // What ingest does: a new file written beside the database and renamed over it (here the same tables, with a
+        // later time stamp so the API sees a new version); served once the API logs that it swapped the new one in.
+        async Task<ReloadFigures> ReplaceDatabase(string during)
+        {
+            var clock = Stopwatch.StartNew();
+            var reloadsBefore = server.DatabaseReloads;
+            var old = File.GetLastWriteTimeUtc(database);
+            var stamp = old.AddSeconds(1);
+            var next = database + ".next";
+            File.Copy(database, next, overwrite: true);
+            File.SetLastWriteTimeUtc(next, stamp);
+            File.Move(next, database, overwrite: true);
+            while (server.DatabaseReloads == reloadsBefore)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new InvalidOperationException("The API did not log loading the new database within 60 s.");
+                }
+
+                await Task.Delay(20);
+            }
+
+            var seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            progress.Report($"renamed a copy of the database over {Path.GetFileName(database)}: served after {seconds:F2} s");
+            return new ReloadFigures(during, $"a copy of {Path.GetFileName(options.Database)} renamed over the served file (loaded in the background)", Stamp(old), Stamp(stamp), seconds, 0);
+        }
+
+        static string Stamp(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         async Task<ReloadFigures> ReplaceByReload(string during, string task)
         {
@@ -214,8 +255,11 @@ public static class ServeBenchmark
         }
     }
 
-    /// <summary>Runs one endpoint on every connection for the warm-up and then the measured slice, adding to its figures.</summary>
-    private static async Task Drive(HttpClient[] clients, Endpoint endpoint, TimeSpan warmUp, TimeSpan measured, Func<Task>? midway)
+    /// <summary>
+    /// Runs one endpoint on every connection for the warm-up and then the measured slice, adding to its figures;
+    /// returns the slowest request of the slice in milliseconds.
+    /// </summary>
+    private static async Task<double> Drive(HttpClient[] clients, Endpoint endpoint, TimeSpan warmUp, TimeSpan measured, Func<Task>? midway)
     {
         var measuring = 0;
         var stop = 0;
@@ -290,6 +334,7 @@ public static class ServeBenchmark
         endpoint.Errors += errors.Sum();
         endpoint.Seconds += elapsed;
         endpoint.Sent += Volatile.Read(ref counter) + 1L;
+        return latencies.SelectMany(l => l).DefaultIfEmpty(0).Max();
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
@@ -461,11 +506,33 @@ public static class ServeBenchmark
         throw new FileNotFoundException("Cannot find the repository (NetflixML.sln) above " + output.FullName);
     }
 
+    /// <summary>
+    /// Occurrences of <paramref name="pattern"/> in <paramref name="text"/> that end past its first
+    /// <paramref name="carried"/> characters (those were searched with the previous block).
+    /// </summary>
+    private static int Occurrences(ReadOnlySpan<char> text, string pattern, int carried)
+    {
+        var found = 0;
+        for (var at = text.IndexOf(pattern, StringComparison.Ordinal); at >= 0;)
+        {
+            if (at + pattern.Length > carried)
+            {
+                found++;
+            }
+
+            var next = text[(at + pattern.Length)..].IndexOf(pattern, StringComparison.Ordinal);
+            at = next < 0 ? -1 : at + pattern.Length + next;
+        }
+
+        return found;
+    }
+
     /// <summary>The API as a child process, its standard output read line by line.</summary>
     private sealed class ApiProcess : IDisposable
     {
         private readonly Process _process;
         private long _predictionLines;
+        private long _databaseReloads;
 
         private ApiProcess(Process process, Uri address)
         {
@@ -476,6 +543,9 @@ public static class ServeBenchmark
         public Uri Address { get; }
 
         public long PredictionLines => Interlocked.Read(ref _predictionLines);
+
+        /// <summary>How many times the server has logged swapping in a changed database.</summary>
+        public long DatabaseReloads => Interlocked.Read(ref _databaseReloads);
 
         public static async Task<ApiProcess> StartAsync(string dll, string models, string database, IProgress<string> progress)
         {
@@ -517,28 +587,22 @@ public static class ServeBenchmark
                 }
 
                 var buffer = new char[64 * 1024];
-                var pattern = "Prediction ".AsMemory();
+                const string prediction = "Prediction ", databaseReload = " changed: the new version ";
                 var carry = 0;
                 int read;
                 while ((read = await process.StandardOutput.ReadAsync(buffer.AsMemory(carry, buffer.Length - carry)).ConfigureAwait(false)) > 0)
                 {
                     var text = buffer.AsSpan(0, carry + read);
-                    var found = 0;
-                    for (var at = text.IndexOf(pattern.Span, StringComparison.Ordinal); at >= 0;)
-                    {
-                        found++;
-                        var next = text[(at + pattern.Length)..].IndexOf(pattern.Span, StringComparison.Ordinal);
-                        at = next < 0 ? -1 : at + pattern.Length + next;
-                    }
 
-                    // Every occurrence is one line's message (the structured fields do not repeat the word).
+                    // Every occurrence is one line's message (the structured fields do not repeat the words).
                     if (api is not null)
                     {
-                        Interlocked.Add(ref api._predictionLines, found);
+                        Interlocked.Add(ref api._predictionLines, Occurrences(text, prediction, carry));
+                        Interlocked.Add(ref api._databaseReloads, Occurrences(text, databaseReload, carry));
                     }
 
-                    // Keep a pattern's length minus one so an occurrence split across two reads is found once.
-                    carry = Math.Min(pattern.Length - 1, text.Length);
+                    // Keep the longer pattern's length minus one so an occurrence split across two reads is found once.
+                    carry = Math.Min(databaseReload.Length - 1, text.Length);
                     text[^carry..].CopyTo(buffer);
                 }
             });

@@ -243,7 +243,7 @@ public static class BenchCommand
             io.Console.Write(table);
             foreach (var r in result.Reloads)
             {
-                io.Console.WriteLine($"Reload during {r.During} ({r.How}): {r.OldVersion} -> {r.NewVersion}, served after {r.SecondsUntilServed.ToString("F2", inv)} s; {r.ErrorsInPhase} failed requests on that endpoint.");
+                io.Console.WriteLine($"Reload during {r.During} ({r.How}): {r.OldVersion} -> {r.NewVersion}, served after {r.SecondsUntilServed.ToString("F2", inv)} s; {r.ErrorsInPhase} failed requests on that endpoint, the slowest {r.SlowestMsInPhase.ToString("F2", inv)} ms.");
             }
 
             io.Console.WriteLine($"Prediction log lines: {result.PredictionsLogged:N0} for {result.PredictionRequests:N0} prediction requests (warm-up included).");

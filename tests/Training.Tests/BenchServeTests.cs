@@ -8,9 +8,10 @@ namespace NetflixML.Training.Tests;
 public sealed class BenchServeTests(TrainedModels trained)
 {
     [Fact]
-    public void Bench_serve_drives_every_endpoint_swaps_two_models_without_errors_and_counts_the_log()
+    public void Bench_serve_drives_every_endpoint_swaps_two_models_and_the_database_without_errors_and_counts_the_log()
     {
         var before = Directory.GetFiles(trained.Models, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        var database = (Bytes: File.ReadAllBytes(trained.Database), Stamp: File.GetLastWriteTimeUtc(trained.Database));
         // A training run writing the folder meanwhile holds its lock file, which cannot be read then, and moves files
         // out of its staging folder (here a link to nothing, as a file moved away mid-copy); the bench copies neither.
         using var training = ModelsFolderLock.Take(trained.Models);
@@ -46,17 +47,22 @@ public sealed class BenchServeTests(TrainedModels trained)
         Assert.Equal(1.0, endpoints[0]!["relativeToLive"]!.GetValue<double>());
 
         var reloads = result["reloads"]!.AsArray();
-        Assert.Equal(2, reloads.Count);
+        Assert.Equal(3, reloads.Count);
         Assert.All(reloads, r => Assert.NotEqual(r!["oldVersion"]!.GetValue<string>(), r["newVersion"]!.GetValue<string>()));
+        Assert.All(reloads, r => Assert.True(r!["slowestMsInPhase"]!.GetValue<double>() > 0));
         Assert.Contains("file watcher", reloads[0]!["how"]!.GetValue<string>());
-        Assert.Contains("POST /api/models/reload", reloads[1]!["how"]!.GetValue<string>());
+        Assert.Equal("GET /api/users/{id}/churn", reloads[1]!["during"]!.GetValue<string>());
+        Assert.Equal($"a copy of {Path.GetFileName(trained.Database)} renamed over the served file (loaded in the background)", reloads[1]!["how"]!.GetValue<string>());
+        Assert.Contains("POST /api/models/reload", reloads[2]!["how"]!.GetValue<string>());
 
         Assert.True(result["predictionRequests"]!.GetValue<long>() > 0);
         Assert.Equal(result["predictionRequests"]!.GetValue<long>(), result["predictionsLogged"]!.GetValue<long>());
         Assert.Contains(result["targets"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "errors (all endpoints, reloads included)" && t["met"]!.GetValue<bool>());
 
-        // The swaps happened in a copy: the models the bench was pointed at are untouched.
+        // The swaps happened in copies: the models and the database the bench was pointed at are untouched.
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+        Assert.Equal(database.Bytes, File.ReadAllBytes(trained.Database));
+        Assert.Equal(database.Stamp, File.GetLastWriteTimeUtc(trained.Database));
     }
 
     [Fact]
