@@ -234,8 +234,7 @@ public sealed class AnalyticsTests(ScoringFixture fixture) : IDisposable
     [Fact]
     public async Task Figures_are_computed_once_per_database_version_and_again_when_it_changes()
     {
-        var copy = Path.Combine(fixture.Root, $"analytics-{Guid.NewGuid():N}.db");
-        File.Copy(fixture.Database, copy);
+        var copy = fixture.CopyDatabase();
         using var factory = fixture.Factory(database: copy);
         var client = factory.CreateClient();
         var database = factory.Services.GetRequiredService<ScoringDatabase>();
@@ -260,8 +259,7 @@ public sealed class AnalyticsTests(ScoringFixture fixture) : IDisposable
     public async Task Without_watch_events_the_default_title_similarity_is_empty_not_a_400()
     {
         // It was 400 "titles must name 2-30 different titles; got 0." to a caller who named none.
-        var copy = Path.Combine(fixture.Root, $"analytics-{Guid.NewGuid():N}.db");
-        File.Copy(fixture.Database, copy);
+        var copy = fixture.CopyDatabase();
         ScoringFixture.Query(copy, "DELETE FROM gold_watch_events");
         using var factory = fixture.Factory(database: copy);
         var client = factory.CreateClient();

@@ -205,8 +205,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
     [Fact]
     public async Task A_new_database_is_loaded_in_the_background_with_its_churn_features_while_requests_keep_the_old_one()
     {
-        var path = Path.Combine(fixture.Root, $"reload-{Guid.NewGuid():N}.db");
-        File.Copy(fixture.Database, path);
+        var path = fixture.CopyDatabase();
         using var factory = fixture.Factory(database: path);
         var client = factory.CreateClient();
         var database = factory.Services.GetRequiredService<ScoringDatabase>();
@@ -243,8 +242,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
     [InlineData("a title without a name", "The database {0} cannot be read: ")] // read by hand-edited SQL, not ingest
     public async Task A_new_database_that_cannot_be_read_is_a_503_with_the_reason_until_the_file_changes_again(string damage, string reason)
     {
-        var path = Path.Combine(fixture.Root, $"reload-{Guid.NewGuid():N}.db");
-        File.Copy(fixture.Database, path);
+        var path = fixture.CopyDatabase();
         using var factory = fixture.Factory(database: path);
         var client = factory.CreateClient();
         var database = factory.Services.GetRequiredService<ScoringDatabase>();

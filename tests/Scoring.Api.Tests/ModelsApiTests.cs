@@ -287,8 +287,7 @@ public sealed class ModelsApiTests(ScoringFixture fixture)
     {
         // A title with no name stopped the whole API at start-up: the warm-up's reader threw, and the host stops when
         // a background service does.
-        var edited = Path.Combine(fixture.Root, $"edited-{Guid.NewGuid():N}.db");
-        File.Copy(fixture.Database, edited);
+        var edited = fixture.CopyDatabase();
         ScoringFixture.Query(edited, "UPDATE gold_movies SET title = NULL WHERE movie_id = (SELECT MIN(movie_id) FROM gold_movies)");
         using var api = fixture.Factory(null, edited, ("Scoring:WarmUpDatabase", "true"));
         var client = api.CreateClient();

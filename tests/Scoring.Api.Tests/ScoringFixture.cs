@@ -52,6 +52,14 @@ public sealed class ScoringFixture : IDisposable
     /// <summary>The repository's own models folder.</summary>
     public static string RepositoryModels => Path.Combine(Repository.Root, "models");
 
+    /// <summary>A copy of the test database a test may change or replace.</summary>
+    public string CopyDatabase()
+    {
+        var copy = Path.Combine(Root, $"copy-{Guid.NewGuid():N}.db");
+        File.Copy(Database, copy);
+        return copy;
+    }
+
     /// <summary>A copy of the committed models a test may change.</summary>
     public string CopyModels()
     {
