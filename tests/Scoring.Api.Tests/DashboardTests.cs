@@ -148,6 +148,12 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         Assert.Equal(expected["plans"]!.AsArray().Select(p => (p!["label"]!.GetValue<string>(), p["subscribers"]!.GetValue<int>())), plans);
         Assert.Equal(expected["devices"]!.AsArray().Select(p => (p!["label"]!.GetValue<string>(), p["subscribers"]!.GetValue<int>())), devices);
         Assert.Equal(expected["subscribers"]!.GetValue<int>().ToString("N0", System.Globalization.CultureInfo.InvariantCulture), await _page.Locator("#plans-pie svg text.total").TextContentAsync());
+
+        // Shares to one decimal, in the table and the legend (they read 35.497 %).
+        var total = plans.Sum(p => p.Item2);
+        var shares = plans.Select(p => Math.Round(1000.0 * p.Item2 / total, MidpointRounding.AwayFromZero) / 10).Select(v => v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(shares, await _page.Locator("#plans-pie table tbody tr td:nth-of-type(2)").AllTextContentsAsync());
+        Assert.Equal(plans.Zip(shares, (p, s) => $"{p.Item1} ({s} %)"), await _page.Locator("#plans-pie svg text.legend").AllTextContentsAsync());
         Assert.Empty(_problems);
     }
 

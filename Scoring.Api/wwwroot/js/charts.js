@@ -156,6 +156,8 @@ function labelDepth(tick, rotate) {
 /** A donut chart of parts of a whole. */
 export function pie(host, title, data, unit = "subscribers") {
   const total = data.reduce((s, d) => s + d.value, 0);
+  // Shares to one decimal, as a reader quotes them (35.5 %, not 35.497 %).
+  const percent = (value) => (total > 0 ? Math.round((1000 * value) / total) / 10 : 0);
   const svg = svgRoot(480, 260, title);
   const cx = 130, cy = 130, r = 110, inner = 55;
   let angle = -Math.PI / 2;
@@ -168,12 +170,12 @@ export function pie(host, title, data, unit = "subscribers") {
       ? `M ${cx - r} ${cy} A ${r} ${r} 0 1 1 ${cx + r} ${cy} A ${r} ${r} 0 1 1 ${cx - r} ${cy} M ${cx - inner} ${cy} A ${inner} ${inner} 0 1 0 ${cx + inner} ${cy} A ${inner} ${inner} 0 1 0 ${cx - inner} ${cy}`
       : `M ${p(angle, r)} A ${r} ${r} 0 ${large} 1 ${p(end, r)} L ${p(end, inner)} A ${inner} ${inner} 0 ${large} 0 ${p(angle, inner)} Z`;
     svg.appendChild(mark(el("path", { d: path, fill: PALETTE[i % PALETTE.length], "data-label": d.label, "data-value": d.value, "fill-rule": "evenodd" }),
-      `${d.label}: ${fmt(d.value)} ${unit} (${fmt(100 * share)} %)`));
+      `${d.label}: ${fmt(d.value)} ${unit} (${fmt(percent(d.value))} %)`));
     angle = end;
   });
   svg.appendChild(el("text", { x: cx, y: cy + 5, class: "total", "text-anchor": "middle" }, fmt(total)));
-  legend(svg, data.map((d) => `${d.label} (${fmt(total > 0 ? (100 * d.value) / total : 0)} %)`), 270, 40);
-  return figure(host, title, svg, table(title, ["", unit, "share %"], data.map((d) => [d.label, d.value, total > 0 ? (100 * d.value) / total : 0])));
+  legend(svg, data.map((d) => `${d.label} (${fmt(percent(d.value))} %)`), 270, 40);
+  return figure(host, title, svg, table(title, ["", unit, "share %"], data.map((d) => [d.label, d.value, percent(d.value)])));
 }
 
 /** Vertical bars, one per category. */
