@@ -8,7 +8,8 @@ public static class TaskRuns
     /// <summary>
     /// Runs <paramref name="run"/> for each task. A task whose data is missing (<see cref="Features.TaskDataException"/>)
     /// is recorded in <paramref name="skipped"/> and reported when that list is given, and stops the run when it is
-    /// not; when every task is skipped the run stops with every reason.
+    /// not; when every task is skipped the run stops with every reason. Each task that ran reports how long it took
+    /// (at generate --scale 10 a train run is two minutes of progress lines that said nothing of time).
     /// </summary>
     public static List<T> RunEach<T>(IEnumerable<string> tasks, Func<string, T> run, ICollection<SkippedTask>? skipped, IProgress<string> progress)
     {
@@ -18,7 +19,9 @@ public static class TaskRuns
         {
             try
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 results.Add(run(task));
+                progress.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{task}: done in {clock.Elapsed.TotalSeconds:F1} s"));
             }
             catch (Features.TaskDataException ex) when (skipped is not null)
             {

@@ -408,9 +408,13 @@ public sealed class TrainInputTests
         File.Delete(dir.File("mine/top10_weekly.csv"));
         string[] common = ["--raw", dir.File("mine"), "--db", dir.File("data/netflix.db"), "--models", dir.File("models")];
 
-        var (code, output, _) = CliRunner.Run(["train", .. common]);
+        var (code, output, progress) = CliRunner.Run(["train", .. common]);
 
         Assert.Equal(0, code);
+        // Each task that ran says how long it took; the skipped one does not.
+        Assert.Matches(@"\[train\] churn: done in \d+\.\d s\n", progress);
+        Assert.Matches(@"\[train\] recommend: done in \d+\.\d s\n", progress);
+        Assert.DoesNotContain("top10: done", progress, StringComparison.Ordinal);
         Assert.True(File.Exists(dir.File("models/recommend.zip")));
         Assert.False(File.Exists(dir.File("models/top10.zip")));
         var written = Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json")));
@@ -422,6 +426,7 @@ public sealed class TrainInputTests
         Assert.DoesNotContain("top10: champion", output, StringComparison.Ordinal);
         var leakage = CliRunner.Run(["leakage", .. common]);
         Assert.Equal(0, leakage.ExitCode);
+        Assert.Matches(@"\] churn: done in \d+\.\d s\n", leakage.Error);
         Assert.Contains("churn: leakage audit", leakage.Output, StringComparison.Ordinal);
         Assert.Contains("top10: skipped: No titles in ", leakage.Output, StringComparison.Ordinal);
         var audit = LeakageReport.FromJson(File.ReadAllText(dir.File("models/leakage-report.json")));
