@@ -34,6 +34,7 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
     // The changed file being loaded in the background, and the last changed file that could not be read (and why).
     private (DateTime Stamp, long Length)? _loading;
     private ((DateTime Stamp, long Length) Version, ServiceUnavailableException Problem)? _failed;
+    private int _dropped;
 
     public string Path => paths.Database;
 
@@ -66,7 +67,12 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
                 data = GoldData.Load(paths.Database, info);
                 Volatile.Write(ref _data, data);
             }
-            else if ((data.Stamp, data.Length) != version)
+            else if ((data.Stamp, data.Length) == version)
+            {
+                // Back to the version served (a swap undone): a load of the one in between is no longer wanted.
+                _loading = null;
+            }
+            else
             {
                 if (_failed is { } failed && failed.Version == version)
                 {
@@ -83,6 +89,18 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
 
             Volatile.Write(ref _checkedAt, clock.GetTimestamp());
             return data;
+        }
+    }
+
+    /// <summary>How many background loads finished after the file had changed again, and were not served.</summary>
+    internal int LoadsDropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped;
+            }
         }
     }
 
@@ -121,9 +139,11 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
 
         lock (_gate)
         {
-            // A file that changed again meanwhile has its own load under way; this one is dropped.
+            // A file that changed again meanwhile has its own load under way (or is back to the version served);
+            // this one is dropped.
             if (_loading != version)
             {
+                _dropped++;
                 return;
             }
 

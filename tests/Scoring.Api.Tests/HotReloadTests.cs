@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetflixML.Features.Reporting;
+using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Data;
 
 namespace NetflixML.Scoring.Api.Tests;
@@ -237,6 +238,34 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.Contains(factory.Log.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith($"Database {path} changed: the new version ({after.Movies.Count} titles, churn features computed) was loaded in the background in ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_swap_undone_while_its_database_loads_keeps_the_version_served()
+    {
+        // The load of the version in between used to be swapped in when it finished, though the file was back.
+        var path = fixture.CopyDatabase();
+        var clock = new SteppedClock();
+        var database = new ScoringDatabase(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
+        var served = database.Current();
+        var stamp = File.GetLastWriteTimeUtc(path);
+
+        File.SetLastWriteTimeUtc(path, stamp.AddSeconds(5));
+        clock.Step(TimeSpan.FromSeconds(2));
+        var duringSwap = database.TryCurrent();
+        var loading = database.Loading;
+        File.SetLastWriteTimeUtc(path, stamp);
+        clock.Step(TimeSpan.FromSeconds(2));
+        var undone = database.TryCurrent();
+        var dropped = await ScoringFixture.Eventually(() => Task.FromResult(database.LoadsDropped == 1), Patience);
+        clock.Step(TimeSpan.FromSeconds(2));
+
+        Assert.Same(served, duringSwap);
+        Assert.True(loading);
+        Assert.Same(served, undone);
+        Assert.False(database.Loading);
+        Assert.True(dropped, "the load of the version in between did not finish");
+        Assert.Same(served, database.Current());
+    }
+
     [Theory]
     [InlineData("not a database", "Database '{0}' cannot be read: ")]
     [InlineData("a title without a name", "The database {0} cannot be read: ")] // read by hand-edited SQL, not ingest
@@ -402,5 +431,15 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>A clock whose timestamps move only when told to (timers are the system's).</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _offset;
+
+        public void Step(TimeSpan by) => Interlocked.Add(ref _offset, (long)(by.TotalSeconds * TimestampFrequency));
+
+        public override long GetTimestamp() => Interlocked.Read(ref _offset);
     }
 }
