@@ -60,11 +60,26 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
             }
 
             var version = (info.LastWriteTimeUtc, info.Length);
+            if (_failed is { } failed && failed.Version == version)
+            {
+                throw failed.Problem;
+            }
+
             data = _data;
             if (data is null)
             {
-                // Nothing to serve meanwhile (the first look, or the file was gone): load it now.
-                data = GoldData.Load(paths.Database, info);
+                // Nothing to serve meanwhile (the first look, or the file was gone): load it now. A file that cannot
+                // be read is not read again until it changes (at generate --scale 10 each attempt took seconds).
+                try
+                {
+                    data = GoldData.Load(paths.Database, info);
+                }
+                catch (ServiceUnavailableException ex)
+                {
+                    _failed = (version, ex);
+                    throw;
+                }
+
                 Volatile.Write(ref _data, data);
             }
             else if ((data.Stamp, data.Length) == version)
@@ -74,11 +89,6 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
             }
             else
             {
-                if (_failed is { } failed && failed.Version == version)
-                {
-                    throw failed.Problem;
-                }
-
                 if (_loading != version)
                 {
                     _loading = version;

@@ -266,6 +266,26 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.Same(served, database.Current());
     }
 
+    [Fact]
+    public void A_database_that_cannot_be_read_at_the_first_look_is_not_read_again_until_it_changes()
+    {
+        // Every request read it again: at generate --scale 10, seconds each before the bad value was reached.
+        var path = fixture.CopyDatabase();
+        ScoringFixture.Query(path, "UPDATE gold_movies SET title = NULL WHERE movie_id = (SELECT MIN(movie_id) FROM gold_movies)");
+        var database = new ScoringDatabase(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
+
+        var first = Assert.Throws<Errors.ServiceUnavailableException>(() => database.TryCurrent());
+        var second = Assert.Throws<Errors.ServiceUnavailableException>(() => database.TryCurrent());
+        File.Copy(fixture.Database, path, overwrite: true);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(30));
+        var mended = database.TryCurrent();
+
+        Assert.StartsWith($"The database {path} cannot be read: a value is not what ingest writes", first.Message, StringComparison.Ordinal);
+        Assert.Same(first, second); // the recorded problem, not a second read
+        Assert.NotNull(mended);
+        Assert.NotEmpty(mended.Movies);
+    }
+
     [Theory]
     [InlineData("not a database", "Database '{0}' cannot be read: ")]
     [InlineData("a title without a name", "The database {0} cannot be read: ")] // read by hand-edited SQL, not ingest
