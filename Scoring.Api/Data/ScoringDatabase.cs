@@ -19,8 +19,8 @@ public sealed record TitleInfo(string TitleId, string Name, IReadOnlyList<string
 /// looked at again at most once a second, so a request costs no file-system call either. A changed file is loaded
 /// in the background, with the churn features the old version had computed, while requests keep the old version;
 /// before, the first request after an ingest loaded it and every request waited on the lock (at generate --scale 10
-/// about 5 s, then 7 s more for the first churn look-up). A changed file that cannot be read is a 503 with the
-/// reason until the file changes again, as before, but is no longer read again on every request.
+/// about 5 s, then 7 s more for the first churn look-up). A file that cannot be read is a 503 with the reason until
+/// it changes again, as before, but is read once per version rather than again on every request.
 /// </summary>
 public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clock, ILogger<ScoringDatabase> logger)
 {
