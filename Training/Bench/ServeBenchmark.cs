@@ -68,10 +68,24 @@ public static class ServeBenchmark
 
         var models = CopyModels(options.Models);
         var database = Path.Combine(models + "-database", Path.GetFileName(options.Database));
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-        File.Copy(options.Database, database);
-        var (users, churnUsers, titles) = Samples(database);
-        using var server = await ApiProcess.StartAsync(dll, models, database, progress);
+        List<string> users, churnUsers, titles;
+        ApiProcess server;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+            File.Copy(options.Database, database);
+            (users, churnUsers, titles) = Samples(database);
+            server = await ApiProcess.StartAsync(dll, models, database, progress);
+        }
+        catch
+        {
+            // The copies are the bench's own: none is left behind when it cannot start.
+            TryDelete(models);
+            TryDelete(Path.GetDirectoryName(database)!);
+            throw;
+        }
+
+        using var started = server;
         try
         {
             var reloads = new List<ReloadFigures>();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NetflixML.Features.Reporting;
+using NetflixML.Features.Storage;
 
 namespace NetflixML.Training.Tests;
 
@@ -63,6 +64,27 @@ public sealed class BenchServeTests(TrainedModels trained)
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
         Assert.Equal(database.Bytes, File.ReadAllBytes(trained.Database));
         Assert.Equal(database.Stamp, File.GetLastWriteTimeUtc(trained.Database));
+    }
+
+    [Fact]
+    public void Bench_serve_on_a_database_without_watch_events_says_so_and_leaves_none_of_its_copies_behind()
+    {
+        var database = Path.Combine(trained.Folder.Path, $"no-watching-{Guid.NewGuid():N}.db");
+        File.Copy(trained.Database, database);
+        using (var db = SqliteDatabase.Open(database, pooling: false))
+        {
+            db.Execute("DELETE FROM gold_watch_events");
+        }
+
+        var copies = BenchCopies();
+
+        var (code, _, error) = CliRunner.Run("bench", "serve", "--db", database, "--models", trained.Models);
+
+        Assert.Equal(2, code);
+        Assert.Contains("has no watch events to draw subscribers and titles from", error, StringComparison.Ordinal);
+        Assert.Equal(copies, BenchCopies()); // the models and database copies it made were removed
+
+        static string[] BenchCopies() => [.. Directory.GetDirectories(Path.GetTempPath(), "netflixml-bench-serve-*").Order(StringComparer.Ordinal)];
     }
 
     [Fact]
