@@ -33,11 +33,16 @@ public static class RecommendationService
             UserId = userId,
             Source = Source(list.Source),
             Genre = genre,
-            Titles = list.Items.Select(i => Title(served, database, i, reason)).ToList(),
+            Titles = list.Items.Select(i => Title(served, database, i, list.Source == RecommendationSource.FactorModel && i.Score <= 0 ? WeakMatch : reason)).ToList(),
             Note = list.Items.Count < count ? Shortfall(served.Model, userId, watched, count, genre, list.Items.Count) : null,
             Model = Reference(served),
         };
     }
+
+    // A factor score at or below zero (the hybrid's: no better than the subscriber's average title; a plain factor
+    // model's: no predicted liking) is listed to fill the count, typically deep in a genre's list; "matches your
+    // viewing" said otherwise.
+    private const string WeakMatch = "a weak match for your viewing, listed to fill the count (factor model)";
 
     /// <summary>
     /// Says why only <paramref name="written"/> of <paramref name="count"/> titles came back: the titles of the genre

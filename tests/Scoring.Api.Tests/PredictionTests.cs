@@ -408,6 +408,11 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.Equal($"{horror.Count - 2} of the 100 titles asked for: the model knows {horror.Count} Horror titles, and the viewer has watched 2 of them.", viewer["note"]!.GetValue<string>());
         Assert.Equal(5, full["titles"]!.AsArray().Count);
         Assert.Null(full["note"]);
+
+        // Deep in the list the factor scores fall to zero and below: those titles do not "match your viewing".
+        var reasons = body["titles"]!.AsArray().Select(t => (Score: t!["score"]!.GetValue<double>(), Reason: t["reason"]!.GetValue<string>())).ToList();
+        Assert.Contains(reasons, r => r.Score <= 0);
+        Assert.All(reasons, r => Assert.Equal(r.Score > 0 ? "matches your viewing (factor model)" : "a weak match for your viewing, listed to fill the count (factor model)", r.Reason));
     }
 
     [Fact]
