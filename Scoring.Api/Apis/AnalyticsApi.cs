@@ -15,6 +15,21 @@ public static class AnalyticsApi
     public const int DefaultSimilarTitles = 12;
     public const int MaxSimilarTitles = 30;
 
+    /// <summary>
+    /// Computes what the dashboard's Content view asks for when it opens (wwwroot/js/dashboard.js: content() and
+    /// renderFlows with the first grouping), through the same handlers and so the same cached figures; returns how
+    /// many figures the database version now holds.
+    /// </summary>
+    internal static int WarmDashboard(ScoringDatabase database)
+    {
+        GenrePopularity(database);
+        RatingsByGenre(database);
+        DeviceEngagement(database, top: 15);
+        TitleSimilarity(database);
+        GenreFlows(database, by: "plan", genres: 10);
+        return database.Current().FiguresComputed;
+    }
+
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/analytics").WithTags("Analytics");
