@@ -18,6 +18,7 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
 {
     private readonly long _created = Stopwatch.GetTimestamp();
     private volatile bool _warming = options.Value.WarmUpDatabase;
+    private int _subscribed;
 
     /// <summary>How long the warm-up has run, while it runs (from the service's creation, so before it starts too); null once done or when it is off.</summary>
     public TimeSpan? Warming => _warming ? Stopwatch.GetElapsedTime(_created) : null;
@@ -25,8 +26,21 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
     /// <summary>The database the warm-up loads.</summary>
     public string DatabasePath => database.Path;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        options.Value.WarmUpDatabase ? Task.Run(WarmUp, stoppingToken) : Task.CompletedTask;
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.WarmUpDatabase)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A new version swapped in after an ingest starts with no figures either: compute them on the loading task.
+        if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+        {
+            database.Swapped += _ => WarmDashboard(Stopwatch.StartNew());
+        }
+
+        return Task.Run(WarmUp, stoppingToken);
+    }
 
     private void WarmUp()
     {
@@ -58,6 +72,11 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
 
         // Ready by now: the dashboard's figures do not hold up predictions.
         clock.Restart();
+        WarmDashboard(clock);
+    }
+
+    private void WarmDashboard(Stopwatch clock)
+    {
         try
         {
             var figures = Apis.AnalyticsApi.WarmDashboard(database);

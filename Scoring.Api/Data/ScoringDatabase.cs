@@ -38,6 +38,9 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
 
     public string Path => paths.Database;
 
+    /// <summary>Raised on the loading task when a changed file's version has been swapped in.</summary>
+    public event Action<GoldData>? Swapped;
+
     /// <summary>The data as of now; a 503 problem when the database does not exist or cannot be read.</summary>
     public GoldData Current() => TryCurrent() ?? throw Missing();
 
@@ -168,8 +171,11 @@ public sealed partial class ScoringDatabase(ScoringPaths paths, TimeProvider clo
             {
                 _failed = (version, problem!);
                 ReloadFailed(logger, problem!.Message);
+                return;
             }
         }
+
+        Swapped?.Invoke(fresh);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} changed: the new version ({Titles} titles, churn features computed) was loaded in the background in {ElapsedMs:F0} ms and is now served")]
