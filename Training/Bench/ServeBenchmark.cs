@@ -205,14 +205,9 @@ public static class ServeBenchmark
             File.Copy(database, next, overwrite: true);
             File.SetLastWriteTimeUtc(next, stamp);
             File.Move(next, database, overwrite: true);
-            while (server.DatabaseReloads == reloadsBefore)
+            if (!await PollUntil(() => Task.FromResult(server.DatabaseReloads != reloadsBefore), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20)))
             {
-                if (clock.Elapsed > TimeSpan.FromSeconds(60))
-                {
-                    throw new InvalidOperationException("The API did not log loading the new database within 60 s.");
-                }
-
-                await Task.Delay(20);
+                throw new InvalidOperationException("The API did not log loading the new database within 60 s.");
             }
 
             var seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
@@ -405,14 +400,9 @@ public static class ServeBenchmark
             response.EnsureSuccessStatusCode();
         }
 
-        while ((await Version(client, task).ConfigureAwait(false)).Version != next)
+        if (!await PollUntil(async () => (await Version(client, task).ConfigureAwait(false)).Version == next, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20)).ConfigureAwait(false))
         {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException($"The API did not pick up the new {task} model within 30 s.");
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
+            throw new InvalidOperationException($"The API did not pick up the new {task} model within 30 s.");
         }
 
         return (Path.GetFileNameWithoutExtension(source), old, next, Math.Round(clock.Elapsed.TotalSeconds, 3));
@@ -518,6 +508,23 @@ public static class ServeBenchmark
         }
 
         throw new FileNotFoundException("Cannot find the repository (NetflixML.sln) above " + output.FullName);
+    }
+
+    /// <summary>Asks <paramref name="done"/> every <paramref name="every"/> until it holds; false if it still did not after <paramref name="limit"/>.</summary>
+    private static async Task<bool> PollUntil(Func<Task<bool>> done, TimeSpan limit, TimeSpan every)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await done().ConfigureAwait(false))
+        {
+            if (clock.Elapsed > limit)
+            {
+                return false;
+            }
+
+            await Task.Delay(every).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -640,35 +647,29 @@ public static class ServeBenchmark
             api = new ApiProcess(process, await listening.Task.ConfigureAwait(false));
             progress.Report($"API listening on {api.Address} (pid {process.Id})");
             using var client = Client(api.Address);
-            for (var attempt = 0; ; attempt++)
+
+            // Readiness waits for the database warm-up (about 12 s at generate --scale 10): up to a minute.
+            var notReady = string.Empty;
+            if (!await PollUntil(
+                async () =>
+                {
+                    using var ready = await client.GetAsync("/health/ready").ConfigureAwait(false);
+                    notReady = await ready.Content.ReadAsStringAsync().ConfigureAwait(false);
+                    return ready.IsSuccessStatusCode;
+                },
+                TimeSpan.FromMinutes(1),
+                TimeSpan.FromMilliseconds(100)).ConfigureAwait(false))
             {
-                using var ready = await client.GetAsync("/health/ready").ConfigureAwait(false);
-                if (ready.IsSuccessStatusCode)
-                {
-                    break;
-                }
-
-                // Readiness waits for the database warm-up (about 12 s at generate --scale 10): up to a minute.
-                if (attempt == 600)
-                {
-                    await api.StopAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException("The API is not ready: " + await ready.Content.ReadAsStringAsync().ConfigureAwait(false));
-                }
-
-                await Task.Delay(100).ConfigureAwait(false);
+                await api.StopAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("The API is not ready: " + notReady);
             }
 
             // Then the warm-up computes the dashboard's figures in the background; measuring meanwhile would share
             // the cores with it (the /health/live reference first).
-            for (var waited = 0; Interlocked.Read(ref api._dashboardWarmUps) == 0; waited++)
+            if (!await PollUntil(() => Task.FromResult(Interlocked.Read(ref api._dashboardWarmUps) > 0), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)).ConfigureAwait(false))
             {
-                if (waited == 600)
-                {
-                    await api.StopAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException("The API did not log computing the dashboard's figures within a minute of being ready.");
-                }
-
-                await Task.Delay(100).ConfigureAwait(false);
+                await api.StopAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("The API did not log computing the dashboard's figures within a minute of being ready.");
             }
 
             return api;
