@@ -18,7 +18,6 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
 {
     private readonly long _created = Stopwatch.GetTimestamp();
     private volatile bool _warming = options.Value.WarmUpDatabase;
-    private int _subscribed;
 
     /// <summary>How long the warm-up has run, while it runs (from the service's creation, so before it starts too); null once done or when it is off.</summary>
     public TimeSpan? Warming => _warming ? Stopwatch.GetElapsedTime(_created) : null;
@@ -34,10 +33,7 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
         }
 
         // A new version swapped in after an ingest starts with no figures either: compute them on the loading task.
-        if (Interlocked.Exchange(ref _subscribed, 1) == 0)
-        {
-            database.Swapped += _ => WarmDashboard(Stopwatch.StartNew());
-        }
+        database.Swapped += _ => WarmDashboard(Stopwatch.StartNew());
 
         return Task.Run(WarmUp, stoppingToken);
     }
