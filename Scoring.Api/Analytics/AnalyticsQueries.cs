@@ -7,21 +7,13 @@ using NetflixML.Scoring.Api.Data;
 namespace NetflixML.Scoring.Api.Analytics;
 
 /// <summary>
-/// The dashboard's figures, each one SQL aggregation over the gold tables (SQLite does the counting; C# only shapes
-/// the rows). Missing values are grouped as "Unknown" rather than dropped. A title counts for each of its genres.
+/// The dashboard's figures. Those over subscribers and ratings are one SQL aggregation each (SQLite does the counting;
+/// C# only shapes the rows); those over viewing are counted from the events in memory (<see cref="ViewingFacts"/>),
+/// and shaped here. Missing values are grouped as "Unknown" rather than dropped. A title counts for each of its genres.
 /// </summary>
 public static class AnalyticsQueries
 {
     public const string Unknown = "Unknown";
-
-    /// <summary>Ways subscribers can be grouped in the genre flows, and the SQL expression of each.</summary>
-    public static readonly IReadOnlyDictionary<string, string> FlowGroups = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["plan"] = "u.subscription_plan",
-        ["device"] = "u.primary_device",
-        ["country"] = "u.country",
-        ["age"] = "CASE WHEN u.age IS NULL THEN NULL WHEN u.age < 25 THEN 'under 25' WHEN u.age < 35 THEN '25-34' WHEN u.age < 50 THEN '35-49' WHEN u.age < 65 THEN '50-64' ELSE '65 and over' END",
-    };
 
     // Each title once per genre it has.
     private static readonly string TitleGenres = $"""
@@ -66,16 +58,6 @@ public static class AnalyticsQueries
             $"SELECT COALESCE(country, '{Unknown}') AS c, COUNT(*) FROM {GoldTables.Users} WHERE COALESCE(subscription_plan, '{Unknown}') = $plan GROUP BY c ORDER BY 2 DESC, c",
             r => new CountryCount(r.GetString(0), r.GetInt32(1)),
             ("$plan", plan)));
-
-    public static IReadOnlyList<GenrePopularity> GenrePopularity(SqliteConnection db) => Rows(
-        db,
-        $"""
-        WITH g AS ({TitleGenres})
-        SELECT g.genre, COUNT(*), COUNT(DISTINCT w.user_id), TOTAL(w.watch_duration_minutes) / 60.0, COUNT(DISTINCT w.movie_id)
-        FROM {GoldTables.WatchEvents} w JOIN g ON g.movie_id = w.movie_id
-        GROUP BY g.genre ORDER BY 2 DESC, g.genre
-        """,
-        r => new GenrePopularity(r.GetString(0), r.GetInt32(1), r.GetInt32(2), Math.Round(r.GetDouble(3), 1), r.GetInt32(4)));
 
     public static IReadOnlyList<GenreRatings> RatingsByGenre(SqliteConnection db)
     {
@@ -130,54 +112,17 @@ public static class AnalyticsQueries
         }
     }
 
-    public static DeviceEngagement DeviceEngagement(SqliteConnection db, int top)
-    {
-        var devices = Rows(db, $"SELECT COALESCE(device_type, '{Unknown}') AS d FROM {GoldTables.WatchEvents} GROUP BY d ORDER BY COUNT(*) DESC, d", r => r.GetString(0));
-        var cells = Rows(
-            db,
-            $"""
-            WITH top AS (
-              SELECT user_id, TOTAL(watch_duration_minutes) AS minutes FROM {GoldTables.WatchEvents}
-              GROUP BY user_id ORDER BY minutes DESC, user_id LIMIT $top)
-            SELECT w.user_id, COALESCE(w.device_type, '{Unknown}'), TOTAL(w.watch_duration_minutes), top.minutes
-            FROM {GoldTables.WatchEvents} w JOIN top ON top.user_id = w.user_id
-            GROUP BY w.user_id, 2 ORDER BY top.minutes DESC, w.user_id
-            """,
-            r => (User: r.GetString(0), Device: r.GetString(1), Minutes: r.GetDouble(2), Total: r.GetDouble(3)),
-            ("$top", top));
-        var subscribers = cells.GroupBy(c => c.User)
-            .Select(g => new SubscriberEngagement(g.Key, Math.Round(g.First().Total, 1), devices.Select(d => Math.Round(g.Where(c => c.Device == d).Sum(c => c.Minutes), 1)).ToList()))
-            .ToList();
-        return new DeviceEngagement(devices, subscribers);
-    }
-
-    /// <summary>The titles watched by the most subscribers.</summary>
-    public static IReadOnlyList<string> MostWatched(SqliteConnection db, int count) =>
-        Rows(db, $"SELECT movie_id FROM {GoldTables.WatchEvents} GROUP BY movie_id ORDER BY COUNT(DISTINCT user_id) DESC, movie_id LIMIT $n", r => r.GetString(0), ("$n", count));
-
     /// <summary>Audience overlap of titles: the cosine of their viewer sets, shared / sqrt(viewers a x viewers b).</summary>
-    /// <param name="db">The database.</param>
+    /// <param name="viewing">The database version's viewing.</param>
     /// <param name="titles">Title ids in the catalogue.</param>
     /// <param name="movies">The catalogue (already in memory), for the titles' names.</param>
-    public static TitleSimilarity TitleSimilarity(SqliteConnection db, IReadOnlyList<string> titles, IReadOnlyDictionary<string, TitleInfo> movies)
+    public static TitleSimilarity TitleSimilarity(ViewingFacts viewing, IReadOnlyList<string> titles, IReadOnlyDictionary<string, TitleInfo> movies)
     {
-        var parameters = titles.Select((t, i) => ($"$t{i}", (object)t)).ToArray();
-        var list = string.Join(", ", parameters.Select(p => p.Item1));
-        var shared = Rows(
-            db,
-            $"""
-            SELECT a.movie_id, b.movie_id, COUNT(DISTINCT a.user_id)
-            FROM {GoldTables.WatchEvents} a JOIN {GoldTables.WatchEvents} b ON a.user_id = b.user_id
-            WHERE a.movie_id IN ({list}) AND b.movie_id IN ({list})
-            GROUP BY a.movie_id, b.movie_id
-            """,
-            r => (A: r.GetString(0), B: r.GetString(1), Count: r.GetInt32(2)),
-            parameters).ToDictionary(r => (r.A, r.B), r => r.Count);
-        int Shared(string a, string b) => shared.GetValueOrDefault((a, b));
-        var viewers = titles.Select(t => Shared(t, t)).ToList();
-        var counts = titles.Select(a => (IReadOnlyList<int>)titles.Select(b => Shared(a, b)).ToList()).ToList();
-        var similarity = titles.Select((a, i) => (IReadOnlyList<double>)titles.Select((b, j) =>
-            viewers[i] == 0 || viewers[j] == 0 ? 0 : Math.Round(Shared(a, b) / Math.Sqrt((double)viewers[i] * viewers[j]), 4)).ToList()).ToList();
+        var shared = viewing.SharedViewers(titles);
+        var viewers = titles.Select((_, i) => shared[i, i]).ToList();
+        var counts = titles.Select((_, i) => (IReadOnlyList<int>)titles.Select((_, j) => shared[i, j]).ToList()).ToList();
+        var similarity = titles.Select((_, i) => (IReadOnlyList<double>)titles.Select((_, j) =>
+            viewers[i] == 0 || viewers[j] == 0 ? 0 : Math.Round(shared[i, j] / Math.Sqrt((double)viewers[i] * viewers[j]), 4)).ToList()).ToList();
         return new TitleSimilarity(
             "cosine of the titles' viewer sets: subscribers who watched both / sqrt(viewers of one x viewers of the other)",
             titles.Select((t, i) => new TitleViewers(t, movies[t].Name, viewers[i])).ToList(),
@@ -185,17 +130,9 @@ public static class AnalyticsQueries
             counts);
     }
 
-    public static GenreFlows GenreFlows(SqliteConnection db, string groupBy, int topGenres)
+    public static GenreFlows GenreFlows(ViewingFacts viewing, IReadOnlyDictionary<string, TitleInfo> movies, string groupBy, int topGenres)
     {
-        var cells = Rows(
-            db,
-            $"""
-            WITH g AS ({TitleGenres})
-            SELECT COALESCE({FlowGroups[groupBy]}, '{Unknown}'), g.genre, COUNT(*)
-            FROM {GoldTables.WatchEvents} w JOIN {GoldTables.Users} u ON u.user_id = w.user_id JOIN g ON g.movie_id = w.movie_id
-            GROUP BY 1, 2
-            """,
-            r => (Source: r.GetString(0), Genre: r.GetString(1), Views: r.GetInt32(2)));
+        var cells = viewing.ViewsByGroupAndGenre(groupBy, movies).Select(c => (Source: c.Group, c.Genre, c.Views)).ToList();
         var genres = cells.GroupBy(c => c.Genre).OrderByDescending(g => g.Sum(c => c.Views)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Take(topGenres).Select(g => g.Key).ToList();
         var shown = genres.ToHashSet(StringComparer.Ordinal);

@@ -7,8 +7,9 @@ using NetflixML.Scoring.Api.Predictions;
 namespace NetflixML.Scoring.Api.Apis;
 
 /// <summary>
-/// The dashboard's figures: SQL aggregations over the gold tables, computed once per version of the database and
-/// then served from memory until the database file changes.
+/// The dashboard's figures: aggregations over the gold tables (SQL over subscribers and ratings, the in-memory events
+/// for viewing), computed once per version of the database and then served from memory until the database file
+/// changes.
 /// </summary>
 public static class AnalyticsApi
 {
@@ -114,8 +115,11 @@ public static class AnalyticsApi
     /// <param name="database">The gold tables.</param>
     /// <response code="200">Genres, most viewed first.</response>
     /// <response code="503">The database is missing.</response>
-    public static Ok<IReadOnlyList<GenrePopularity>> GenrePopularity(ScoringDatabase database) =>
-        TypedResults.Ok(database.Current().Figures("genre-popularity", AnalyticsQueries.GenrePopularity));
+    public static Ok<IReadOnlyList<GenrePopularity>> GenrePopularity(ScoringDatabase database)
+    {
+        var gold = database.Current();
+        return TypedResults.Ok(gold.ViewingFigures("genre-popularity", viewing => viewing.GenrePopularity(gold.Movies)));
+    }
 
     /// <summary>The distribution of the ratings (1-5) given to each genre's titles.</summary>
     /// <param name="database">The gold tables.</param>
@@ -135,7 +139,7 @@ public static class AnalyticsApi
         var validation = new Validation();
         validation.Count("top", top, 1, 100);
         return validation.IsValid
-            ? TypedResults.Ok(database.Current().Figures(AnalyticsQueries.Key("device-engagement", top), db => AnalyticsQueries.DeviceEngagement(db, top)))
+            ? TypedResults.Ok(database.Current().ViewingFigures(AnalyticsQueries.Key("device-engagement", top), viewing => viewing.DeviceEngagement(top)))
             : TypedResults.ValidationProblem(validation.Errors);
     }
 
@@ -151,7 +155,7 @@ public static class AnalyticsApi
         var gold = database.Current();
         var defaulted = string.IsNullOrWhiteSpace(titles);
         var given = defaulted
-            ? gold.Figures(AnalyticsQueries.Key("most-watched", DefaultSimilarTitles), db => AnalyticsQueries.MostWatched(db, DefaultSimilarTitles))
+            ? gold.ViewingFigures(AnalyticsQueries.Key("most-watched", DefaultSimilarTitles), viewing => viewing.MostWatched(DefaultSimilarTitles))
             : titles!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var ids = given.Distinct(StringComparer.Ordinal).ToList();
 
@@ -168,7 +172,7 @@ public static class AnalyticsApi
         var unknown = ids.Where(id => !gold.Movies.ContainsKey(id)).ToList();
         return unknown.Count > 0
             ? NotFound("Title not found", $"No title {string.Join(", ", unknown.Select(t => $"'{t}'"))} in the catalogue.")
-            : TypedResults.Ok(gold.Figures(AnalyticsQueries.Key("title-similarity", string.Join(',', ids)), db => AnalyticsQueries.TitleSimilarity(db, ids, gold.Movies)));
+            : TypedResults.Ok(gold.ViewingFigures(AnalyticsQueries.Key("title-similarity", string.Join(',', ids)), viewing => AnalyticsQueries.TitleSimilarity(viewing, ids, gold.Movies)));
     }
 
     /// <summary>Viewing from groups of subscribers to genres.</summary>
@@ -182,14 +186,18 @@ public static class AnalyticsApi
     {
         var validation = new Validation();
         validation.Count("genres", genres, 1, 20);
-        if (!AnalyticsQueries.FlowGroups.ContainsKey(by))
+        if (!ViewingFacts.Groupings.Contains(by))
         {
-            validation.Add("by", $"must be one of {string.Join(", ", AnalyticsQueries.FlowGroups.Keys)}; got '{by}'.");
+            validation.Add("by", $"must be one of {string.Join(", ", ViewingFacts.Groupings)}; got '{by}'.");
         }
 
-        return validation.IsValid
-            ? TypedResults.Ok(database.Current().Figures(AnalyticsQueries.Key("genre-flows", by, genres), db => AnalyticsQueries.GenreFlows(db, by, genres)))
-            : TypedResults.ValidationProblem(validation.Errors);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var gold = database.Current();
+        return TypedResults.Ok(gold.ViewingFigures(AnalyticsQueries.Key("genre-flows", by, genres), viewing => AnalyticsQueries.GenreFlows(viewing, gold.Movies, by, genres)));
     }
 
     private static ValidationProblem Invalid(string field, string message)

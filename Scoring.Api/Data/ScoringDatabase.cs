@@ -5,6 +5,7 @@ using NetflixML.Features.Churn;
 using NetflixML.Features.Ingestion;
 using NetflixML.Features.Storage;
 using NetflixML.Features.Top10;
+using NetflixML.Scoring.Api.Analytics;
 using NetflixML.Scoring.Api.Configuration;
 using NetflixML.Scoring.Api.Errors;
 
@@ -223,8 +224,6 @@ public sealed class GoldData
 
     private readonly ConcurrentDictionary<string, Lazy<object>> _figures = new(StringComparer.Ordinal);
     private int _figuresComputed;
-    private readonly HashSet<string> _users;
-    private readonly Dictionary<string, string[]> _watched;
     private readonly ConcurrentDictionary<DateTime, Lazy<ChurnTable>> _churn = new();
     private readonly Lazy<TrackRecordIndex> _trackRecords;
 
@@ -240,20 +239,7 @@ public sealed class GoldData
             movies[r.GetString(0)] = new TitleInfo(r.GetString(0), r.GetString(1), genres);
         });
         Movies = movies;
-        _users = new HashSet<string>(StringComparer.Ordinal);
-        Read(db, $"SELECT user_id FROM {GoldTables.Users}", r => _users.Add(r.GetString(0)));
-        var watched = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        Read(db, $"SELECT DISTINCT user_id, movie_id FROM {GoldTables.WatchEvents} ORDER BY user_id, movie_id", r =>
-        {
-            var user = r.GetString(0);
-            if (!watched.TryGetValue(user, out var list))
-            {
-                watched[user] = list = [];
-            }
-
-            list.Add(r.GetString(1));
-        });
-        _watched = watched.ToDictionary(w => w.Key, w => w.Value.ToArray(), StringComparer.Ordinal);
+        Viewing = ViewingFacts.Read(db);
         _trackRecords = new Lazy<TrackRecordIndex>(() => ScoringDatabase.WithConnection(path, titles => new TrackRecordIndex(TitleTable.FromDatabase(titles))), LazyThreadSafetyMode.PublicationOnly);
         try
         {
@@ -290,7 +276,10 @@ public sealed class GoldData
     /// </summary>
     public DateTime? ChurnSnapshotFor(DateTime? modelSnapshot) => modelSnapshot ?? ChurnSnapshot;
 
-    public bool UserExists(string userId) => _users.Contains(userId);
+    public bool UserExists(string userId) => Viewing.IsSubscriber(userId);
+
+    /// <summary>The watch events and the subscriber fields viewing is grouped by, for the viewing figures.</summary>
+    public ViewingFacts Viewing { get; }
 
     /// <summary>
     /// Computes on this version the churn features <paramref name="previous"/> had computed (the same snapshots), so
@@ -318,10 +307,10 @@ public sealed class GoldData
     internal IEnumerable<DateTime> ChurnSnapshotsComputed => _churn.Where(c => c.Value.IsValueCreated).Select(c => c.Key);
 
     /// <summary>Whether anyone watched anything (the real Netflix 2025 files have no watch history).</summary>
-    public bool HasWatchEvents => _watched.Count > 0;
+    public bool HasWatchEvents => Viewing.Count > 0;
 
     /// <summary>Every title the subscriber has watched, in id order.</summary>
-    public IReadOnlyList<string> WatchedBy(string userId) => _watched.TryGetValue(userId, out var titles) ? titles : [];
+    public IReadOnlyList<string> WatchedBy(string userId) => Viewing.WatchedBy(userId);
 
     /// <summary>A subscriber's churn features at the snapshot (null if they had not subscribed by then or do not exist).</summary>
     public ChurnRow? ChurnFeatures(string userId, DateTime snapshot) =>
@@ -332,31 +321,38 @@ public sealed class GoldData
 
     /// <summary>An analytics query's result on this version of the database: computed once, then served from memory.</summary>
     public T Figures<T>(string key, Func<SqliteConnection, T> query)
+        where T : class => Cached(key, () => ScoringDatabase.WithConnection(Path, query));
+
+    /// <summary>A figure counted from this version's viewing (<see cref="Viewing"/>), kept as <see cref="Figures{T}"/> keeps a query's.</summary>
+    public T ViewingFigures<T>(string key, Func<ViewingFacts, T> count)
+        where T : class => Cached(key, () => count(Viewing));
+
+    private T Cached<T>(string key, Func<T> compute)
         where T : class
     {
         if (!_figures.TryGetValue(key, out var figures))
         {
             if (_figures.Count >= MaxCachedFigures)
             {
-                return Run(query);
+                return Run(compute);
             }
 
             // Publication-only: a failed query is not remembered, and a rare race runs it twice.
-            figures = _figures.GetOrAdd(key, _ => new Lazy<object>(() => Run(query), LazyThreadSafetyMode.PublicationOnly));
+            figures = _figures.GetOrAdd(key, _ => new Lazy<object>(() => Run(compute), LazyThreadSafetyMode.PublicationOnly));
         }
 
         return (T)figures.Value;
     }
 
-    private T Run<T>(Func<SqliteConnection, T> query)
+    private T Run<T>(Func<T> compute)
     {
         Interlocked.Increment(ref _figuresComputed);
-        return ScoringDatabase.WithConnection(Path, query);
+        return compute();
     }
 
     internal static GoldData Load(string path, FileInfo info) => ScoringDatabase.WithConnection(path, db => new GoldData(path, info, db));
 
-    private static void Read(SqliteConnection db, string sql, Action<SqliteDataReader> row)
+    internal static void Read(SqliteConnection db, string sql, Action<SqliteDataReader> row)
     {
         using var command = db.CreateCommand();
         command.CommandText = sql;
