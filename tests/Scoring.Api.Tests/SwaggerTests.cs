@@ -107,6 +107,10 @@ public sealed partial class SwaggerTests(ScoringFixture fixture)
 
         Assert.Contains("1-10", schemas["Top10TitleRequest"]!["properties"]!["imdbRating"]!["description"]!.GetValue<string>());
 
+        // A hybrid score of 12 puzzled: the text said only "comparable within one list". It now says what each model's is.
+        var score = schemas["RecommendedTitle"]!["properties"]!["score"]!["description"]!.GetValue<string>();
+        Assert.All(new[] { "hybrid, a weighted sum of the title's z-scores", "implicit-mf, the factor dot product", "popularity, how many subscribers" }, part => Assert.Contains(part, score, StringComparison.Ordinal));
+
         // The metrics records (leaderboard.json and leakage-report.json, defined in Features) are described too.
         foreach (var name in new[] { "TaskEntry", "CandidateEntry", "MetricStat", "LeakageReport", "LeakageTask", "AuditComparison", "AuditedFeature", "FlaggedFeature" })
         {
