@@ -25,15 +25,13 @@ public sealed class ViewingFacts
     private readonly double[] _eventMinutes;
     private readonly string[][] _watched;
     private readonly Dictionary<string, int> _userIndex;
-    private readonly HashSet<string> _subscribers;
+    private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly Subscriber?[] _profile;
 
     private ViewingFacts(SqliteConnection db)
     {
-        var profiles = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
         GoldData.Read(db, $"SELECT user_id, subscription_plan, primary_device, country, age FROM {GoldTables.Users}", r =>
-            profiles[r.GetString(0)] = new Subscriber(Label(r, 1), Label(r, 2), Label(r, 3), AgeBand(r.IsDBNull(4) ? null : r.GetDouble(4))));
-        _subscribers = [.. profiles.Keys];
+            _subscribers[r.GetString(0)] = new Subscriber(Label(r, 1), Label(r, 2), Label(r, 3), AgeBand(r.IsDBNull(4) ? null : r.GetDouble(4))));
 
         var users = new Interned();
         var titles = new Interned();
@@ -50,7 +48,7 @@ public sealed class ViewingFacts
         (_users, _userIndex) = ([.. users.Values], users.Indexes);
         (_titles, _devices) = ([.. titles.Values], [.. devices.Values]);
         (_eventUser, _eventTitle, _eventDevice, _eventMinutes) = ([.. eventUser], [.. eventTitle], [.. eventDevice], [.. eventMinutes]);
-        _profile = [.. _users.Select(u => profiles.GetValueOrDefault(u))];
+        _profile = [.. _users.Select(u => _subscribers.GetValueOrDefault(u))];
 
         var watched = new List<int>[_users.Length];
         for (var e = 0; e < _eventUser.Length; e++)
@@ -65,7 +63,7 @@ public sealed class ViewingFacts
     public int Count => _eventUser.Length;
 
     /// <summary>Whether gold_users holds the subscriber.</summary>
-    public bool IsSubscriber(string userId) => _subscribers.Contains(userId);
+    public bool IsSubscriber(string userId) => _subscribers.ContainsKey(userId);
 
     /// <summary>Every title the subscriber has watched, in id order (ordinal).</summary>
     public IReadOnlyList<string> WatchedBy(string userId) => _userIndex.TryGetValue(userId, out var u) ? _watched[u] : [];
