@@ -548,26 +548,88 @@ public static class ServeBenchmark
         return found;
     }
 
-    /// <summary>The API as a child process, its standard output read line by line.</summary>
-    private sealed class ApiProcess : IDisposable
+    /// <summary>
+    /// The API's log lines the bench waits for or counts, counted from the first line the process writes: the
+    /// dashboard warm-up can log before the server says where it listens.
+    /// </summary>
+    internal sealed class LogCounts
     {
-        private readonly Process _process;
+        private const string Prediction = "Prediction ", DatabaseReload = " changed: the new version ", Dashboard = "Dashboard figures computed";
         private long _predictionLines;
         private long _databaseReloads;
         private long _dashboardWarmUps;
 
-        private ApiProcess(Process process, Uri address)
-        {
-            _process = process;
-            Address = address;
-        }
-
-        public Uri Address { get; }
+        /// <summary>The longest pattern's length minus one: keep that much of a block so an occurrence split across two reads is found once.</summary>
+        public static int Carry => Math.Max(DatabaseReload.Length, Dashboard.Length) - 1;
 
         public long PredictionLines => Interlocked.Read(ref _predictionLines);
 
         /// <summary>How many times the server has logged swapping in a changed database.</summary>
         public long DatabaseReloads => Interlocked.Read(ref _databaseReloads);
+
+        public long DashboardWarmUps => Interlocked.Read(ref _dashboardWarmUps);
+
+        /// <summary>Every occurrence in <paramref name="text"/> is one line's message (the structured fields do not repeat the words).</summary>
+        public void Count(ReadOnlySpan<char> text, int carried)
+        {
+            Interlocked.Add(ref _predictionLines, Occurrences(text, Prediction, carried));
+            Interlocked.Add(ref _databaseReloads, Occurrences(text, DatabaseReload, carried));
+            Interlocked.Add(ref _dashboardWarmUps, Occurrences(text, Dashboard, carried));
+        }
+    }
+
+    /// <summary>
+    /// Reads the API's standard output to its end: lines until the server says where it listens (kept in
+    /// <paramref name="early"/> for a failed start, and the address set in <paramref name="listening"/>), then blocks,
+    /// so reading the log costs the machine as little as a log collector would. Both are counted into
+    /// <paramref name="log"/>.
+    /// </summary>
+    internal static async Task ReadOutput(TextReader output, LogCounts log, ConcurrentQueue<string> early, TaskCompletionSource<Uri> listening)
+    {
+        string? line;
+        while (!listening.Task.IsCompleted && (line = await output.ReadLineAsync().ConfigureAwait(false)) is not null)
+        {
+            early.Enqueue(line);
+            log.Count(line, 0);
+            const string marker = "Now listening on: ";
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                listening.TrySetResult(new Uri(line[(at + marker.Length)..].Split('"')[0].Trim()));
+            }
+        }
+
+        var buffer = new char[64 * 1024];
+        var carry = 0;
+        int read;
+        while ((read = await output.ReadAsync(buffer.AsMemory(carry, buffer.Length - carry)).ConfigureAwait(false)) > 0)
+        {
+            var text = buffer.AsSpan(0, carry + read);
+            log.Count(text, carry);
+            carry = Math.Min(LogCounts.Carry, text.Length);
+            text[^carry..].CopyTo(buffer);
+        }
+    }
+
+    /// <summary>The API as a child process, its standard output read line by line.</summary>
+    private sealed class ApiProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly LogCounts _log;
+
+        private ApiProcess(Process process, Uri address, LogCounts log)
+        {
+            _process = process;
+            Address = address;
+            _log = log;
+        }
+
+        public Uri Address { get; }
+
+        public long PredictionLines => _log.PredictionLines;
+
+        /// <summary>How many times the server has logged swapping in a changed database.</summary>
+        public long DatabaseReloads => _log.DatabaseReloads;
 
         public static async Task<ApiProcess> StartAsync(string dll, string models, string database, IProgress<string> progress)
         {
@@ -591,44 +653,8 @@ public static class ServeBenchmark
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var early = new ConcurrentQueue<string>();
-            ApiProcess? api = null;
-            _ = Task.Run(async () =>
-            {
-                // Lines until the server says where it listens; after that the output is only counted, in blocks, so
-                // reading the log costs the machine as little as a log collector would.
-                string? line;
-                while (!listening.Task.IsCompleted && (line = await process.StandardOutput.ReadLineAsync().ConfigureAwait(false)) is not null)
-                {
-                    early.Enqueue(line);
-                    const string marker = "Now listening on: ";
-                    var at = line.IndexOf(marker, StringComparison.Ordinal);
-                    if (at >= 0)
-                    {
-                        listening.TrySetResult(new Uri(line[(at + marker.Length)..].Split('"')[0].Trim()));
-                    }
-                }
-
-                var buffer = new char[64 * 1024];
-                const string prediction = "Prediction ", databaseReload = " changed: the new version ", dashboard = "Dashboard figures computed";
-                var carry = 0;
-                int read;
-                while ((read = await process.StandardOutput.ReadAsync(buffer.AsMemory(carry, buffer.Length - carry)).ConfigureAwait(false)) > 0)
-                {
-                    var text = buffer.AsSpan(0, carry + read);
-
-                    // Every occurrence is one line's message (the structured fields do not repeat the words).
-                    if (api is not null)
-                    {
-                        Interlocked.Add(ref api._predictionLines, Occurrences(text, prediction, carry));
-                        Interlocked.Add(ref api._databaseReloads, Occurrences(text, databaseReload, carry));
-                        Interlocked.Add(ref api._dashboardWarmUps, Occurrences(text, dashboard, carry));
-                    }
-
-                    // Keep the longest pattern's length minus one so an occurrence split across two reads is found once.
-                    carry = Math.Min(Math.Max(databaseReload.Length, dashboard.Length) - 1, text.Length);
-                    text[^carry..].CopyTo(buffer);
-                }
-            });
+            var log = new LogCounts();
+            _ = Task.Run(() => ReadOutput(process.StandardOutput, log, early, listening));
             process.ErrorDataReceived += (_, e) =>
             {
                 if (e.Data is { } line && !listening.Task.IsCompleted)
@@ -644,7 +670,7 @@ public static class ServeBenchmark
                 throw new InvalidOperationException("The API did not start:\n" + string.Join('\n', early));
             }
 
-            api = new ApiProcess(process, await listening.Task.ConfigureAwait(false));
+            var api = new ApiProcess(process, await listening.Task.ConfigureAwait(false), log);
             progress.Report($"API listening on {api.Address} (pid {process.Id})");
             using var client = Client(api.Address);
 
@@ -666,7 +692,7 @@ public static class ServeBenchmark
 
             // Then the warm-up computes the dashboard's figures in the background; measuring meanwhile would share
             // the cores with it (the /health/live reference first).
-            if (!await PollUntil(() => Task.FromResult(Interlocked.Read(ref api._dashboardWarmUps) > 0), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)).ConfigureAwait(false))
+            if (!await PollUntil(() => Task.FromResult(log.DashboardWarmUps > 0), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)).ConfigureAwait(false))
             {
                 await api.StopAsync().ConfigureAwait(false);
                 throw new InvalidOperationException("The API did not log computing the dashboard's figures within a minute of being ready.");

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Nodes;
 using NetflixML.Features.Reporting;
 using NetflixML.Features.Storage;
+using NetflixML.Training.Bench;
 
 namespace NetflixML.Training.Tests;
 
@@ -95,5 +98,31 @@ public sealed class BenchServeTests(TrainedModels trained)
         Assert.Equal(2, code);
         Assert.Contains("missing.db", error);
         Assert.Contains("dotnet run --project Training", error);
+    }
+
+    [Fact]
+    public async Task The_log_is_counted_from_its_first_line_even_when_the_dashboard_warm_up_logs_before_the_address()
+    {
+        // In CI the warm-up, now fast, logged before "Now listening on", when the bench had not yet begun counting; it
+        // then waited a minute for a line already gone and failed.
+        var output = new StringBuilder()
+            .AppendLine("""{"message":"Database data/netflix.db loaded (400 titles, churn features computed) in 612 ms"}""")
+            .AppendLine("""{"message":"Dashboard figures computed (6 of them) in 41 ms"}""")
+            .AppendLine("""{"message":"Now listening on: http://127.0.0.1:40123","address":"http://127.0.0.1:40123"}""");
+        for (var i = 0; i < 5000; i++)
+        {
+            // Enough to fill several 64 KiB reads, so some occurrences straddle two of them.
+            output.AppendLine(i % 250 == 7 ? """{"message":"Database data/netflix.db changed: the new version is served"}""" : $$"""{"message":"Prediction top10 {{i}} answered"}""");
+        }
+
+        var log = new ServeBenchmark.LogCounts();
+        var listening = new TaskCompletionSource<Uri>();
+
+        await ServeBenchmark.ReadOutput(new StringReader(output.ToString()), log, new ConcurrentQueue<string>(), listening);
+
+        Assert.Equal(new Uri("http://127.0.0.1:40123"), await listening.Task);
+        Assert.Equal(1, log.DashboardWarmUps);
+        Assert.Equal(20, log.DatabaseReloads);
+        Assert.Equal(4980, log.PredictionLines);
     }
 }
