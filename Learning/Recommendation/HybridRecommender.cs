@@ -99,13 +99,12 @@ public sealed class HybridRecommender : Recommender
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores)
     {
-        if (!Factors.IsTrained(item))
+        // An item outside every history: the factor model has already fallen back to content (the same index).
+        if (Factors.ScoreSimilarByFactors(item, scores) == SimilaritySource.Content)
         {
-            Content.ScoreSimilar(item, scores);
             return SimilaritySource.Content;
         }
 
-        Factors.ScoreSimilarByFactors(item, scores);
         var content = ThreadScratch.Get(ref _scratchContent, scores.Length);
         Content.ScoreSimilar(item, content);
         var c = (float)Options.ContentWeight;

@@ -284,8 +284,6 @@ public sealed class ImplicitFactorModel : Recommender
 
     public int Rank { get; }
 
-    internal bool IsTrained(int item) => _trainedItem[item];
-
     /// <summary>x_u . y_i for one pair (negative infinity for an item the model never saw): the definition.</summary>
     internal unsafe float Score(int user, int item)
     {
