@@ -130,9 +130,9 @@ public static class AnalyticsQueries
             counts);
     }
 
-    public static GenreFlows GenreFlows(ViewingFacts viewing, IReadOnlyDictionary<string, TitleInfo> movies, string groupBy, int topGenres)
+    public static GenreFlows GenreFlows(ViewingFacts viewing, string groupBy, int topGenres)
     {
-        var cells = viewing.ViewsByGroupAndGenre(groupBy, movies).Select(c => (Source: c.Group, c.Genre, c.Views)).ToList();
+        var cells = viewing.ViewsByGroupAndGenre(groupBy).Select(c => (Source: c.Group, c.Genre, c.Views)).ToList();
         var genres = cells.GroupBy(c => c.Genre).OrderByDescending(g => g.Sum(c => c.Views)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Take(topGenres).Select(g => g.Key).ToList();
         var shown = genres.ToHashSet(StringComparer.Ordinal);

@@ -24,11 +24,13 @@ public sealed class ViewingFacts
     private readonly int[] _eventDevice;
     private readonly double[] _eventMinutes;
     private readonly string[][] _watched;
+    private readonly IReadOnlyList<string> _genres;
+    private readonly int[][] _titleGenres;
     private readonly Dictionary<string, int> _userIndex;
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly Subscriber?[] _profile;
 
-    private ViewingFacts(SqliteConnection db)
+    private ViewingFacts(SqliteConnection db, IReadOnlyDictionary<string, TitleInfo> movies)
     {
         GoldData.Read(db, $"SELECT user_id, subscription_plan, primary_device, country, age FROM {GoldTables.Users}", r =>
             _subscribers[r.GetString(0)] = new Subscriber(Label(r, 1), Label(r, 2), Label(r, 3), AgeBand(r.IsDBNull(4) ? null : r.GetDouble(4))));
@@ -57,6 +59,11 @@ public sealed class ViewingFacts
         }
 
         _watched = [.. watched.Select(w => w.Distinct().Select(t => _titles[t]).Order(StringComparer.Ordinal).ToArray())];
+
+        // Each watched title's genres (none for a title outside the catalogue), numbered in order of first sight.
+        var genres = new Interned();
+        _titleGenres = [.. _titles.Select(t => movies.TryGetValue(t, out var info) ? info.Genres.Select(genres.Index).ToArray() : [])];
+        _genres = genres.Values;
     }
 
     /// <summary>Viewing events.</summary>
@@ -68,19 +75,19 @@ public sealed class ViewingFacts
     /// <summary>Every title the subscriber has watched, in id order (ordinal).</summary>
     public IReadOnlyList<string> WatchedBy(string userId) => _userIndex.TryGetValue(userId, out var u) ? _watched[u] : [];
 
-    internal static ViewingFacts Read(SqliteConnection db) => new(db);
+    /// <summary>Reads the events and subscribers of <paramref name="db"/>; <paramref name="movies"/> gives each title's genres.</summary>
+    internal static ViewingFacts Read(SqliteConnection db, IReadOnlyDictionary<string, TitleInfo> movies) => new(db, movies);
 
     /// <summary>Views, distinct viewers, hours and distinct titles per genre; a title counts for each of its genres.</summary>
-    public IReadOnlyList<Contracts.GenrePopularity> GenrePopularity(IReadOnlyDictionary<string, TitleInfo> movies)
+    public IReadOnlyList<Contracts.GenrePopularity> GenrePopularity()
     {
-        var (genres, titleGenres) = GenresOfTitles(movies);
-        var views = new int[genres.Count];
-        var minutes = new double[genres.Count];
-        var titles = new int[genres.Count];
-        var viewed = new System.Collections.BitArray(genres.Count * _users.Length);
+        var views = new int[_genres.Count];
+        var minutes = new double[_genres.Count];
+        var titles = new int[_genres.Count];
+        var viewed = new System.Collections.BitArray(_genres.Count * _users.Length);
         for (var e = 0; e < Count; e++)
         {
-            foreach (var g in titleGenres[_eventTitle[e]])
+            foreach (var g in _titleGenres[_eventTitle[e]])
             {
                 views[g]++;
                 minutes[g] += _eventMinutes[e];
@@ -88,12 +95,12 @@ public sealed class ViewingFacts
             }
         }
 
-        foreach (var g in titleGenres.SelectMany(t => t))
+        foreach (var g in _titleGenres.SelectMany(t => t))
         {
             titles[g]++; // every title here has been watched
         }
 
-        return [.. genres.Select((genre, g) => new Contracts.GenrePopularity(genre, views[g], CountSet(viewed, g * _users.Length, _users.Length), Math.Round(minutes[g] / 60.0, 1), titles[g]))
+        return [.. _genres.Select((genre, g) => new Contracts.GenrePopularity(genre, views[g], CountSet(viewed, g * _users.Length, _users.Length), Math.Round(minutes[g] / 60.0, 1), titles[g]))
             .OrderByDescending(p => p.Views).ThenBy(p => p.Genre, StringComparer.Ordinal)];
     }
 
@@ -179,7 +186,7 @@ public sealed class ViewingFacts
     /// Views from each group of subscribers (by <paramref name="grouping"/>, one of <see cref="Groupings"/>) to each
     /// genre; a title counts for each of its genres, and only subscribers in gold_users are grouped.
     /// </summary>
-    public IReadOnlyList<(string Group, string Genre, int Views)> ViewsByGroupAndGenre(string grouping, IReadOnlyDictionary<string, TitleInfo> movies)
+    public IReadOnlyList<(string Group, string Genre, int Views)> ViewsByGroupAndGenre(string grouping)
     {
         Func<Subscriber, string> group = grouping switch
         {
@@ -189,15 +196,14 @@ public sealed class ViewingFacts
             "age" => s => s.Age,
             _ => throw new ArgumentOutOfRangeException(nameof(grouping), grouping, $"must be one of {string.Join(", ", Groupings)}"),
         };
-        var (genres, titleGenres) = GenresOfTitles(movies);
         var groups = new Interned();
         var groupOf = _profile.Select(p => p is null ? -1 : groups.Index(group(p))).ToArray();
-        var views = new int[groups.Values.Count, genres.Count];
+        var views = new int[groups.Values.Count, _genres.Count];
         for (var e = 0; e < Count; e++)
         {
             if (groupOf[_eventUser[e]] is var s and >= 0)
             {
-                foreach (var g in titleGenres[_eventTitle[e]])
+                foreach (var g in _titleGenres[_eventTitle[e]])
                 {
                     views[s, g]++;
                 }
@@ -205,9 +211,9 @@ public sealed class ViewingFacts
         }
 
         return [.. from s in Enumerable.Range(0, groups.Values.Count)
-                   from g in Enumerable.Range(0, genres.Count)
+                   from g in Enumerable.Range(0, _genres.Count)
                    where views[s, g] > 0
-                   select (groups.Values[s], genres[g], views[s, g])];
+                   select (groups.Values[s], _genres[g], views[s, g])];
     }
 
     /// <summary>The age bands of the genre flows (null: no age).</summary>
@@ -222,13 +228,6 @@ public sealed class ViewingFacts
     };
 
     private static string Label(SqliteDataReader r, int column) => r.IsDBNull(column) ? AnalyticsQueries.Unknown : r.GetString(column);
-
-    private (IReadOnlyList<string> Genres, int[][] TitleGenres) GenresOfTitles(IReadOnlyDictionary<string, TitleInfo> movies)
-    {
-        var genres = new Interned();
-        var titleGenres = _titles.Select(t => movies.TryGetValue(t, out var info) ? info.Genres.Select(genres.Index).ToArray() : []).ToArray();
-        return (genres.Values, titleGenres);
-    }
 
     private static int CountSet(System.Collections.BitArray bits, int start, int length)
     {

@@ -115,11 +115,8 @@ public static class AnalyticsApi
     /// <param name="database">The gold tables.</param>
     /// <response code="200">Genres, most viewed first.</response>
     /// <response code="503">The database is missing.</response>
-    public static Ok<IReadOnlyList<GenrePopularity>> GenrePopularity(ScoringDatabase database)
-    {
-        var gold = database.Current();
-        return TypedResults.Ok(gold.ViewingFigures("genre-popularity", viewing => viewing.GenrePopularity(gold.Movies)));
-    }
+    public static Ok<IReadOnlyList<GenrePopularity>> GenrePopularity(ScoringDatabase database) =>
+        TypedResults.Ok(database.Current().ViewingFigures("genre-popularity", viewing => viewing.GenrePopularity()));
 
     /// <summary>The distribution of the ratings (1-5) given to each genre's titles.</summary>
     /// <param name="database">The gold tables.</param>
@@ -196,8 +193,7 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var gold = database.Current();
-        return TypedResults.Ok(gold.ViewingFigures(AnalyticsQueries.Key("genre-flows", by, genres), viewing => AnalyticsQueries.GenreFlows(viewing, gold.Movies, by, genres)));
+        return TypedResults.Ok(database.Current().ViewingFigures(AnalyticsQueries.Key("genre-flows", by, genres), viewing => AnalyticsQueries.GenreFlows(viewing, by, genres)));
     }
 
     private static ValidationProblem Invalid(string field, string message)

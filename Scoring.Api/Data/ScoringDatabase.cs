@@ -239,7 +239,7 @@ public sealed class GoldData
             movies[r.GetString(0)] = new TitleInfo(r.GetString(0), r.GetString(1), genres);
         });
         Movies = movies;
-        Viewing = ViewingFacts.Read(db);
+        Viewing = ViewingFacts.Read(db, movies);
         _trackRecords = new Lazy<TrackRecordIndex>(() => ScoringDatabase.WithConnection(path, titles => new TrackRecordIndex(TitleTable.FromDatabase(titles))), LazyThreadSafetyMode.PublicationOnly);
         try
         {

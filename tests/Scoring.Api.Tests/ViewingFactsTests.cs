@@ -38,7 +38,7 @@ public sealed class ViewingFactsTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        _viewing = ViewingFacts.Read(db);
+        _viewing = ViewingFacts.Read(db, Movies);
     }
 
     public void Dispose() => File.Delete(_path);
@@ -48,7 +48,7 @@ public sealed class ViewingFactsTests : IDisposable
     {
         Assert.Equal(
             [new("Drama", 5, 3, 1.1, 2), new("Comedy", 3, 2, 0.5, 1)], // Drama: 10+20+0+30+5 = 65 minutes
-            _viewing.GenrePopularity(Movies));
+            _viewing.GenrePopularity());
     }
 
     [Fact]
@@ -79,13 +79,13 @@ public sealed class ViewingFactsTests : IDisposable
     {
         Assert.Equivalent(
             new[] { ("Basic", "Drama", 3), ("Basic", "Comedy", 2), ("Unknown", "Drama", 1), ("Unknown", "Comedy", 1) },
-            _viewing.ViewsByGroupAndGenre("plan", Movies),
+            _viewing.ViewsByGroupAndGenre("plan"),
             strict: true);
         Assert.Equivalent(
             new[] { ("under 25", "Drama", 3), ("under 25", "Comedy", 2), ("Unknown", "Drama", 1), ("Unknown", "Comedy", 1) },
-            _viewing.ViewsByGroupAndGenre("age", Movies),
+            _viewing.ViewsByGroupAndGenre("age"),
             strict: true);
-        Assert.Throws<ArgumentOutOfRangeException>(() => _viewing.ViewsByGroupAndGenre("zodiac", Movies));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _viewing.ViewsByGroupAndGenre("zodiac"));
     }
 
     [Fact]
