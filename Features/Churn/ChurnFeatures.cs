@@ -38,38 +38,60 @@ public static class ChurnFeatures
         return last.Date.AddDays(1).AddDays(-61);
     }
 
-    /// <summary>Features of every subscriber who had subscribed before the snapshot.</summary>
-    public static IReadOnlyList<ChurnRow> Compute(SqliteConnection db, DateTime snapshot)
+    /// <summary>
+    /// The per-subscriber aggregates <see cref="Compute"/> runs, each with its columns in the order it reads them.
+    /// All but the watch aggregate (which needs progress and duration) are answered from an index alone.
+    /// </summary>
+    internal sealed record AggregateQueries(string Watch, string Searches, string Reviews, string Recommendations, string WatchAfter, string SearchesAfter)
+    {
+        public IEnumerable<string> All => [Watch, Searches, Reviews, Recommendations, WatchAfter, SearchesAfter];
+    }
+
+    internal static AggregateQueries Aggregates(DateTime snapshot)
     {
         var s = snapshot.ToString("yyyy-MM-dd HH:mm:ss", Inv);
         var sd = snapshot.ToString("yyyy-MM-dd", Inv);
         string Days(int days, bool dateOnly) => snapshot.AddDays(-days).ToString(dateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", Inv);
 
-        var watch = Query(db, $"""
-            SELECT user_id, count(*),
-              sum(watch_date >= '{Days(7, false)}'), sum(watch_date >= '{Days(30, false)}'), sum(watch_date >= '{Days(90, false)}'),
-              sum(watch_date >= '{Days(90, false)}' AND watch_date < '{Days(30, false)}'),
-              max(watch_date),
-              avg(CASE WHEN watch_date >= '{Days(90, false)}' THEN progress_percentage END),
-              total(CASE WHEN watch_date >= '{Days(30, false)}' THEN watch_duration_minutes END),
-              count(DISTINCT CASE WHEN watch_date >= '{Days(90, false)}' THEN movie_id END)
-            FROM {GoldTables.WatchEvents} WHERE watch_date < '{s}' GROUP BY user_id
-            """);
-        var searches = Query(db, $"""
-            SELECT user_id, sum(search_date >= '{Days(30, true)}'), sum(search_date >= '{Days(90, true)}'), max(search_date)
-            FROM {GoldTables.Searches} WHERE search_date < '{sd}' GROUP BY user_id
-            """);
-        var reviews = Query(db, $"""
-            SELECT user_id, sum(review_date >= '{Days(90, true)}'), avg(rating), max(review_date)
-            FROM {GoldTables.Reviews} WHERE review_date < '{sd}' GROUP BY user_id
-            """);
-        var recommendations = Query(db, $"""
-            SELECT user_id, sum(was_clicked = 1 AND recommendation_date >= '{Days(30, false)}'),
-              sum(recommendation_date >= '{Days(90, false)}'), sum(was_clicked = 1 AND recommendation_date >= '{Days(90, false)}'), max(recommendation_date)
-            FROM {GoldTables.Recommendations} WHERE recommendation_date < '{s}' GROUP BY user_id
-            """);
-        var watchAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.WatchEvents} WHERE watch_date >= '{s}' GROUP BY user_id");
-        var searchesAfter = Query(db, $"SELECT user_id, count(*) FROM {GoldTables.Searches} WHERE search_date >= '{sd}' GROUP BY user_id");
+        return new AggregateQueries(
+            Watch: $"""
+                SELECT user_id, count(*),
+                  sum(watch_date >= '{Days(7, false)}'), sum(watch_date >= '{Days(30, false)}'), sum(watch_date >= '{Days(90, false)}'),
+                  sum(watch_date >= '{Days(90, false)}' AND watch_date < '{Days(30, false)}'),
+                  max(watch_date),
+                  avg(CASE WHEN watch_date >= '{Days(90, false)}' THEN progress_percentage END),
+                  total(CASE WHEN watch_date >= '{Days(30, false)}' THEN watch_duration_minutes END),
+                  count(DISTINCT CASE WHEN watch_date >= '{Days(90, false)}' THEN movie_id END)
+                FROM {GoldTables.WatchEvents} WHERE watch_date < '{s}' GROUP BY user_id
+                """,
+            Searches: $"""
+                SELECT user_id, sum(search_date >= '{Days(30, true)}'), sum(search_date >= '{Days(90, true)}'), max(search_date)
+                FROM {GoldTables.Searches} WHERE search_date < '{sd}' GROUP BY user_id
+                """,
+            Reviews: $"""
+                SELECT user_id, sum(review_date >= '{Days(90, true)}'), avg(rating), max(review_date)
+                FROM {GoldTables.Reviews} WHERE review_date < '{sd}' GROUP BY user_id
+                """,
+            Recommendations: $"""
+                SELECT user_id, sum(was_clicked = 1 AND recommendation_date >= '{Days(30, false)}'),
+                  sum(recommendation_date >= '{Days(90, false)}'), sum(was_clicked = 1 AND recommendation_date >= '{Days(90, false)}'), max(recommendation_date)
+                FROM {GoldTables.Recommendations} WHERE recommendation_date < '{s}' GROUP BY user_id
+                """,
+            WatchAfter: $"SELECT user_id, count(*) FROM {GoldTables.WatchEvents} WHERE watch_date >= '{s}' GROUP BY user_id",
+            SearchesAfter: $"SELECT user_id, count(*) FROM {GoldTables.Searches} WHERE search_date >= '{sd}' GROUP BY user_id");
+    }
+
+    /// <summary>Features of every subscriber who had subscribed before the snapshot.</summary>
+    public static IReadOnlyList<ChurnRow> Compute(SqliteConnection db, DateTime snapshot)
+    {
+        var sd = snapshot.ToString("yyyy-MM-dd", Inv);
+        var sql = Aggregates(snapshot);
+        var watch = Query(db, sql.Watch);
+        var searches = Query(db, sql.Searches);
+        var reviews = Query(db, sql.Reviews);
+        var recommendations = Query(db, sql.Recommendations);
+        var watchAfter = Query(db, sql.WatchAfter);
+        var searchesAfter = Query(db, sql.SearchesAfter);
         var lastActivity = LastActivity(db);
 
         var rows = new List<ChurnRow>();

@@ -42,9 +42,12 @@ public static class GoldTables
     [
         $"CREATE INDEX ix_watch_user ON {WatchEvents} (user_id, watch_date)",
         $"CREATE INDEX ix_watch_movie ON {WatchEvents} (movie_id)",
-        $"CREATE INDEX ix_recs_user ON {Recommendations} (user_id, recommendation_date)",
+        // was_clicked and rating too, so the churn features' click counts and mean rating read the index alone. At
+        // scale 10 the click aggregate (500,000 rows) took 1.4-1.6 s through the table and 0.25-0.3 s from the index;
+        // the review one (150,000 rows) 0.43 s and 0.08 s.
+        $"CREATE INDEX ix_recs_user ON {Recommendations} (user_id, recommendation_date, was_clicked)",
         $"CREATE INDEX ix_search_user ON {Searches} (user_id, search_date)",
-        $"CREATE INDEX ix_reviews_user ON {Reviews} (user_id, review_date)",
+        $"CREATE INDEX ix_reviews_user ON {Reviews} (user_id, review_date, rating)",
         $"CREATE INDEX ix_ratings_user ON {Ratings} (user_id, rated_at)",
         $"CREATE INDEX ix_weekly_title ON {Top10Weekly} (title_id, week)",
     ];

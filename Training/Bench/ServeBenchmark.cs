@@ -674,7 +674,7 @@ public static class ServeBenchmark
             progress.Report($"API listening on {api.Address} (pid {process.Id})");
             using var client = Client(api.Address);
 
-            // Readiness waits for the database warm-up (8-13 s at generate --scale 10): up to a minute.
+            // Readiness waits for the database warm-up (about 7 s at generate --scale 10): up to a minute.
             var notReady = string.Empty;
             if (!await PollUntil(
                 async () =>

@@ -110,4 +110,34 @@ public sealed class ChurnFeatureTests : IDisposable
         // Last activity Dec 20: the day after, minus 61 days.
         Assert.Equal(new DateTime(2025, 10, 21, 0, 0, 0, DateTimeKind.Unspecified), ChurnFeatures.ResolveSnapshot(db));
     }
+
+    [Fact]
+    public void Every_aggregate_but_the_watch_one_is_answered_from_an_index_alone()
+    {
+        using var db = SqliteDatabase.Open(_dir.File("netflix.db"), readOnly: true, pooling: false);
+        var queries = ChurnFeatures.Aggregates(Snapshot);
+        foreach (var sql in queries.All)
+        {
+            var plan = QueryPlan(db, sql);
+            Assert.Contains("USING", plan); // never a scan of the bare table
+            if (sql != queries.Watch)
+            {
+                Assert.Contains("USING COVERING INDEX", plan);
+            }
+        }
+    }
+
+    private static string QueryPlan(Microsoft.Data.Sqlite.SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(3));
+        }
+
+        return string.Join("\n", lines);
+    }
 }
