@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NetflixML.Features.Catalog;
 using NetflixML.Features.Ingestion;
+using NetflixML.Features.Storage;
 using NetflixML.Learning.Data;
 
 namespace NetflixML.Features.Churn;
@@ -17,6 +18,13 @@ public sealed record ChurnRow(string UserId, IReadOnlyDictionary<string, double>
 public static class ChurnFeatures
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The event tables, each with its date column; any event in them is activity.</summary>
+    private static readonly (string Table, string DateColumn)[] ActivityTables =
+    [
+        (GoldTables.WatchEvents, "watch_date"), (GoldTables.Searches, "search_date"), (GoldTables.Reviews, "review_date"), (GoldTables.Recommendations, "recommendation_date"),
+    ];
+
     /// <summary>Days since the last watch or activity are counted up to this many (a year).</summary>
     public const double DaysCap = 365;
 
@@ -29,7 +37,11 @@ public static class ChurnFeatures
     /// </summary>
     public static DateTime ResolveSnapshot(SqliteConnection db)
     {
-        var last = LastActivity(db).Values.DefaultIfEmpty(DateTime.MinValue).Max();
+        // Only the latest event of each kind matters here, which each table's (user, date) index answers without
+        // grouping by subscriber; the per-subscriber pass took three times as long at scale 10.
+        var last = ActivityTables
+            .Select(t => db.Scalar<string?>($"SELECT max({t.DateColumn}) FROM {t.Table}") is { } text ? DateTime.Parse(text, Inv) : DateTime.MinValue)
+            .Max();
         if (last == DateTime.MinValue)
         {
             throw new TaskDataException("The database has no watch, search, review or recommendation events, so there is no snapshot to compute churn features at.");
@@ -184,7 +196,7 @@ public static class ChurnFeatures
     private static Dictionary<string, DateTime> LastActivity(SqliteConnection db)
     {
         var result = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var (table, column) in new[] { (GoldTables.WatchEvents, "watch_date"), (GoldTables.Searches, "search_date"), (GoldTables.Reviews, "review_date"), (GoldTables.Recommendations, "recommendation_date") })
+        foreach (var (table, column) in ActivityTables)
         {
             foreach (var (user, values) in Query(db, $"SELECT user_id, max({column}) FROM {table} GROUP BY user_id"))
             {

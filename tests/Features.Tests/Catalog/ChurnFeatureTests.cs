@@ -111,6 +111,27 @@ public sealed class ChurnFeatureTests : IDisposable
         Assert.Equal(new DateTime(2025, 10, 21, 0, 0, 0, DateTimeKind.Unspecified), ChurnFeatures.ResolveSnapshot(db));
     }
 
+    [Theory]
+    [InlineData("searches")]
+    [InlineData("reviews")]
+    [InlineData("recommendations")]
+    public void The_data_ends_with_the_latest_event_of_any_kind(string kind)
+    {
+        using (var db = SqliteDatabase.Open(_dir.File("netflix.db"), pooling: false))
+        {
+            db.Execute(kind switch
+            {
+                "searches" => $"INSERT INTO {GoldTables.Searches} (search_id, user_id, search_date) VALUES ('late-q', 'u1', '2026-01-09')",
+                "reviews" => $"INSERT INTO {GoldTables.Reviews} (review_id, user_id, movie_id, rating, review_date) VALUES ('late-r', 'u1', 'm1', 4, '2026-01-09')",
+                _ => $"INSERT INTO {GoldTables.Recommendations} (recommendation_id, user_id, movie_id, recommendation_date, was_clicked) VALUES ('late-c', 'u1', 'm1', '2026-01-09 23:59:59', 0)",
+            });
+        }
+
+        using var read = SqliteDatabase.Open(_dir.File("netflix.db"), readOnly: true, pooling: false);
+        // Jan 10, minus 61 days; a date-only Jan 9 and a Jan 9 23:59:59 end the same day.
+        Assert.Equal(new DateTime(2025, 11, 10, 0, 0, 0, DateTimeKind.Unspecified), ChurnFeatures.ResolveSnapshot(read));
+    }
+
     [Fact]
     public void Every_aggregate_but_the_watch_one_is_answered_from_an_index_alone()
     {
