@@ -51,8 +51,8 @@ public static class ChurnFeatures
     }
 
     /// <summary>
-    /// The per-subscriber aggregates <see cref="Compute"/> runs, each with its columns in the order it reads them.
-    /// All but the watch aggregate (which needs progress and duration) are answered from an index alone.
+    /// The per-subscriber aggregates <see cref="Compute"/> runs (it reads their columns by position). All but the watch
+    /// aggregate, which needs progress and duration, are answered from an index alone.
     /// </summary>
     internal sealed record AggregateQueries(string Watch, string Searches, string Reviews, string Recommendations, string WatchAfter, string SearchesAfter)
     {
