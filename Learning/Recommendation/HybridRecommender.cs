@@ -86,14 +86,7 @@ public sealed class HybridRecommender : Recommender
         var count = History.UserStart[user + 1] - start;
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, content);
         var (wf, wc, wp) = Weights(count);
-        Standardise(scores);
-        Standardise(content);
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var blend = (float)(wc * content[i] + wp * _popularityScore[i]);
-            scores[i] = float.IsNegativeInfinity(scores[i]) ? blend : (float)wf * scores[i] + blend;
-        }
-
+        Blend(scores, content, _popularityScore, wf, wc, wp);
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
 
@@ -121,11 +114,69 @@ public sealed class HybridRecommender : Recommender
         };
     }
 
-    /// <summary>
-    /// z-scores over the finite entries; infinite entries stay as they are. Eight floats at a time, summed in double
-    /// precision (it runs twice per recommendation, over the whole catalogue).
-    /// </summary>
+    /// <summary>z-scores over the finite entries; infinite and NaN entries stay as they are.</summary>
     internal static void Standardise(Span<float> values)
+    {
+        var (shift, scale) = Moments(values);
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        for (; i + 8 <= values.Length; i += 8)
+        {
+            ZScores(Vector256.LoadUnsafe(ref first, (nuint)i), shift, scale).StoreUnsafe(ref first, (nuint)i);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = ZScore(values[i], shift, scale);
+        }
+    }
+
+    /// <summary>
+    /// The blend, in one pass over the catalogue: factor scores and content each standardised (<see cref="Standardise"/>),
+    /// then wf x factor + (wc x content + wp x popularity), the bracket in double precision; an item with no factor
+    /// score (negative infinity) gets the bracket alone. Eight items at a time, each computed exactly as one at a
+    /// time would be.
+    /// </summary>
+    internal static void Blend(Span<float> scores, ReadOnlySpan<float> content, ReadOnlySpan<float> popularity, double wf, double wc, double wp)
+    {
+        var (fShift, fScale) = Moments(scores);
+        var (cShift, cScale) = Moments(content);
+        ref var f = ref MemoryMarshal.GetReference(scores);
+        ref var c = ref MemoryMarshal.GetReference(content);
+        ref var p = ref MemoryMarshal.GetReference(popularity);
+        var factorWeight = Vector256.Create((float)wf);
+        var contentWeight = Vector256.Create(wc);
+        var popularityWeight = Vector256.Create(wp);
+        var i = 0;
+        for (; i + 8 <= scores.Length; i += 8)
+        {
+            var factor = ZScores(Vector256.LoadUnsafe(ref f, (nuint)i), fShift, fScale);
+            var (contentLow, contentHigh) = Vector256.Widen(ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShift, cScale));
+            var (popularityLow, popularityHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)i));
+            var blend = Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh));
+            var unscored = Vector256.Equals(factor, Vector256.Create(float.NegativeInfinity));
+            Vector256.ConditionalSelect(unscored, blend, (factorWeight * factor) + blend).StoreUnsafe(ref f, (nuint)i);
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            var factor = ZScore(scores[i], fShift, fScale);
+            var blend = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
+            scores[i] = float.IsNegativeInfinity(factor) ? blend : ((float)wf * factor) + blend;
+        }
+    }
+
+    private static Vector256<float> ZScores(Vector256<float> v, Vector256<float> shift, Vector256<float> scale) =>
+        Vector256.ConditionalSelect(Vector256.Equals(v - v, Vector256<float>.Zero), (v - shift) * scale, v);
+
+    private static float ZScore(float v, Vector256<float> shift, Vector256<float> scale) =>
+        float.IsFinite(v) ? (v - shift.GetElement(0)) * scale.GetElement(0) : v;
+
+    /// <summary>
+    /// The shift and scale that standardise the finite entries (mean and 1 / standard deviation, summed in double
+    /// precision eight floats at a time); 0 and 1, which change nothing, when there are none.
+    /// </summary>
+    private static (Vector256<float> Shift, Vector256<float> Scale) Moments(ReadOnlySpan<float> values)
     {
         ref var first = ref MemoryMarshal.GetReference(values);
         var sum = Vector256<double>.Zero;
@@ -156,27 +207,12 @@ public sealed class HybridRecommender : Recommender
 
         if (n == 0)
         {
-            return;
+            return (Vector256<float>.Zero, Vector256<float>.One);
         }
 
         var mean = total / n;
         var sd = Math.Sqrt(Math.Max((totalSq / n) - (mean * mean), 1e-12));
-        var shift = Vector256.Create((float)mean);
-        var scale = Vector256.Create((float)(1 / sd));
-        for (i = 0; i + 8 <= values.Length; i += 8)
-        {
-            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-            var finite = Vector256.Equals(v - v, Vector256<float>.Zero);
-            Vector256.ConditionalSelect(finite, (v - shift) * scale, v).StoreUnsafe(ref first, (nuint)i);
-        }
-
-        for (; i < values.Length; i++)
-        {
-            if (float.IsFinite(values[i]))
-            {
-                values[i] = (values[i] - (float)mean) * (float)(1 / sd);
-            }
-        }
+        return (Vector256.Create((float)mean), Vector256.Create((float)(1 / sd)));
     }
 
     internal override void WriteParameters(BinaryWriter writer)

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NetflixML.Learning.Recommendation;
 
 /// <summary>An item index and its score.</summary>
@@ -5,10 +8,14 @@ public readonly record struct ScoredItem(int Item, float Score);
 
 /// <summary>
 /// Partial selection of the best n scores: a min-heap of n entries over one pass of the catalogue (O(items log n),
-/// no sort of the catalogue, nothing allocated). Ties go to the lower item index, so results are deterministic.
+/// no sort of the catalogue, nothing allocated). Ties go to the lower item index, so results are deterministic. Once
+/// n are held, eight scores at a time are compared with the worst held and skipped together when none beats it:
+/// most of a catalogue, so the pass costs little more than reading it.
 /// </summary>
 public static class TopN
 {
+    private const int Block = 8;
+
     /// <summary>
     /// Writes the best scores into <paramref name="destination"/> (best first) and returns how many were written.
     /// NaN and negative-infinity scores are never selected, nor, when <paramref name="allowed"/> is given, items it marks false.
@@ -22,23 +29,38 @@ public static class TopN
         }
 
         var count = 0;
-        for (var i = 0; i < scores.Length; i++)
+        ref var first = ref MemoryMarshal.GetReference(scores);
+        var i = 0;
+        while (i < scores.Length)
         {
-            var score = scores[i];
-            if (!(score > float.NegativeInfinity) || (!allowed.IsEmpty && !allowed[i]))
+            // Once the heap is full, a block of scores none above its worst is passed over whole: an equal score
+            // comes later, so it has the higher index and loses the tie. NaN compares false and goes the long way.
+            var end = Math.Min(i + Block, scores.Length);
+            if (count == capacity && end - i == Block
+                && Vector256.LessThanOrEqualAll(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256.Create(destination[0].Score)))
             {
+                i = end;
                 continue;
             }
 
-            if (count < capacity)
+            for (; i < end; i++)
             {
-                destination[count] = new ScoredItem(i, score);
-                SiftUp(destination, count++);
-            }
-            else if (Better(score, i, destination[0]))
-            {
-                destination[0] = new ScoredItem(i, score);
-                SiftDown(destination, 0, count);
+                var score = scores[i];
+                if (!(score > float.NegativeInfinity) || (!allowed.IsEmpty && !allowed[i]))
+                {
+                    continue;
+                }
+
+                if (count < capacity)
+                {
+                    destination[count] = new ScoredItem(i, score);
+                    SiftUp(destination, count++);
+                }
+                else if (Better(score, i, destination[0]))
+                {
+                    destination[0] = new ScoredItem(i, score);
+                    SiftDown(destination, 0, count);
+                }
             }
         }
 

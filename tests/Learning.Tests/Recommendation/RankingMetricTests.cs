@@ -81,6 +81,34 @@ public sealed class RankingMetricTests
         Assert.NotEqual(train, RankingEvaluator.SplitPerUser(ratings, seed: 5).Train);
     }
 
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(7, 10)]
+    [InlineData(8, 8)]
+    [InlineData(9, 2)]
+    [InlineData(203, 1)]
+    [InlineData(203, 10)]
+    [InlineData(4_099, 50)]
+    public void TopN_skipping_blocks_of_eight_selects_what_a_full_sort_does(int length, int n)
+    {
+        // Few distinct values, so many ties fall in blocks that are skipped; lengths off multiples of eight; values
+        // rising and falling, so the worst held changes while blocks are being skipped.
+        var rng = new Core.Rng((ulong)length);
+        var scores = Enumerable.Range(0, length).Select(i => (float)(Math.Round(rng.NextDouble() * 6) + (i % 400 < 200 ? i % 200 : 200 - (i % 200)) / 40)).ToArray();
+        if (length > 20)
+        {
+            scores[length - 1] = 1_000; // the best, in the last (partial) block
+            scores[length / 2] = float.NaN;
+        }
+
+        var buffer = new ScoredItem[n];
+        var count = TopN.Select(scores, buffer);
+
+        var expected = Enumerable.Range(0, length).Where(i => float.IsFinite(scores[i])).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(n).ToArray();
+        Assert.Equal(expected, buffer.Take(count).Select(b => b.Item));
+        Assert.Equal(expected.Select(i => scores[i]), buffer.Take(count).Select(b => b.Score));
+    }
+
     [Fact]
     public void TopN_matches_a_full_sort_with_ties_broken_by_index()
     {

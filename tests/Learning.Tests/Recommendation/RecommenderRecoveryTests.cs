@@ -128,6 +128,38 @@ public sealed class RecommenderRecoveryTests
         }
     }
 
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(8, false)]
+    [InlineData(1003, false)]
+    [InlineData(1003, true)]
+    public void Blending_in_one_pass_equals_standardising_each_part_then_blending_item_by_item(int length, bool noFactorScores)
+    {
+        var random = new Random(length);
+        float Next() => (float)((random.NextDouble() * 30) - 4);
+        var factor = Enumerable.Range(0, length).Select(i => noFactorScores || i % 5 == 2 ? float.NegativeInfinity : i % 97 == 11 ? float.NaN : Next()).ToArray();
+        var content = Enumerable.Range(0, length).Select(_ => Next()).ToArray();
+        var popularity = Enumerable.Range(0, length).Select(_ => Next()).ToArray();
+        const double wf = 0.61, wc = 0.23, wp = 0.16;
+
+        // The definition: each part standardised on its own, then the blend one item at a time.
+        var expected = factor.ToArray();
+        var standardisedContent = content.ToArray();
+        HybridRecommender.Standardise(expected);
+        HybridRecommender.Standardise(standardisedContent);
+        for (var i = 0; i < length; i++)
+        {
+            var bracket = (float)((wc * standardisedContent[i]) + (wp * popularity[i]));
+            expected[i] = float.IsNegativeInfinity(expected[i]) ? bracket : ((float)wf * expected[i]) + bracket;
+        }
+
+        var blended = factor.ToArray();
+        HybridRecommender.Blend(blended, content, popularity, wf, wc, wp);
+
+        // Bit for bit (NaN stays NaN), so the fused pass changes no recommendation.
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Hybrid_leans_on_content_for_users_with_little_history()
     {
