@@ -118,11 +118,12 @@ public sealed class HybridRecommender : Recommender
     internal static void Standardise(Span<float> values)
     {
         var (shift, scale) = Moments(values);
+        var (shifts, scales) = (Vector256.Create(shift), Vector256.Create(scale));
         ref var first = ref MemoryMarshal.GetReference(values);
         var i = 0;
         for (; i + 8 <= values.Length; i += 8)
         {
-            ZScores(Vector256.LoadUnsafe(ref first, (nuint)i), shift, scale).StoreUnsafe(ref first, (nuint)i);
+            ZScores(Vector256.LoadUnsafe(ref first, (nuint)i), shifts, scales).StoreUnsafe(ref first, (nuint)i);
         }
 
         for (; i < values.Length; i++)
@@ -144,14 +145,15 @@ public sealed class HybridRecommender : Recommender
         ref var f = ref MemoryMarshal.GetReference(scores);
         ref var c = ref MemoryMarshal.GetReference(content);
         ref var p = ref MemoryMarshal.GetReference(popularity);
+        var (fShifts, fScales, cShifts, cScales) = (Vector256.Create(fShift), Vector256.Create(fScale), Vector256.Create(cShift), Vector256.Create(cScale));
         var factorWeight = Vector256.Create((float)wf);
         var contentWeight = Vector256.Create(wc);
         var popularityWeight = Vector256.Create(wp);
         var i = 0;
         for (; i + 8 <= scores.Length; i += 8)
         {
-            var factor = ZScores(Vector256.LoadUnsafe(ref f, (nuint)i), fShift, fScale);
-            var (contentLow, contentHigh) = Vector256.Widen(ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShift, cScale));
+            var factor = ZScores(Vector256.LoadUnsafe(ref f, (nuint)i), fShifts, fScales);
+            var (contentLow, contentHigh) = Vector256.Widen(ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShifts, cScales));
             var (popularityLow, popularityHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)i));
             var blend = Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh));
             var unscored = Vector256.Equals(factor, Vector256.Create(float.NegativeInfinity));
@@ -169,14 +171,13 @@ public sealed class HybridRecommender : Recommender
     private static Vector256<float> ZScores(Vector256<float> v, Vector256<float> shift, Vector256<float> scale) =>
         Vector256.ConditionalSelect(Vector256.Equals(v - v, Vector256<float>.Zero), (v - shift) * scale, v);
 
-    private static float ZScore(float v, Vector256<float> shift, Vector256<float> scale) =>
-        float.IsFinite(v) ? (v - shift.GetElement(0)) * scale.GetElement(0) : v;
+    private static float ZScore(float v, float shift, float scale) => float.IsFinite(v) ? (v - shift) * scale : v;
 
     /// <summary>
     /// The shift and scale that standardise the finite entries (mean and 1 / standard deviation, summed in double
     /// precision eight floats at a time); 0 and 1, which change nothing, when there are none.
     /// </summary>
-    private static (Vector256<float> Shift, Vector256<float> Scale) Moments(ReadOnlySpan<float> values)
+    private static (float Shift, float Scale) Moments(ReadOnlySpan<float> values)
     {
         ref var first = ref MemoryMarshal.GetReference(values);
         var sum = Vector256<double>.Zero;
@@ -207,12 +208,12 @@ public sealed class HybridRecommender : Recommender
 
         if (n == 0)
         {
-            return (Vector256<float>.Zero, Vector256<float>.One);
+            return (0, 1);
         }
 
         var mean = total / n;
         var sd = Math.Sqrt(Math.Max((totalSq / n) - (mean * mean), 1e-12));
-        return (Vector256.Create((float)mean), Vector256.Create((float)(1 / sd)));
+        return ((float)mean, (float)(1 / sd));
     }
 
     internal override void WriteParameters(BinaryWriter writer)
