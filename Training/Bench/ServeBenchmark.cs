@@ -154,7 +154,7 @@ public static class ServeBenchmark
             // Every prediction request (warm-up included) should have written one log line by now.
             var predictionRequests = phases.Where(p => p.Endpoint.Contains("predictions", StringComparison.Ordinal) || p.Endpoint.Contains("churn", StringComparison.Ordinal) || p.Endpoint.Contains("recommendations", StringComparison.Ordinal))
                 .Sum(p => p.Sent);
-            for (var wait = 0; wait < 50 && server.PredictionLines < predictionRequests; wait++)
+            for (var wait = 0; wait < 50 && server.Log.PredictionLines < predictionRequests; wait++)
             {
                 await Task.Delay(100);
             }
@@ -167,7 +167,7 @@ public static class ServeBenchmark
                 phases,
                 reloads,
                 predictionRequests,
-                server.PredictionLines,
+                server.Log.PredictionLines,
                 Targets(phases, reloads));
         }
         finally
@@ -198,14 +198,14 @@ public static class ServeBenchmark
         async Task<ReloadFigures> ReplaceDatabase(string during)
         {
             var clock = Stopwatch.StartNew();
-            var reloadsBefore = server.DatabaseReloads;
+            var reloadsBefore = server.Log.DatabaseReloads;
             var old = File.GetLastWriteTimeUtc(database);
             var stamp = old.AddSeconds(1);
             var next = database + ".next";
             File.Copy(database, next, overwrite: true);
             File.SetLastWriteTimeUtc(next, stamp);
             File.Move(next, database, overwrite: true);
-            if (!await PollUntil(() => Task.FromResult(server.DatabaseReloads != reloadsBefore), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20)))
+            if (!await PollUntil(() => Task.FromResult(server.Log.DatabaseReloads != reloadsBefore), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20)))
             {
                 throw new InvalidOperationException("The API did not log loading the new database within 60 s.");
             }
@@ -611,25 +611,22 @@ public static class ServeBenchmark
         }
     }
 
-    /// <summary>The API as a child process, its standard output read line by line.</summary>
+    /// <summary>The API as a child process, its standard output counted by <see cref="ReadOutput"/>.</summary>
     private sealed class ApiProcess : IDisposable
     {
         private readonly Process _process;
-        private readonly LogCounts _log;
 
         private ApiProcess(Process process, Uri address, LogCounts log)
         {
             _process = process;
             Address = address;
-            _log = log;
+            Log = log;
         }
 
         public Uri Address { get; }
 
-        public long PredictionLines => _log.PredictionLines;
-
-        /// <summary>How many times the server has logged swapping in a changed database.</summary>
-        public long DatabaseReloads => _log.DatabaseReloads;
+        /// <summary>What its log has said so far.</summary>
+        public LogCounts Log { get; }
 
         public static async Task<ApiProcess> StartAsync(string dll, string models, string database, IProgress<string> progress)
         {
