@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using NetflixML.Learning.Core;
+using NetflixML.Learning.Metrics;
 using NetflixML.Learning.Recommendation;
 
 namespace NetflixML.Training.Bench;
 
-public sealed record MfFold(int Fold, double Rmse, double Mae, double TrainSeconds);
+public sealed record MfFold(int Fold, double Rmse, double Mae, double RSquared, double TrainSeconds);
 
-public sealed record MfBenchmarkResult(IReadOnlyList<MfFold> Folds, double MeanRmse, double MeanMae);
+public sealed record MfBenchmarkResult(IReadOnlyList<MfFold> Folds, double MeanRmse, double MeanMae, double MeanRSquared);
 
 public sealed record SyntheticMfResult(long Ratings, int Users, int Items, int Rank, int Iterations, double TrainSeconds, double HeldOutRmse, double NoiseSd, double PeakWorkingSetMiB);
 
@@ -44,18 +45,11 @@ public static class RecommendationBenchmarks
             var clock = Stopwatch.StartNew();
             var model = trainer.Fit(train, movieLens.Catalog);
             var seconds = clock.Elapsed.TotalSeconds;
-            double squared = 0, absolute = 0;
-            foreach (var r in test)
-            {
-                var error = model.Predict(r.User, r.Item) - r.Rating;
-                squared += error * error;
-                absolute += Math.Abs(error);
-            }
-
-            folds.Add(new MfFold(k, Math.Round(Math.Sqrt(squared / test.Count), 4), Math.Round(absolute / test.Count, 4), Math.Round(seconds, 3)));
+            var figures = RegressionMetrics.Evaluate(test.Select(r => model.Predict(r.User, r.Item)).ToArray(), test.Select(r => (double)r.Rating).ToArray());
+            folds.Add(new MfFold(k, Math.Round(figures.Rmse, 4), Math.Round(figures.Mae, 4), Math.Round(figures.RSquared, 4), Math.Round(seconds, 3)));
         }
 
-        return new MfBenchmarkResult(folds, Math.Round(folds.Average(f => f.Rmse), 4), Math.Round(folds.Average(f => f.Mae), 4));
+        return new MfBenchmarkResult(folds, Math.Round(folds.Average(f => f.Rmse), 4), Math.Round(folds.Average(f => f.Mae), 4), Math.Round(folds.Average(f => f.RSquared), 4));
     }
 
     /// <summary>

@@ -113,4 +113,33 @@ public sealed class MetricTests
         Assert.Equal(0.3, threshold, 12);
         Assert.Equal(6.0 / 7, ThresholdMetrics.At(p, y, threshold).F1, 12);
     }
+
+    [Fact]
+    public void Regression_figures_match_hand_computation()
+    {
+        double[] actual = [1, 2, 3, 4];
+        // Errors 0, 1, -1, 0: squared sum 2; deviations from the mean 2.5: squared sum 5.
+        var close = RegressionMetrics.Evaluate([1, 3, 2, 4], actual);
+        Assert.Equal(4, close.Count);
+        Assert.Equal(Math.Sqrt(0.5), close.Rmse, 12);
+        Assert.Equal(0.5, close.Mae, 12);
+        Assert.Equal(1 - (2.0 / 5), close.RSquared, 12);
+        // The actual values' own mean explains nothing; a reversed ranking is worse than it: errors 3, 1, -1, -3.
+        Assert.Equal(0, RegressionMetrics.Evaluate([2.5, 2.5, 2.5, 2.5], actual).RSquared, 12);
+        var reversed = RegressionMetrics.Evaluate([4, 3, 2, 1], actual);
+        Assert.Equal(Math.Sqrt(5), reversed.Rmse, 12);
+        Assert.Equal(2, reversed.Mae, 12);
+        Assert.Equal(1 - (20.0 / 5), reversed.RSquared, 12);
+    }
+
+    [Fact]
+    public void Regression_r_squared_is_nan_without_variance_and_lengths_must_agree()
+    {
+        var constant = RegressionMetrics.Evaluate([3, 4], [4, 4]);
+        Assert.Equal(Math.Sqrt(0.5), constant.Rmse, 12);
+        Assert.True(double.IsNaN(constant.RSquared));
+        Assert.Equal(new RegressionReport(0, double.NaN, double.NaN, double.NaN), RegressionMetrics.Evaluate([], []));
+        var error = Assert.Throws<ArgumentException>(() => RegressionMetrics.Evaluate([1, 2], [1]));
+        Assert.Contains("2 predictions for 1 actual values", error.Message, StringComparison.Ordinal);
+    }
 }

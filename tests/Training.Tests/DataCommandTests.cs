@@ -229,6 +229,13 @@ public sealed class RecommendationBenchCommandTests
         Assert.InRange(fold.GetProperty("mae").GetDouble(), 0.65, 0.75);
         Assert.True(fold.GetProperty("trainSeconds").GetDouble() > 0);
         Assert.Equal(fold.GetProperty("rmse").GetDouble(), doc.RootElement.GetProperty("meanRmse").GetDouble());
+        // R² is the share of u2.test's rating variance the model explains: 1 - MSE / variance, read from the file itself.
+        var ratings = File.ReadLines(Path.Combine(MovieLens, "u2.test")).Select(l => double.Parse(l.Split('\t')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var mean = ratings.Average();
+        var variance = ratings.Select(r => (r - mean) * (r - mean)).Average();
+        var rmse = fold.GetProperty("rmse").GetDouble();
+        Assert.Equal(1 - (rmse * rmse / variance), fold.GetProperty("rSquared").GetDouble(), 3);
+        Assert.Equal(fold.GetProperty("rSquared").GetDouble(), doc.RootElement.GetProperty("meanRSquared").GetDouble());
     }
 
     [Fact]
