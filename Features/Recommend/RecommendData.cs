@@ -8,8 +8,9 @@ namespace NetflixML.Features.Recommend;
 
 /// <summary>
 /// The recommendation task's data, split in time: watch events and ratings before the cut-off train; for each
-/// subscriber, titles first watched on or after it (and never before) are the relevant set. Nothing dated after
-/// the cut-off reaches the training matrices.
+/// subscriber, titles first watched on or after it (and never before) are the relevant set, and ratings given on or
+/// after it judge the explicit model's predicted ratings. Nothing dated after the cut-off reaches the training
+/// matrices.
 /// </summary>
 public sealed record RecommendSplit(
     ItemCatalog Catalog,
@@ -17,6 +18,7 @@ public sealed record RecommendSplit(
     InteractionMatrix TrainWatches,
     InteractionMatrix TrainRatings,
     IReadOnlyList<HeldOut> Test,
+    IReadOnlyList<Interaction> TestRatings,
     InteractionMatrix AllWatches,
     InteractionMatrix AllRatings)
 {
@@ -107,7 +109,8 @@ public static class RecommendData
         var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
         var allWatches = InteractionMatrix.Build(watches.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
         var allRatings = InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
-        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, allWatches, allRatings);
+        var testRatings = ratings.Where(r => r.Date >= cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)).ToList();
+        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings);
     }
 
     private static List<(string User, string Item, DateTime Date, float Value)> Events(SqliteConnection db, string sql)

@@ -33,7 +33,7 @@ public sealed record CandidateEntry
     /// <summary>Figures on the temporal (or held-out) test set.</summary>
     public IReadOnlyDictionary<string, double> Test { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>What a trivial model reaches on the same test set (majority class, or popularity).</summary>
+    /// <summary>What a trivial model reaches on the same test set (majority class, or popularity; for ratings, their training mean).</summary>
     public IReadOnlyDictionary<string, double> Baseline { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Decision threshold chosen on out-of-fold predictions (maximising F1); null for recommenders.</summary>
@@ -70,6 +70,12 @@ public sealed record TaskEntry
 
     /// <summary>AUC of the planted true probabilities on the test rows, when the data came with truth.json.</summary>
     public double? BayesAuc { get; init; }
+
+    /// <summary>
+    /// Recommend: the least rating RMSE any model can reach on average (the planted expected rating's, over every
+    /// rating the generator wrote), beside explicit MF's ratingRmse, when the data came with truth.json.
+    /// </summary>
+    public double? RatingRmseFloor { get; init; }
 
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];

@@ -98,7 +98,7 @@ public static class TrainCommand
             {
                 FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), writing, progress),
                 FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), writing, progress),
-                _ => RecommendTaskRunner.Run(inputs.Recommend(), writing, progress),
+                _ => RunRecommend(inputs, writing, progress),
             },
             skipped,
             progress);
@@ -107,6 +107,12 @@ public static class TrainCommand
         var leaderboard = ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped, staged.Folder, progress);
         staged.Commit();
         return leaderboard;
+    }
+
+    private static TaskEntry RunRecommend(TrainingInputs inputs, RunSettings settings, IProgress<string> progress)
+    {
+        var split = inputs.Recommend();
+        return RecommendTaskRunner.Run(split, settings, inputs.Truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User)), progress);
     }
 
     public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks, string modelsFolder)
@@ -148,6 +154,14 @@ public static class TrainCommand
 
             io.Console.Write(table);
             io.Console.WriteLine(entry.Split);
+            if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)
+            {
+                var rSquared = rated.Test.TryGetValue("ratingRSquared", out var r2) ? $", R² {F(r2)}" : string.Empty;
+                var floor = entry.RatingRmseFloor is { } least ? $"; the planted data's floor: RMSE {F(least)}" : string.Empty;
+                io.Console.WriteLine($"{rated.Trainer} on the {rated.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {F(rated.Test["ratingRmse"])}, MAE {F(rated.Test["ratingMae"])}{rSquared}; "
+                    + $"the training ratings' mean: RMSE {F(rated.Baseline["ratingRmse"])}, MAE {F(rated.Baseline["ratingMae"])}{floor}.");
+            }
+
             if (entry.NoChampion is { } why)
             {
                 io.Console.MarkupLine($"[yellow]{Markup.Escape(why)}[/]");

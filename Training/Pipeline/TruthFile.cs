@@ -19,6 +19,12 @@ public sealed class TruthFile
     public double? RatingRmseFloor { get; }
 
     /// <summary>
+    /// <see cref="RatingRmseFloor"/> when every one of <paramref name="users"/> is a subscriber the truth describes
+    /// (as <see cref="For"/> asks of the binary tasks' ids), else null: the floor is of the generator's ratings only.
+    /// </summary>
+    public double? RatingRmseFloorFor(IEnumerable<string> users) => users.All(Churn.ContainsKey) ? RatingRmseFloor : null;
+
+    /// <summary>
     /// The truth beside the raw CSVs, or null when there is none. A truth.json that is not the generator's (another
     /// tool's file of that name, or a damaged one) is said on <paramref name="progress"/> and left out, as the
     /// references it gives are; it used to stop the run with a KeyNotFoundException and a stack trace.

@@ -98,6 +98,17 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
 
         Assert.Equal(3, await _page.Locator("#champions .card").CountAsync());
         Assert.Equal(3, await _page.Locator("#leaderboards table").CountAsync());
+
+        // Explicit MF's figures on the ratings after the cut-off, from leaderboard.json, under the recommend table.
+        var recommend = JsonNode.Parse(File.ReadAllText(Path.Combine(ScoringFixture.RepositoryModels, "leaderboard.json")))!["tasks"]!.AsArray().Single(t => (string?)t!["task"] == "recommend")!;
+        var explicitMf = recommend["candidates"]!.AsArray().Single(c => (string?)c!["trainer"] == "explicit-mf")!;
+        double Figure(string part, string name) => (double)explicitMf[part]![name]!;
+        var caption = (await _page.Locator("#leaderboards table caption").AllTextContentsAsync())[2];
+        Assert.Contains(
+            $"explicit-mf on the {Figure("test", "ratingCount"):0} ratings given after the cut-off: RMSE {Figure("test", "ratingRmse"):0.###}, MAE {Figure("test", "ratingMae"):0.###}, "
+            + $"R² {Figure("test", "ratingRSquared"):0.###} (training ratings' mean: RMSE {Figure("baseline", "ratingRmse"):0.###}; planted floor RMSE {(double)recommend["ratingRmseFloor"]!:0.###}).",
+            caption,
+            StringComparison.Ordinal);
         Assert.Empty(_problems);
     }
 

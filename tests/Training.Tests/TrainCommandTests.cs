@@ -79,6 +79,42 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Explicit_mf_is_judged_on_the_ratings_after_the_cut_off_beside_their_mean_and_the_planted_floor()
+    {
+        var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
+        var explicitMf = entry.Candidates.Single(c => c.Trainer == "explicit-mf");
+        Assert.All(entry.Candidates.Where(c => c != explicitMf), c => Assert.DoesNotContain("ratingRmse", c.Test.Keys));
+
+        // The ratings the figures are over, read from the database: every rating dated on or after the cut-off.
+        var cutoff = ModelFile.ReadManifest(Path.Combine(trained.Models, "candidates", explicitMf.Name + ".zip")).Properties!["cutoff"]!.GetValue<string>();
+        using var db = SqliteDatabase.Open(trained.Database, readOnly: true, pooling: false);
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT rating FROM {Features.Ingestion.GoldTables.Ratings} WHERE rated_at >= $cutoff";
+        command.Parameters.AddWithValue("$cutoff", cutoff);
+        var ratings = new List<double>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                ratings.Add(reader.GetDouble(0));
+            }
+        }
+
+        Assert.Equal(ratings.Count, explicitMf.Test["ratingCount"]);
+        var mean = ratings.Average();
+        var variance = ratings.Average(r => (r - mean) * (r - mean));
+        var rmse = explicitMf.Test["ratingRmse"];
+        Assert.Equal(1 - (rmse * rmse / variance), explicitMf.Test["ratingRSquared"], 3);
+
+        // Better than predicting the training ratings' mean, and no better than the planted expected rating itself.
+        Assert.True(rmse < explicitMf.Baseline["ratingRmse"], $"RMSE {rmse} vs the mean's {explicitMf.Baseline["ratingRmse"]}");
+        Assert.True(explicitMf.Test["ratingMae"] < explicitMf.Baseline["ratingMae"]);
+        using var truth = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.Raw, "truth.json")));
+        Assert.Equal(truth.RootElement.GetProperty("ratings").GetProperty("rmseFloor").GetDouble(), entry.RatingRmseFloor);
+        Assert.InRange(rmse, entry.RatingRmseFloor!.Value, entry.RatingRmseFloor.Value + 0.3);
+    }
+
+    [Fact]
     public void Binary_champions_carry_their_test_roc_curve_and_feature_importance()
     {
         foreach (var task in new[] { FeatureCatalog.Top10, FeatureCatalog.Churn })
@@ -380,6 +416,21 @@ public sealed class TrainInputTests
         Assert.Contains("ingesting", error, StringComparison.Ordinal);
         Assert.Contains("not read: review.csv: not a file of the schema; did you mean reviews.csv?", error, StringComparison.Ordinal);
         Assert.NotNull(Leaderboard.FromJson(output).Task("churn")!.BayesAuc); // truth.json beside the user's CSVs
+    }
+
+    [Fact]
+    public void The_planted_rating_floor_is_given_only_for_the_subscribers_the_truth_describes()
+    {
+        // A database whose raters the generator did not write (another data set beside a generated raw folder) must
+        // not be compared with the generator's floor.
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("raw"));
+        File.WriteAllText(dir.File("raw/truth.json"), """
+            {"ratings":{"rmseFloor":0.7123},"churn":{"rows":[{"user_id":"u1","p":0.2},{"user_id":"u2","p":0.4}]},"top10":{"rows":[]}}
+            """);
+        var truth = TruthFile.TryRead(dir.File("raw"))!;
+        Assert.Equal(0.7123, truth.RatingRmseFloorFor(["u2", "u1", "u2"]));
+        Assert.Null(truth.RatingRmseFloorFor(["u1", "u3"]));
     }
 
     [Fact]

@@ -130,6 +130,16 @@ function championCard(model) {
   return card;
 }
 
+// Explicit MF predicts ratings: its figures on the ratings given after the cut-off, beside their training mean's.
+function ratingNote(entry) {
+  const rated = entry.candidates.find((c) => c.test.ratingRmse !== undefined);
+  if (!rated) return "";
+  const r2 = rated.test.ratingRSquared !== undefined ? `, R² ${fmt(rated.test.ratingRSquared)}` : "";
+  const floor = entry.ratingRmseFloor !== undefined ? `; planted floor RMSE ${fmt(entry.ratingRmseFloor)}` : "";
+  return ` ${rated.trainer} on the ${rated.test.ratingCount} ratings given after the cut-off: RMSE ${fmt(rated.test.ratingRmse)}, `
+    + `MAE ${fmt(rated.test.ratingMae)}${r2} (training ratings' mean: RMSE ${fmt(rated.baseline.ratingRmse)}${floor}).`;
+}
+
 function leaderboardTable(entry) {
   const binary = entry.task !== "recommend";
   const cv = (c, m) => (c.cv?.[m] ? `${fmt(c.cv[m].mean)} +- ${fmt(c.cv[m].std)}` : "");
@@ -139,7 +149,7 @@ function leaderboardTable(entry) {
   const rows = entry.candidates.map((c) => binary
     ? [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.featureSet, c.deployable ? "yes" : "no (leaky)", cv(c, "auc"), c.test.auc, c.test.accuracy, c.baseline.accuracy, c.test.f1]
     : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", c.test.precisionAtK, c.test.recallAtK, c.test.ndcgAtK, c.test.coverage, c.test.genreMatchRate]);
-  const caption = `${entry.task}: ${entry.split ?? ""}` + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
+  const caption = `${entry.task}: ${entry.split ?? ""}` + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";
   return t;
