@@ -31,7 +31,9 @@ public static class EvaluateCommand
             {
                 var (recommender, _) = RecommenderFile.Load(path);
                 var split = inputs.Recommend();
-                var known = split.Test.Sum(h => h.Items.Keys.Count(item => InHistory(recommender, h.User, item)));
+                // A title rated before the cut-off is in the training ratings, and so in an explicit-MF candidate's own
+                // history, however late it was first watched: only what no pre-cut-off interaction explains is in-sample.
+                var known = split.Test.Sum(h => h.Items.Keys.Count(item => InHistory(recommender.History, recommender.Catalog, h.User, item) && !InHistory(split.TrainRatings, split.Catalog, h.User, item)));
                 if (known > 0)
                 {
                     throw InSample(path, manifest, $"its own viewing history already holds {known} of the {split.Test.Sum(h => h.Items.Count)} titles first watched after the cut-off");
@@ -41,7 +43,9 @@ public static class EvaluateCommand
 
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
                 var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
-                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline };
+                var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
+                var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User));
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, ratings, ratingRmseFloor };
                 if (!parse.GetValue(json))
                 {
                     var inv = CultureInfo.InvariantCulture;
@@ -57,6 +61,11 @@ public static class EvaluateCommand
                     }
 
                     io.Console.Write(table);
+                    if (ratings is not null)
+                    {
+                        var (m, mean) = (ratings.Model, ratings.TrainingMean);
+                        io.Console.WriteLine(RatingFigures.Describe(manifest.Trainer ?? "the model", m.Count, m.Rmse, m.Mae, m.RSquared, mean.Rmse, mean.Mae, ratingRmseFloor));
+                    }
                 }
             }
             else
@@ -104,8 +113,8 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static bool InHistory(Recommender recommender, string user, string item) =>
-        recommender.History.Users.TryGet(user, out var u) && recommender.Catalog.Items.TryGet(item, out var i) && recommender.History.ItemsOf(u).Contains(i);
+    private static bool InHistory(InteractionMatrix history, ItemCatalog catalog, string user, string item) =>
+        history.Users.TryGet(user, out var u) && catalog.Items.TryGet(item, out var i) && history.ItemsOf(u).Contains(i);
 
     /// <summary>
     /// A champion is refit on every row (or interaction) once it has won, so on the data it was chosen on its "test"
@@ -115,11 +124,15 @@ public static class EvaluateCommand
     private static OptionValueException InSample(string path, ModelManifest manifest, string evidence)
     {
         var name = manifest.Properties?["name"]?.GetValue<string>();
-        var candidates = Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, "candidates");
+        var folder = Path.GetDirectoryName(path) ?? string.Empty;
+        var candidates = Path.Combine(folder, "candidates");
         var candidate = name is null ? null : Path.Combine(candidates, name + ".zip");
         var instead = candidate is not null && File.Exists(candidate)
             ? $"Evaluate {candidate} instead: the same trainer and features, trained without the test split."
-            : $"Evaluate a candidate from {candidates}{Path.DirectorySeparatorChar} instead: those are trained without the test split.";
+            : Path.GetFileName(Path.GetFullPath(string.IsNullOrEmpty(folder) ? "." : folder)) == "candidates"
+                // A candidate of a run on other data (its cut-off fell elsewhere): there is no folder below to point at.
+                ? "It is a candidate trained on other data than this; `train` on this data writes candidates trained without its test split."
+                : $"Evaluate a candidate from {candidates}{Path.DirectorySeparatorChar} instead: those are trained without the test split.";
         return new OptionValueException($"{path} cannot be tested on this data: {evidence}, so its figures would be in-sample. {instead}");
     }
 }

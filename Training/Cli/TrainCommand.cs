@@ -156,10 +156,9 @@ public static class TrainCommand
             io.Console.WriteLine(entry.Split);
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)
             {
-                var rSquared = rated.Test.TryGetValue("ratingRSquared", out var r2) ? $", R² {F(r2)}" : string.Empty;
-                var floor = entry.RatingRmseFloor is { } least ? $"; the planted data's floor: RMSE {F(least)}" : string.Empty;
-                io.Console.WriteLine($"{rated.Trainer} on the {rated.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {F(rated.Test["ratingRmse"])}, MAE {F(rated.Test["ratingMae"])}{rSquared}; "
-                    + $"the training ratings' mean: RMSE {F(rated.Baseline["ratingRmse"])}, MAE {F(rated.Baseline["ratingMae"])}{floor}.");
+                io.Console.WriteLine(RatingFigures.Describe(
+                    rated.Trainer, (int)rated.Test["ratingCount"], rated.Test["ratingRmse"], rated.Test["ratingMae"], rated.Test.GetValueOrDefault("ratingRSquared", double.NaN),
+                    rated.Baseline["ratingRmse"], rated.Baseline["ratingMae"], entry.RatingRmseFloor));
             }
 
             if (entry.NoChampion is { } why)

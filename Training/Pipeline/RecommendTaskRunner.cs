@@ -48,9 +48,18 @@ public static class RecommendTaskRunner
             var entryName = $"recommend-{name}-{set.Name}";
             var test = Figures(report);
             var baseline = new Dictionary<string, double> { ["precisionAtK"] = R(popularity.PrecisionAtK), ["ndcgAtK"] = R(popularity.NdcgAtK), ["coverage"] = R(popularity.Coverage) };
-            if (model is MatrixFactorizationModel ratings)
+            if (JudgeRatings(model, split) is { } ratings)
             {
-                AddRatingFigures(ratings, split, test, baseline);
+                test["ratingCount"] = ratings.Model.Count;
+                test["ratingRmse"] = R(ratings.Model.Rmse);
+                test["ratingMae"] = R(ratings.Model.Mae);
+                if (double.IsFinite(ratings.Model.RSquared))
+                {
+                    test["ratingRSquared"] = R(ratings.Model.RSquared);
+                }
+
+                baseline["ratingRmse"] = R(ratings.TrainingMean.Rmse);
+                baseline["ratingMae"] = R(ratings.TrainingMean.Mae);
             }
 
             var entry = new CandidateEntry
@@ -88,29 +97,21 @@ public static class RecommendTaskRunner
     /// <summary>
     /// The explicit model's predicted ratings against the ratings given after the cut-off (by any subscriber, of any
     /// title: one new to the model gets the mean and its known bias), and the same for predicting the training ratings'
-    /// mean. Nothing is added when no rating falls after the cut-off; R² is left out when those ratings are all the same.
+    /// mean; null for a model that does not predict ratings, or when no rating falls after the cut-off. In the
+    /// leaderboard R² is left out when those ratings are all the same (it is NaN).
     /// </summary>
-    private static void AddRatingFigures(MatrixFactorizationModel model, RecommendSplit split, Dictionary<string, double> test, Dictionary<string, double> baseline)
+    public static RatingFigures? JudgeRatings(Recommender model, RecommendSplit split)
     {
-        if (split.TestRatings.Count == 0)
+        if (model is not MatrixFactorizationModel explicitModel || split.TestRatings.Count == 0)
         {
-            return;
+            return null;
         }
 
         var actual = split.TestRatings.Select(r => (double)r.Value).ToArray();
-        var figures = RegressionMetrics.Evaluate(split.TestRatings.Select(r => model.Predict(r.User, r.Item)).ToArray(), actual);
         var mean = split.TrainRatings.Values.Average(v => (double)v);
-        var constant = RegressionMetrics.Evaluate(Enumerable.Repeat(mean, actual.Length).ToArray(), actual);
-        test["ratingCount"] = figures.Count;
-        test["ratingRmse"] = R(figures.Rmse);
-        test["ratingMae"] = R(figures.Mae);
-        if (double.IsFinite(figures.RSquared))
-        {
-            test["ratingRSquared"] = R(figures.RSquared);
-        }
-
-        baseline["ratingRmse"] = R(constant.Rmse);
-        baseline["ratingMae"] = R(constant.Mae);
+        return new RatingFigures(
+            RegressionMetrics.Evaluate(split.TestRatings.Select(r => explicitModel.Predict(r.User, r.Item)).ToArray(), actual),
+            RegressionMetrics.Evaluate(Enumerable.Repeat(mean, actual.Length).ToArray(), actual));
     }
 
     /// <summary>
@@ -182,4 +183,20 @@ public static class RecommendTaskRunner
     };
 
     private static double R(double value) => double.IsNaN(value) ? double.NaN : Math.Round(value, 5);
+}
+
+/// <summary>A rating model's figures on the ratings after the cut-off, and those of predicting the training ratings' mean.</summary>
+/// <param name="Model">The model's.</param>
+/// <param name="TrainingMean">The training ratings' mean's, for every rating.</param>
+public sealed record RatingFigures(RegressionReport Model, RegressionReport TrainingMean)
+{
+    /// <summary>One line for a person: the model's RMSE, MAE and R² beside the mean's, and the planted floor when known.</summary>
+    public static string Describe(string trainer, int count, double rmse, double mae, double rSquared, double meanRmse, double meanMae, double? floor)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var r2 = double.IsFinite(rSquared) ? $", R² {rSquared.ToString("F4", inv)}" : string.Empty;
+        var least = floor is { } f ? $"; the planted data's floor: RMSE {f.ToString("F4", inv)}" : string.Empty;
+        return $"{trainer} on the {count.ToString("N0", inv)} ratings given after the cut-off: RMSE {rmse.ToString("F4", inv)}, MAE {mae.ToString("F4", inv)}{r2}; "
+            + $"the training ratings' mean: RMSE {meanRmse.ToString("F4", inv)}, MAE {meanMae.ToString("F4", inv)}{least}.";
+    }
 }

@@ -5,24 +5,25 @@ namespace NetflixML.Training.Pipeline;
 /// <summary>The planted probabilities the generator wrote (truth.json), when the data came from it.</summary>
 public sealed class TruthFile
 {
+    /// <summary>The generator's rating RMSE floor, over its own ratings (hence only through <see cref="RatingRmseFloorFor"/>).</summary>
+    private readonly double? _ratingRmseFloor;
+
     private TruthFile(Dictionary<string, double> churn, Dictionary<string, double> top10, double? ratingFloor)
     {
         Churn = churn;
         Top10 = top10;
-        RatingRmseFloor = ratingFloor;
+        _ratingRmseFloor = ratingFloor;
     }
 
     public IReadOnlyDictionary<string, double> Churn { get; }
 
     public IReadOnlyDictionary<string, double> Top10 { get; }
 
-    public double? RatingRmseFloor { get; }
-
     /// <summary>
-    /// <see cref="RatingRmseFloor"/> when every one of <paramref name="users"/> is a subscriber the truth describes
+    /// The planted data's rating RMSE floor when every one of <paramref name="users"/> is a subscriber the truth describes
     /// (as <see cref="For"/> asks of the binary tasks' ids), else null: the floor is of the generator's ratings only.
     /// </summary>
-    public double? RatingRmseFloorFor(IEnumerable<string> users) => users.All(Churn.ContainsKey) ? RatingRmseFloor : null;
+    public double? RatingRmseFloorFor(IEnumerable<string> users) => users.All(Churn.ContainsKey) ? _ratingRmseFloor : null;
 
     /// <summary>
     /// The truth beside the raw CSVs, or null when there is none. A truth.json that is not the generator's (another

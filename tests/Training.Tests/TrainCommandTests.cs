@@ -606,6 +606,32 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         Assert.Contains($"│ NDCG@10     │ {entry.Test["ndcgAtK"]:F4} │ {entry.Baseline["ndcgAtK"]:F4}     │", table, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Evaluate_of_explicit_mf_judges_its_ratings_as_training_did()
+    {
+        var task = trained.Leaderboard.Task("recommend")!;
+        var entry = task.Candidates.Single(c => c.Trainer == "explicit-mf");
+        var path = Path.Combine(trained.Models, "candidates", entry.Name + ".zip");
+
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database, "--json");
+
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var ratings = doc.RootElement.GetProperty("ratings");
+        Assert.Equal(entry.Test["ratingCount"], ratings.GetProperty("model").GetProperty("count").GetInt32());
+        Assert.Equal(entry.Test["ratingRmse"], ratings.GetProperty("model").GetProperty("rmse").GetDouble(), 5);
+        Assert.Equal(entry.Test["ratingRSquared"], ratings.GetProperty("model").GetProperty("rSquared").GetDouble(), 5);
+        Assert.Equal(entry.Baseline["ratingRmse"], ratings.GetProperty("trainingMean").GetProperty("rmse").GetDouble(), 5);
+        Assert.Equal(task.RatingRmseFloor, doc.RootElement.GetProperty("ratingRmseFloor").GetDouble());
+        var table = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database).Output;
+        Assert.Contains($"explicit-mf on the {entry.Test["ratingCount"]:N0} ratings given after the cut-off: RMSE {entry.Test["ratingRmse"]:F4}, MAE {entry.Test["ratingMae"]:F4}, R² {entry.Test["ratingRSquared"]:F4}", table, StringComparison.Ordinal);
+
+        // A recommender that does not predict ratings has none to judge.
+        var implicitMf = Path.Combine(trained.Models, "candidates", task.Candidates.Single(c => c.Trainer == "implicit-mf").Name + ".zip");
+        using var other = JsonDocument.Parse(CliRunner.Run("evaluate", "--model", implicitMf, "--db", trained.Database, "--json").Output);
+        Assert.False(other.RootElement.TryGetProperty("ratings", out _));
+    }
+
     [Theory]
     [InlineData("top10", "it was fitted on exactly these")]
     [InlineData("churn", "it was fitted on exactly these")]
@@ -638,6 +664,14 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         var alone = CliRunner.Run("evaluate", "--model", copy, "--db", trained.Database);
         Assert.Equal(2, alone.ExitCode);
         Assert.True(alone.Error.Contains($"Evaluate a candidate from {dir.File("candidates")}{Path.DirectorySeparatorChar} instead", StringComparison.Ordinal), alone.Error);
+
+        // A model in a candidates folder already (a candidate of a run on other data): no candidates/candidates/.
+        Directory.CreateDirectory(dir.File("candidates"));
+        File.Copy(champion, dir.File("candidates/" + task + ".zip"));
+        var inCandidates = CliRunner.Run("evaluate", "--model", dir.File("candidates/" + task + ".zip"), "--db", trained.Database);
+        Assert.Equal(2, inCandidates.ExitCode);
+        Assert.True(inCandidates.Error.Contains("It is a candidate trained on other data than this; `train` on this data writes candidates trained without its test split.", StringComparison.Ordinal), inCandidates.Error);
+        Assert.DoesNotContain("candidates" + Path.DirectorySeparatorChar + "candidates", inCandidates.Error, StringComparison.Ordinal);
     }
 
     [Fact]
