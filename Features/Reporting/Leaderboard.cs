@@ -30,7 +30,11 @@ public sealed record CandidateEntry
     /// <summary>Cross-validated figures on the training part (mean and SD over folds); null for recommenders.</summary>
     public IReadOnlyDictionary<string, MetricStat>? Cv { get; init; }
 
-    /// <summary>Figures on the temporal (or held-out) test set.</summary>
+    /// <summary>
+    /// Figures on the temporal (or held-out) test set: auc, auprc, accuracy, f1, logLoss ... for a binary task;
+    /// precisionAtK, recallAtK, ndcgAtK, ndcgAtKGraded, mapAtK, hitRate, coverage, genreMatchRate for a recommender, and
+    /// for explicit MF also ratingCount, ratingRmse, ratingMae and ratingRSquared over the ratings after the cut-off.
+    /// </summary>
     public IReadOnlyDictionary<string, double> Test { get; init; } = new Dictionary<string, double>();
 
     /// <summary>What a trivial model reaches on the same test set (majority class, or popularity; for ratings, their training mean).</summary>
