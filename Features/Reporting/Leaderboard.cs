@@ -81,6 +81,13 @@ public sealed record TaskEntry
     /// </summary>
     public double? RatingRmseFloor { get; init; }
 
+    /// <summary>
+    /// Recommend: the planted watch-choice model's own figures on the test set (the same keys as a candidate's test),
+    /// when the data came with truth.json. It ranks each subscriber's unwatched titles by their true chance of being
+    /// watched: the best ranking there is, the counterpart of <see cref="BayesAuc"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? PlantedOracle { get; init; }
+
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }

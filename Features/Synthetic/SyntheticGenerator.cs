@@ -161,6 +161,8 @@ public static class SyntheticGenerator
             json.WriteEndArray();
             json.WriteEndObject();
 
+            WriteWatchChoice(json, world);
+
             json.WriteStartObject("top10");
             json.WriteString("label", "top10_titles.netflix_top_10 = 1");
             json.WriteNumber("positiveRate", Math.Round(titles.Titles.Count(t => t.InTop10) / (double)titles.Titles.Count, 5));
@@ -180,5 +182,42 @@ public static class SyntheticGenerator
         }
 
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The planted watch-choice model, from which the recommendation task's best possible ranking follows: each user's
+    /// and title's vector (rounded to 4 places) and each title's bias.
+    /// </summary>
+    private static void WriteWatchChoice(Utf8JsonWriter json, ViewingWorld world)
+    {
+        json.WriteStartObject("watchChoice");
+        json.WriteString("meaning", "every watch picks a title with probability proportional to exp(user . title + bias), before and after the snapshot alike: "
+            + "ranking the titles a subscriber has not watched by that logit is the best ranking of what they watch next");
+        var vector = new double[ViewingWorld.ChoiceDimensions];
+        void Write(string name, string idName, int count, Func<int, string> id, Action<int, Span<double>> fill, Func<int, double>? bias)
+        {
+            json.WriteStartArray(name);
+            for (var n = 0; n < count; n++)
+            {
+                json.WriteStartObject();
+                json.WriteString(idName, id(n));
+                fill(n, vector);
+                // One line per vector: indented, the 28 numbers took a line each and the file six times the space.
+                json.WritePropertyName("vector");
+                json.WriteRawValue("[" + string.Join(",", vector.Select(v => Math.Round(v, 4).ToString(CultureInfo.InvariantCulture))) + "]");
+                if (bias is not null)
+                {
+                    json.WriteNumber("bias", Math.Round(bias(n), 4));
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        Write("users", "user_id", world.Users, u => ViewingWorld.UserId(u, world.Users), world.ChoiceUserVector, null);
+        Write("titles", "title_id", world.Movies, i => ViewingWorld.MovieId(i, world.Movies), world.ChoiceTitleVector, world.ChoiceTitleBias);
+        json.WriteEndObject();
     }
 }

@@ -16,6 +16,12 @@ internal sealed class ViewingWorld
     private const double RatingMean = 3.3;
     public const double RatingNoiseSd = 0.8;
 
+    /// <summary>Weight of taste in a watch choice's logit (<see cref="SimulateUser"/>).</summary>
+    public const double ChoiceTasteWeight = 1.4;
+
+    /// <summary>Weight of a title's popularity in a watch choice's logit.</summary>
+    public const double ChoicePopularityWeight = 0.6;
+
     private readonly GeneratorOptions _options;
     private readonly int _users;
     private readonly int _movies;
@@ -301,7 +307,7 @@ internal sealed class ViewingWorld
         double total = 0;
         for (var i = 0; i < _movies; i++)
         {
-            var logit = 1.4 * Affinity(u, i) + 0.6 * _moviePopularity[i];
+            var logit = (ChoiceTasteWeight * Affinity(u, i)) + (ChoicePopularityWeight * _moviePopularity[i]);
             total += Math.Exp(logit);
             weights[i] = total;
         }
@@ -350,6 +356,47 @@ internal sealed class ViewingWorld
 
         return events;
     }
+
+    /// <summary>Dimensions of <see cref="ChoiceUserVector"/> and <see cref="ChoiceTitleVector"/>: the factors, then one per genre.</summary>
+    public static int ChoiceDimensions => Rank + Vocabulary.Genres.Length;
+
+    /// <summary>
+    /// Subscriber u's side of the watch-choice logit: its factors, then its affinity for each genre. With
+    /// <see cref="ChoiceTitleVector"/> and <see cref="ChoiceTitleBias"/>, logit = user . title + bias, exactly what
+    /// <see cref="SimulateUser"/> draws every watch from (in proportion to exp(logit), before and after the snapshot).
+    /// </summary>
+    public void ChoiceUserVector(int u, Span<double> vector)
+    {
+        var g = Vocabulary.Genres.Length;
+        for (var k = 0; k < Rank; k++)
+        {
+            vector[k] = _userFactors[u * Rank + k];
+        }
+
+        for (var j = 0; j < g; j++)
+        {
+            vector[Rank + j] = _userGenre[u * g + j];
+        }
+    }
+
+    /// <summary>Title i's side of the watch-choice logit: the taste weight times its factors, then its genre weights (1 primary, 0.5 secondary).</summary>
+    public void ChoiceTitleVector(int i, Span<double> vector)
+    {
+        vector.Clear();
+        for (var k = 0; k < Rank; k++)
+        {
+            vector[k] = ChoiceTasteWeight * _movieFactors[i * Rank + k];
+        }
+
+        vector[Rank + _genrePrimary[i]] = ChoiceTasteWeight;
+        if (_genreSecondary[i] >= 0)
+        {
+            vector[Rank + _genreSecondary[i]] = ChoiceTasteWeight * 0.5;
+        }
+    }
+
+    /// <summary>Title i's bias in the watch-choice logit: the popularity weight times its popularity.</summary>
+    public double ChoiceTitleBias(int i) => ChoicePopularityWeight * _moviePopularity[i];
 
     /// <summary>Taste match of subscriber u for title i (in logit units).</summary>
     public double Affinity(int u, int i)

@@ -98,7 +98,7 @@ public static class TrainCommand
             {
                 FeatureCatalog.Top10 => BinaryTaskRunner.Run(inputs.Top10(), writing, progress),
                 FeatureCatalog.Churn => BinaryTaskRunner.Run(inputs.Churn(settings.Seed), writing, progress),
-                _ => RunRecommend(inputs, writing, progress),
+                _ => RecommendTaskRunner.Run(inputs.Recommend(), writing, inputs.Truth, progress),
             },
             skipped,
             progress);
@@ -107,12 +107,6 @@ public static class TrainCommand
         var leaderboard = ModelsFolder.WriteLeaderboard(settings.ModelsFolder, entries, settings.Seed, settings.CreatedAt, skipped, staged.Folder, progress);
         staged.Commit();
         return leaderboard;
-    }
-
-    private static TaskEntry RunRecommend(TrainingInputs inputs, RunSettings settings, IProgress<string> progress)
-    {
-        var split = inputs.Recommend();
-        return RecommendTaskRunner.Run(split, settings, inputs.Truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User)), progress);
     }
 
     public static void Print(ConsoleIo io, Leaderboard leaderboard, IReadOnlyCollection<string> tasks, string modelsFolder)
@@ -130,6 +124,12 @@ public static class TrainCommand
                 {
                     table.AddRow(Markup.Escape(c.Name + (c.Name == entry.Champion ? " *" : string.Empty)), F(c.Test["precisionAtK"]), F(c.Test["recallAtK"]), F(c.Test["ndcgAtK"]), F(c.Test["mapAtK"]),
                         F(c.Test["hitRate"], "F3"), F(c.Test["coverage"], "F3"), F(c.Test["genreMatchRate"], "F3"), F(c.TrainSeconds, "F2"));
+                }
+
+                if (entry.PlantedOracle is { } best)
+                {
+                    table.AddRow("planted oracle (the best ranking there is)", F(best["precisionAtK"]), F(best["recallAtK"]), F(best["ndcgAtK"]), F(best["mapAtK"]),
+                        F(best["hitRate"], "F3"), F(best["coverage"], "F3"), F(best["genreMatchRate"], "F3"), string.Empty);
                 }
             }
             else

@@ -23,9 +23,9 @@ public static class RecommendTaskRunner
 
     /// <param name="split">The data, split in time.</param>
     /// <param name="settings">Where the models go, the seed and the time stamp.</param>
-    /// <param name="ratingRmseFloor">The planted data's least reachable rating RMSE, when it came from the generator.</param>
+    /// <param name="truth">The planted truth, when the data came from the generator: its rating RMSE floor and its watch-choice model are the references.</param>
     /// <param name="progress">Progress lines.</param>
-    public static TaskEntry Run(RecommendSplit split, RunSettings settings, double? ratingRmseFloor = null, IProgress<string>? progress = null)
+    public static TaskEntry Run(RecommendSplit split, RunSettings settings, TruthFile? truth = null, IProgress<string>? progress = null)
     {
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
@@ -77,6 +77,8 @@ public static class RecommendTaskRunner
             candidates.Add((entry, refit));
         }
 
+        // The best ranking there is on this test set, where the data says what it was drawn from.
+        var oracle = truth?.WatchChoice?.Oracle(split) is { } planted ? Figures(RankingEvaluator.Evaluate(planted, split.Test, K, split.WatchedBefore)) : null;
         var champion = candidates.MaxBy(c => c.Entry.Test[Metric]);
         progress?.Report($"recommend: champion {champion.Entry.Name} (NDCG@{K} {champion.Entry.Test[Metric]:F4}); refitting on all interactions");
         var served = champion.Refit();
@@ -89,7 +91,8 @@ public static class RecommendTaskRunner
             Split = $"temporal: interactions before {split.Cutoff:yyyy-MM-dd HH:mm} train ({split.TrainWatches.Count} user-title pairs), titles first watched after it are each user's relevant set ({split.Test.Count} users); k = {K}, titles watched before excluded",
             TrainRows = split.TrainWatches.Count,
             TestRows = split.Test.Count,
-            RatingRmseFloor = split.TestRatings.Count > 0 ? ratingRmseFloor : null,
+            RatingRmseFloor = split.TestRatings.Count > 0 ? truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User)) : null,
+            PlantedOracle = oracle,
             Candidates = candidates.Select(c => c.Entry).ToList(),
         };
     }

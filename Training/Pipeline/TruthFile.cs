@@ -8,16 +8,20 @@ public sealed class TruthFile
     /// <summary>The generator's rating RMSE floor, over its own ratings (hence only through <see cref="RatingRmseFloorFor"/>).</summary>
     private readonly double? _ratingRmseFloor;
 
-    private TruthFile(Dictionary<string, double> churn, Dictionary<string, double> top10, double? ratingFloor)
+    private TruthFile(Dictionary<string, double> churn, Dictionary<string, double> top10, double? ratingFloor, PlantedWatchChoice? watchChoice)
     {
         Churn = churn;
         Top10 = top10;
         _ratingRmseFloor = ratingFloor;
+        WatchChoice = watchChoice;
     }
 
     public IReadOnlyDictionary<string, double> Churn { get; }
 
     public IReadOnlyDictionary<string, double> Top10 { get; }
+
+    /// <summary>The planted watch-choice model; null in a truth file written before the generator recorded it.</summary>
+    public PlantedWatchChoice? WatchChoice { get; }
 
     /// <summary>
     /// The planted data's rating RMSE floor when every one of <paramref name="users"/> is a subscriber the truth describes
@@ -43,7 +47,7 @@ public sealed class TruthFile
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             Dictionary<string, double> Rows(string task, string id) => doc.RootElement.GetProperty(task).GetProperty("rows").EnumerateArray()
                 .ToDictionary(r => r.GetProperty(id).GetString()!, r => r.GetProperty("p").GetDouble(), StringComparer.Ordinal);
-            return new TruthFile(Rows("churn", "user_id"), Rows("top10", "title_id"), doc.RootElement.GetProperty("ratings").GetProperty("rmseFloor").GetDouble());
+            return new TruthFile(Rows("churn", "user_id"), Rows("top10", "title_id"), doc.RootElement.GetProperty("ratings").GetProperty("rmseFloor").GetDouble(), PlantedWatchChoice.Read(doc.RootElement));
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -109,6 +109,11 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
             + $"R² {Figure("test", "ratingRSquared"):0.###} (training ratings' mean: RMSE {Figure("baseline", "ratingRmse"):0.###}; planted floor RMSE {(double)recommend["ratingRmseFloor"]!:0.###}).",
             caption,
             StringComparison.Ordinal);
+
+        // The planted oracle's row closes the recommend table, with its NDCG@10 from leaderboard.json.
+        var oracleRow = _page.Locator("#leaderboards table").Nth(2).Locator("tbody tr").Last;
+        Assert.StartsWith("planted oracle (the best ranking there is)", await oracleRow.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains($"{(double)recommend["plantedOracle"]!["ndcgAtK"]!:0.###}", await oracleRow.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(_problems);
     }
 

@@ -115,6 +115,52 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void The_planted_oracle_ranks_above_every_candidate_and_the_champion_recovers_a_share_of_it()
+    {
+        // The recommendation task's counterpart of the Bayes AUC: ranking by the watch-choice logit the data was drawn from.
+        var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
+        var best = entry.PlantedOracle!;
+        Assert.All(entry.Candidates, c =>
+        {
+            Assert.True(best["ndcgAtK"] > c.Test["ndcgAtK"] + 0.05, $"{c.Name}: NDCG@10 {c.Test["ndcgAtK"]} vs the oracle's {best["ndcgAtK"]}");
+            Assert.True(best["precisionAtK"] > c.Test["precisionAtK"], $"{c.Name}: P@10 {c.Test["precisionAtK"]} vs the oracle's {best["precisionAtK"]}");
+        });
+        var champion = entry.Candidates.Single(c => c.Name == entry.Champion);
+        Assert.True(champion.Test["ndcgAtK"] >= 0.3 * best["ndcgAtK"], $"champion NDCG@10 {champion.Test["ndcgAtK"]} is under 30 % of the oracle's {best["ndcgAtK"]}");
+    }
+
+    [Fact]
+    public void The_planted_oracle_ranks_unseen_titles_by_the_truths_logit_and_only_where_the_truth_covers_the_data()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("raw"));
+        // Logits for u1: t1 1, t2 2, t3 2 (watched), t4 0.5; for u2 (no history at all): t4 9, t2 2, t1 0, t3 -1.
+        File.WriteAllText(dir.File("raw/truth.json"), """
+            {"ratings":{"rmseFloor":0.7},"churn":{"rows":[]},"top10":{"rows":[]},"watchChoice":{
+              "users":[{"user_id":"u1","vector":[1,0]},{"user_id":"u2","vector":[0,1]}],
+              "titles":[{"title_id":"t1","vector":[1,0],"bias":0},{"title_id":"t2","vector":[0,0],"bias":2},
+                        {"title_id":"t3","vector":[3,0],"bias":-1},{"title_id":"t4","vector":[0.5,9],"bias":0}]}}
+            """);
+        var choice = TruthFile.TryRead(dir.File("raw"))!.WatchChoice!;
+        var catalog = new ItemCatalog(new IdMap(["t1", "t2", "t3", "t4"]), [["Drama"], ["Drama"], ["Comedy"], ["Comedy"]]);
+        var watched = InteractionMatrix.Build([new Interaction("u1", "t3", 1)], catalog, sumDuplicates: true);
+        Features.Recommend.RecommendSplit Split(params string[] users) =>
+            new(catalog, new DateTime(2025, 1, 1), watched, watched, [.. users.Select(u => new HeldOut(u, new Dictionary<string, int> { ["t1"] = 1 }))], [], watched, watched);
+
+        var oracle = choice.Oracle(Split("u1", "u2"))!;
+        Assert.Equal(["t2", "t1", "t4"], oracle.Recommend("u1", 3).Items.Select(i => i.ItemId)); // t3 watched
+        Assert.Equal(["t4", "t2", "t1", "t3"], oracle.Recommend("u2", 4).Items.Select(i => i.ItemId));
+        Assert.Null(choice.Oracle(Split("u1", "u3"))); // a test subscriber the truth does not describe
+        var wider = new ItemCatalog(new IdMap(["t1", "t2", "t3", "t4", "t5"]), [["Drama"], ["Drama"], ["Comedy"], ["Comedy"], ["Drama"]]);
+        var none = InteractionMatrix.Build([], wider, sumDuplicates: true);
+        Assert.Null(choice.Oracle(new Features.Recommend.RecommendSplit(wider, new DateTime(2025, 1, 1), none, none, [new HeldOut("u1", new Dictionary<string, int> { ["t5"] = 1 })], [], none, none)));
+
+        // A truth file from before the generator wrote the choice model has none.
+        File.WriteAllText(dir.File("raw/truth.json"), """{"ratings":{"rmseFloor":0.7},"churn":{"rows":[]},"top10":{"rows":[]}}""");
+        Assert.Null(TruthFile.TryRead(dir.File("raw"))!.WatchChoice);
+    }
+
+    [Fact]
     public void Binary_champions_carry_their_test_roc_curve_and_feature_importance()
     {
         foreach (var task in new[] { FeatureCatalog.Top10, FeatureCatalog.Churn })

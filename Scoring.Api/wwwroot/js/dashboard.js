@@ -149,6 +149,9 @@ function leaderboardTable(entry) {
   const rows = entry.candidates.map((c) => binary
     ? [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.featureSet, c.deployable ? "yes" : "no (leaky)", cv(c, "auc"), c.test.auc, c.test.accuracy, c.baseline.accuracy, c.test.f1]
     : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", c.test.precisionAtK, c.test.recallAtK, c.test.ndcgAtK, c.test.coverage, c.test.genreMatchRate]);
+  // On generated data: the planted watch-choice model's own ranking, the best there is (as Bayes AUC for the others).
+  const best = entry.plantedOracle;
+  if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", best.precisionAtK, best.recallAtK, best.ndcgAtK, best.coverage, best.genreMatchRate]);
   const caption = `${entry.task}: ${entry.split ?? ""}` + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";

@@ -234,6 +234,48 @@ public sealed class GeneratedDataShapeTests(GeneratedData data)
     }
 
     [Fact]
+    public void Truth_watch_choice_gives_the_logit_every_watch_is_drawn_from()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Raw(SyntheticGenerator.TruthFileName)));
+        var choice = doc.RootElement.GetProperty("watchChoice");
+        static double[] Vector(JsonElement row) => [.. row.GetProperty("vector").EnumerateArray().Select(v => v.GetDouble())];
+        var users = choice.GetProperty("users").EnumerateArray().ToDictionary(r => r.GetProperty("user_id").GetString()!, Vector);
+        var titles = choice.GetProperty("titles").EnumerateArray().ToDictionary(r => r.GetProperty("title_id").GetString()!, r => (Vector: Vector(r), Bias: r.GetProperty("bias").GetDouble()));
+        double Logit(string user, string title) => users[user].Zip(titles[title].Vector, (a, b) => a * b).Sum() + titles[title].Bias;
+
+        // The vectors decompose the simulation's logit, taste weight x (factors . factors + genre affinity) + popularity.
+        var world = new ViewingWorld(new GeneratorOptions(42, 1.0));
+        Assert.Equal(world.Users, users.Count);
+        Assert.Equal(world.Movies, titles.Count);
+        for (var u = 0; u < world.Users; u += 997)
+        {
+            for (var i = 0; i < world.Movies; i++)
+            {
+                var expected = (ViewingWorld.ChoiceTasteWeight * world.Affinity(u, i)) + world.ChoiceTitleBias(i);
+                Assert.Equal(expected, Logit(ViewingWorld.UserId(u, world.Users), ViewingWorld.MovieId(i, world.Movies)), tolerance: 0.002);
+            }
+        }
+
+        // And the watches written follow it: most land on titles in the top half of their subscriber's logits.
+        var median = new Dictionary<string, double>();
+        var above = 0;
+        var watches = 0;
+        foreach (var watch in Csv.Read(Raw("watch_history.csv")).Where(w => users.ContainsKey(w["user_id"]) && titles.ContainsKey(w["movie_id"])))
+        {
+            if (!median.TryGetValue(watch["user_id"], out var middle))
+            {
+                var all = titles.Keys.Select(t => Logit(watch["user_id"], t)).Order().ToArray();
+                median[watch["user_id"]] = middle = all[all.Length / 2];
+            }
+
+            above += Logit(watch["user_id"], watch["movie_id"]) > middle ? 1 : 0;
+            watches++;
+        }
+
+        Assert.InRange(above / (double)watches, 0.85, 1);
+    }
+
+    [Fact]
     public void Churners_have_no_activity_on_or_after_the_snapshot_and_stayers_mostly_do()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Raw(SyntheticGenerator.TruthFileName)));
