@@ -22,8 +22,22 @@ public sealed record RecommendSplit(
     InteractionMatrix AllWatches,
     InteractionMatrix AllRatings)
 {
+    /// <summary>
+    /// The same split again inside the training part (its last fifth of watch events judged), for choosing settings
+    /// without the test set; null when the training part is too small to split (fewer than
+    /// <see cref="RecommendData.MinimumWatchEvents"/> events, or nothing to judge after the inner cut-off).
+    /// </summary>
+    public RecommendValidation? Validation { get; init; }
+
     /// <summary>The titles <paramref name="user"/> watched before the cut-off (none for a user who had not): excluded from their recommendations.</summary>
     public int[] WatchedBefore(string user) => TrainWatches.Users.TryGet(user, out var u) ? TrainWatches.ItemsOf(u).ToArray() : [];
+}
+
+/// <summary>A temporal split of the training part: watch events before <paramref name="Cutoff"/> train, titles first watched from then on (before the outer cut-off) are the relevant set.</summary>
+public sealed record RecommendValidation(DateTime Cutoff, InteractionMatrix Train, IReadOnlyList<HeldOut> Test)
+{
+    /// <summary>What <paramref name="user"/> watched before the inner cut-off: excluded from their recommendations.</summary>
+    public int[] WatchedBefore(string user) => Train.Users.TryGet(user, out var u) ? Train.ItemsOf(u).ToArray() : [];
 }
 
 public static class RecommendData
@@ -88,14 +102,7 @@ public static class RecommendData
         }
 
         var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");
-        var cutoff = TemporalSplit.CutoffForFraction(watches.Select(w => w.Date).ToArray(), testFraction);
-        var before = watches.Where(w => w.Date < cutoff).ToList();
-        var seenBefore = before.Select(w => (w.User, w.Item)).ToHashSet();
-        var test = watches.Where(w => w.Date >= cutoff && !seenBefore.Contains((w.User, w.Item)))
-            .GroupBy(w => w.User)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new HeldOut(g.Key, g.Select(w => w.Item).Distinct(StringComparer.Ordinal).ToDictionary(i => i, _ => 1)))
-            .ToList();
+        var (cutoff, before, test) = SplitInTime(watches, testFraction);
 
         if (before.Count == 0 || test.Count == 0)
         {
@@ -110,7 +117,35 @@ public static class RecommendData
         var allWatches = InteractionMatrix.Build(watches.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
         var allRatings = InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
         var testRatings = ratings.Where(r => r.Date >= cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)).ToList();
-        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings);
+        RecommendValidation? validation = null;
+        if (before.Count >= MinimumWatchEvents)
+        {
+            var (innerCutoff, innerBefore, innerTest) = SplitInTime(before, testFraction);
+            if (innerBefore.Count > 0 && innerTest.Count > 0)
+            {
+                validation = new RecommendValidation(innerCutoff, InteractionMatrix.Build(innerBefore.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true), innerTest);
+            }
+        }
+
+        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings) { Validation = validation };
+    }
+
+    /// <summary>
+    /// The cut-off before which 1 - <paramref name="testFraction"/> of <paramref name="watches"/> fall, the events
+    /// before it, and per subscriber the titles first watched on or after it (and never before), in id order.
+    /// </summary>
+    private static (DateTime Cutoff, List<(string User, string Item, DateTime Date, float Value)> Before, List<HeldOut> Test) SplitInTime(
+        List<(string User, string Item, DateTime Date, float Value)> watches, double testFraction)
+    {
+        var cutoff = TemporalSplit.CutoffForFraction(watches.Select(w => w.Date).ToArray(), testFraction);
+        var before = watches.Where(w => w.Date < cutoff).ToList();
+        var seenBefore = before.Select(w => (w.User, w.Item)).ToHashSet();
+        var test = watches.Where(w => w.Date >= cutoff && !seenBefore.Contains((w.User, w.Item)))
+            .GroupBy(w => w.User)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new HeldOut(g.Key, g.Select(w => w.Item).Distinct(StringComparer.Ordinal).ToDictionary(i => i, _ => 1)))
+            .ToList();
+        return (cutoff, before, test);
     }
 
     private static List<(string User, string Item, DateTime Date, float Value)> Events(SqliteConnection db, string sql)

@@ -88,9 +88,27 @@ public sealed record TaskEntry
     /// </summary>
     public IReadOnlyDictionary<string, double>? PlantedOracle { get; init; }
 
+    /// <summary>
+    /// Recommend: the implicit factor model's settings tried on a temporal split inside the training part, and the one
+    /// chosen (the implicit-mf and hybrid candidates use it); null when the training part was too small to split.
+    /// </summary>
+    public Tuning? Tuning { get; init; }
+
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }
+
+/// <summary>Settings tried on a validation split and the one chosen (the best; the first of equals).</summary>
+/// <param name="Split">How the validation split was made.</param>
+/// <param name="Metric">What was compared on it.</param>
+/// <param name="Trials">Each setting with its figure.</param>
+/// <param name="Chosen">The setting used.</param>
+public sealed record Tuning(string Split, string Metric, IReadOnlyList<SettingTrial> Trials, string Chosen);
+
+/// <summary>One setting and its figure on the validation split.</summary>
+/// <param name="Setting">The setting, as "name value, ...".</param>
+/// <param name="Value">Its figure.</param>
+public sealed record SettingTrial(string Setting, double Value);
 
 /// <summary>A task a run for every task left out because the data cannot support it, and why.</summary>
 /// <param name="Task">top10, churn or recommend.</param>

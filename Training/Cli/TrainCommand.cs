@@ -154,6 +154,12 @@ public static class TrainCommand
 
             io.Console.Write(table);
             io.Console.WriteLine(entry.Split);
+            if (entry.Tuning is { } tuning)
+            {
+                io.Console.WriteLine($"implicit-mf settings tried on a validation split ({tuning.Split}), NDCG@10: "
+                    + string.Join("; ", tuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {tuning.Chosen}.");
+            }
+
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)
             {
                 io.Console.WriteLine(RatingFigures.Describe(

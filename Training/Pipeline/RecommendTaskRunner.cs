@@ -29,7 +29,8 @@ public static class RecommendTaskRunner
     {
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
-        var builders = Builders(split, settings.Seed);
+        var (implicitOptions, tuning) = TuneImplicit(split, settings.Seed, progress);
+        var builders = Builders(split, settings.Seed, implicitOptions);
         if (split.TrainRatings.Count == 0)
         {
             // Watch events without ratings (user_rating and reviews both empty) are a recommendation task still.
@@ -93,8 +94,55 @@ public static class RecommendTaskRunner
             TestRows = split.Test.Count,
             RatingRmseFloor = split.TestRatings.Count > 0 ? truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User)) : null,
             PlantedOracle = oracle,
+            Tuning = tuning,
             Candidates = candidates.Select(c => c.Entry).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The implicit factor model's settings tried on the validation split: the defaults (chosen on MovieLens, where a
+    /// user has a hundred ratings) and three for short histories, where stronger regularisation and confidence do
+    /// better. On the default data's validation split: NDCG@10 0.0393, 0.0502, 0.0505, 0.0468; on its test set the
+    /// hybrid went from 0.0490 to 0.0617 with the third (measured once, after the grid was fixed on validation).
+    /// </summary>
+    public static readonly ImplicitAlsOptions[] ImplicitGrid =
+    [
+        new(),
+        new() { Rank = 32, Lambda = 1.5, Alpha = 2 },
+        new() { Rank = 32, Lambda = 2, Alpha = 3 },
+        new() { Rank = 16, Lambda = 2, Alpha = 3 },
+    ];
+
+    public static string Describe(ImplicitAlsOptions o) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rank {o.Rank}, lambda {o.Lambda}, alpha {o.Alpha}");
+
+    /// <summary>
+    /// Fits the implicit model with each of <see cref="ImplicitGrid"/> on the validation split's training part and
+    /// keeps the one with the best NDCG@10 on its judged titles (the first of equals), with the record of the trials;
+    /// without a validation split, the defaults and no record. The test set is not looked at.
+    /// </summary>
+    private static (ImplicitAlsOptions Options, Tuning? Tuning) TuneImplicit(RecommendSplit split, int seed, IProgress<string>? progress)
+    {
+        if (split.Validation is not { } validation)
+        {
+            progress?.Report("recommend: the training part is too small to split again; implicit-mf keeps its default settings");
+            return (ImplicitGrid[0] with { Seed = seed }, null);
+        }
+
+        var trials = new List<(ImplicitAlsOptions Options, SettingTrial Trial)>();
+        foreach (var grid in ImplicitGrid)
+        {
+            var options = grid with { Seed = seed };
+            var model = new ImplicitAlsTrainer(options).Fit(validation.Train, split.Catalog);
+            var ndcg = RankingEvaluator.Evaluate(model, validation.Test, K, validation.WatchedBefore).NdcgAtK;
+            trials.Add((options, new SettingTrial(Describe(options), R(ndcg))));
+            progress?.Report($"recommend: implicit-mf with {Describe(options)}: validation NDCG@{K} {ndcg:F4}");
+        }
+
+        var best = trials.MaxBy(t => t.Trial.Value);
+        var inner = $"temporal, inside the training part: watch events before {validation.Cutoff:yyyy-MM-dd HH:mm} train ({validation.Train.Count} user-title pairs), "
+            + $"titles first watched from then until the cut-off are judged ({validation.Test.Count} users)";
+        return (best.Options, new Tuning(inner, Metric, [.. trials.Select(t => t.Trial)], best.Trial.Setting));
     }
 
     /// <summary>
@@ -122,10 +170,9 @@ public static class RecommendTaskRunner
     /// factors are fitted once for both the implicit-mf and hybrid candidates; the hybrid's seconds include them, as
     /// they would if it were fitted alone. Explicit MF is left out when there are no ratings to fit it on.
     /// </summary>
-    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed)
+    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions)
     {
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
-        var implicitOptions = new ImplicitAlsOptions { Seed = seed };
         var factors = new Lazy<(ImplicitFactorModel Model, double Seconds)>(() => Timed(() => new ImplicitAlsTrainer(implicitOptions).Fit(split.TrainWatches, split.Catalog)));
         List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> builders =
         [

@@ -115,6 +115,31 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Implicit_settings_are_chosen_on_a_split_inside_the_training_part_and_used_by_its_candidates()
+    {
+        var split = TrainingInputs.Resolve(trained.Database, null, null, null).Recommend();
+        var validation = split.Validation!;
+        Assert.True(validation.Cutoff < split.Cutoff);
+        // Nothing from the test period: the validation pairs, trained on and judged, all come from the training watches.
+        bool InTraining(string user, string item) => split.TrainWatches.Users.TryGet(user, out var u) && split.TrainWatches.ItemsOf(u).Contains(split.Catalog.Items.IndexOf(item));
+        Assert.All(validation.Test, h => Assert.All(h.Items.Keys, item => Assert.True(InTraining(h.User, item), $"{h.User} {item}")));
+        Assert.All(validation.Train.Users.Ids, user => Assert.All(validation.WatchedBefore(user), item => Assert.True(InTraining(user, split.Catalog.Items[item]))));
+        Assert.All(validation.Test, h => Assert.DoesNotContain(validation.WatchedBefore(h.User), item => h.Items.ContainsKey(split.Catalog.Items[item])));
+
+        var tuning = trained.Leaderboard.Task(FeatureCatalog.Recommend)!.Tuning!;
+        Assert.Equal(RecommendTaskRunner.ImplicitGrid.Select(RecommendTaskRunner.Describe), tuning.Trials.Select(t => t.Setting));
+        Assert.Equal(tuning.Trials.First(t => t.Value == tuning.Trials.Max(x => x.Value)).Setting, tuning.Chosen);
+        foreach (var trainer in new[] { "implicit-mf", "hybrid" })
+        {
+            var name = trained.Leaderboard.Task(FeatureCatalog.Recommend)!.Candidates.Single(c => c.Trainer == trainer).Name;
+            var (model, _) = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", name + ".zip"));
+            var factors = model is HybridRecommender hybrid ? hybrid.Factors : (ImplicitFactorModel)model;
+            var options = JsonSerializer.Deserialize<ImplicitAlsOptions>(factors.OptionsJson)!;
+            Assert.Equal(tuning.Chosen, RecommendTaskRunner.Describe(options));
+        }
+    }
+
+    [Fact]
     public void The_planted_oracle_ranks_above_every_candidate_and_the_champion_recovers_a_share_of_it()
     {
         // The recommendation task's counterpart of the Bayes AUC: ranking by the watch-choice logit the data was drawn from.
@@ -594,6 +619,9 @@ public sealed class TrainInputTests
             Assert.Contains("recommend: explicit-mf left out: no ratings before 2025-02-18 (watch_history.user_rating, reviews.rating) to fit it on", error, StringComparison.Ordinal);
             var entry = Leaderboard.FromJson(File.ReadAllText(dir.File("models/leaderboard.json"))).Task("recommend")!;
             Assert.Equal(["popularity", "content", "implicit-mf", "hybrid"], entry.Candidates.Select(c => c.Trainer));
+            // 48 events in the training part are too few to split again for choosing settings: the defaults, said so.
+            Assert.Contains("recommend: the training part is too small to split again; implicit-mf keeps its default settings", error, StringComparison.Ordinal);
+            Assert.Null(entry.Tuning);
             return;
         }
 

@@ -152,7 +152,8 @@ function leaderboardTable(entry) {
   // On generated data: the planted watch-choice model's own ranking, the best there is (as Bayes AUC for the others).
   const best = entry.plantedOracle;
   if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", best.precisionAtK, best.recallAtK, best.ndcgAtK, best.coverage, best.genreMatchRate]);
-  const caption = `${entry.task}: ${entry.split ?? ""}` + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
+  const tuned = entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "";
+  const caption = `${entry.task}: ${entry.split ?? ""}` + tuned + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";
   return t;
