@@ -110,6 +110,8 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
             caption,
             StringComparison.Ordinal);
 
+        Assert.Contains($"implicit-mf settings chosen on a validation split inside the training part: {(string)recommend["tuning"]!["chosen"]!}.", caption, StringComparison.Ordinal);
+
         // The planted oracle's row closes the recommend table, with its NDCG@10 from leaderboard.json.
         var oracleRow = _page.Locator("#leaderboards table").Nth(2).Locator("tbody tr").Last;
         Assert.StartsWith("planted oracle (the best ranking there is)", await oracleRow.InnerTextAsync(), StringComparison.Ordinal);
