@@ -140,6 +140,20 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Train_prints_the_oracle_row_the_tuning_and_the_rating_figures_under_the_recommend_table()
+    {
+        var output = new StringWriter();
+        TrainCommand.Print(new ConsoleIo(output, new StringWriter()), trained.Leaderboard, [FeatureCatalog.Recommend], trained.Models);
+        var text = output.ToString();
+        var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains($"│ planted oracle (the best ranking there is) │ {entry.PlantedOracle!["precisionAtK"].ToString("F4", inv)} │", text, StringComparison.Ordinal);
+        Assert.Contains($"Chosen: {entry.Tuning!.Chosen}.", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var explicitMf = entry.Candidates.Single(c => c.Trainer == "explicit-mf");
+        Assert.Contains($"explicit-mf on the {explicitMf.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {explicitMf.Test["ratingRmse"].ToString("F4", inv)}", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_planted_oracle_ranks_above_every_candidate_and_the_champion_recovers_a_share_of_it()
     {
         // The recommendation task's counterpart of the Bayes AUC: ranking by the watch-choice logit the data was drawn from.
