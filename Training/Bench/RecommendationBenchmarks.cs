@@ -134,17 +134,9 @@ public static class RecommendationBenchmarks
         var clock = Stopwatch.StartNew();
         var model = new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = rank, NumberOfIterations = iterations }).Fit(matrix, catalog);
         var seconds = clock.Elapsed.TotalSeconds;
-        double squared = 0;
-        for (var e = 0; e < at; e++)
-        {
-            if (heldOut[e])
-            {
-                var error = model.Predict(userIndex[e], itemIndex[e]) - values[e];
-                squared += error * error;
-            }
-        }
-
-        return new SyntheticMfResult(at, users, items, rank, iterations, Math.Round(seconds, 2), Math.Round(Math.Sqrt(squared / Math.Max(1, heldCount)), 4), noise,
+        var held = Enumerable.Range(0, at).Where(e => heldOut[e]).ToArray();
+        var figures = RegressionMetrics.Evaluate(held.Select(e => model.Predict(userIndex[e], itemIndex[e])).ToArray(), held.Select(e => (double)values[e]).ToArray());
+        return new SyntheticMfResult(at, users, items, rank, iterations, Math.Round(seconds, 2), Math.Round(figures.Rmse, 4), noise,
             Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 0));
     }
 
