@@ -30,14 +30,14 @@ public sealed record RecommendSplit(
     public RecommendValidation? Validation { get; init; }
 
     /// <summary>The titles <paramref name="user"/> watched before the cut-off (none for a user who had not): excluded from their recommendations.</summary>
-    public int[] WatchedBefore(string user) => TrainWatches.Users.TryGet(user, out var u) ? TrainWatches.ItemsOf(u).ToArray() : [];
+    public int[] WatchedBefore(string user) => TrainWatches.ItemsOf(user).ToArray();
 }
 
 /// <summary>A temporal split of the training part: watch events before <paramref name="Cutoff"/> train, titles first watched from then on (before the outer cut-off) are the relevant set.</summary>
 public sealed record RecommendValidation(DateTime Cutoff, InteractionMatrix Train, IReadOnlyList<HeldOut> Test)
 {
     /// <summary>What <paramref name="user"/> watched before the inner cut-off: excluded from their recommendations.</summary>
-    public int[] WatchedBefore(string user) => Train.Users.TryGet(user, out var u) ? Train.ItemsOf(u).ToArray() : [];
+    public int[] WatchedBefore(string user) => Train.ItemsOf(user).ToArray();
 }
 
 public static class RecommendData

@@ -118,6 +118,9 @@ public sealed class InteractionMatrix
 
     public ReadOnlySpan<int> ItemsOf(int user) => UserItems.AsSpan(UserStart[user], UserStart[user + 1] - UserStart[user]);
 
+    /// <summary>The items <paramref name="userId"/> interacted with; none for a user the matrix does not hold.</summary>
+    public ReadOnlySpan<int> ItemsOf(string userId) => Users.TryGet(userId, out var user) ? ItemsOf(user) : [];
+
     /// <summary>How many users interacted with <paramref name="item"/>.</summary>
     public int UserCount(int item) => ItemStart[item + 1] - ItemStart[item];
 

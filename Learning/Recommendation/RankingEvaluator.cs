@@ -129,13 +129,14 @@ public static class RankingEvaluator
     /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>
     public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked)
     {
-        if (!model.History.Users.TryGet(user, out var u) || model.History.ItemsOf(u).IsEmpty)
+        var history = model.History.ItemsOf(user);
+        if (history.IsEmpty)
         {
             return (0, 0);
         }
 
         var watched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in model.History.ItemsOf(u))
+        foreach (var item in history)
         {
             watched.UnionWith(model.Catalog.Genres(item));
         }

@@ -52,12 +52,9 @@ public static class RecommendationService
     {
         var mask = genre is null ? null : model.Catalog.GenreMask(genre);
         var seen = watched.Select(model.Catalog.Items.IndexOf).Where(i => i >= 0).ToHashSet();
-        if (userId is not null && model.History.Users.TryGet(userId, out var user))
+        foreach (var item in userId is null ? [] : model.History.ItemsOf(userId))
         {
-            foreach (var item in model.History.ItemsOf(user))
-            {
-                seen.Add(item);
-            }
+            seen.Add(item);
         }
 
         var known = mask?.Count(m => m) ?? model.Catalog.Count;

@@ -114,7 +114,7 @@ public static class EvaluateCommand
     }
 
     private static bool InHistory(InteractionMatrix history, ItemCatalog catalog, string user, string item) =>
-        history.Users.TryGet(user, out var u) && catalog.Items.TryGet(item, out var i) && history.ItemsOf(u).Contains(i);
+        catalog.Items.TryGet(item, out var i) && history.ItemsOf(user).Contains(i);
 
     /// <summary>
     /// A champion is refit on every row (or interaction) once it has won, so on the data it was chosen on its "test"

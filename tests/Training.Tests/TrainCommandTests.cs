@@ -121,7 +121,7 @@ public sealed class TrainCommandTests(TrainedModels trained)
         var validation = split.Validation!;
         Assert.True(validation.Cutoff < split.Cutoff);
         // Nothing from the test period: the validation pairs, trained on and judged, all come from the training watches.
-        bool InTraining(string user, string item) => split.TrainWatches.Users.TryGet(user, out var u) && split.TrainWatches.ItemsOf(u).Contains(split.Catalog.Items.IndexOf(item));
+        bool InTraining(string user, string item) => split.TrainWatches.ItemsOf(user).Contains(split.Catalog.Items.IndexOf(item));
         Assert.All(validation.Test, h => Assert.All(h.Items.Keys, item => Assert.True(InTraining(h.User, item), $"{h.User} {item}")));
         Assert.All(validation.Train.Users.Ids, user => Assert.All(validation.WatchedBefore(user), item => Assert.True(InTraining(user, split.Catalog.Items[item]))));
         Assert.All(validation.Test, h => Assert.DoesNotContain(validation.WatchedBefore(h.User), item => h.Items.ContainsKey(split.Catalog.Items[item])));

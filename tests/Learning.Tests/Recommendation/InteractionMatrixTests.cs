@@ -13,5 +13,8 @@ public sealed class InteractionMatrixTests
 
         Assert.Equal([2, 0, 0, 1, 0], Enumerable.Range(0, catalog.Count).Select(history.UserCount));
         Assert.Equal([true, false, false, true, false], history.ItemsWithInteractions());
+        Assert.Equal([0, 3], history.ItemsOf("b").ToArray());
+        Assert.Equal(history.ItemsOf(history.Users.IndexOf("a")).ToArray(), history.ItemsOf("a").ToArray());
+        Assert.True(history.ItemsOf("nobody").IsEmpty);
     }
 }
