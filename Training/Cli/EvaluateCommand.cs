@@ -44,7 +44,7 @@ public static class EvaluateCommand
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
                 var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
-                var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User));
+                var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
                 result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, ratings, ratingRmseFloor };
                 if (!parse.GetValue(json))
                 {

@@ -120,16 +120,16 @@ public static class TrainCommand
             if (entry.Task == FeatureCatalog.Recommend)
             {
                 table = new Table().Title(Markup.Escape(title)).AddColumns("candidate", "P@10", "R@10", "NDCG@10", "MAP@10", "hit rate", "coverage", "genre match", "train s");
+                void AddRanking(string name, IReadOnlyDictionary<string, double> f, string seconds) =>
+                    table.AddRow(Markup.Escape(name), F(f["precisionAtK"]), F(f["recallAtK"]), F(f["ndcgAtK"]), F(f["mapAtK"]), F(f["hitRate"], "F3"), F(f["coverage"], "F3"), F(f["genreMatchRate"], "F3"), seconds);
                 foreach (var c in entry.Candidates)
                 {
-                    table.AddRow(Markup.Escape(c.Name + (c.Name == entry.Champion ? " *" : string.Empty)), F(c.Test["precisionAtK"]), F(c.Test["recallAtK"]), F(c.Test["ndcgAtK"]), F(c.Test["mapAtK"]),
-                        F(c.Test["hitRate"], "F3"), F(c.Test["coverage"], "F3"), F(c.Test["genreMatchRate"], "F3"), F(c.TrainSeconds, "F2"));
+                    AddRanking(c.Name + (c.Name == entry.Champion ? " *" : string.Empty), c.Test, F(c.TrainSeconds, "F2"));
                 }
 
                 if (entry.PlantedOracle is { } best)
                 {
-                    table.AddRow("planted oracle (the best ranking there is)", F(best["precisionAtK"]), F(best["recallAtK"]), F(best["ndcgAtK"]), F(best["mapAtK"]),
-                        F(best["hitRate"], "F3"), F(best["coverage"], "F3"), F(best["genreMatchRate"], "F3"), string.Empty);
+                    AddRanking("planted oracle (the best ranking there is)", best, string.Empty);
                 }
             }
             else

@@ -93,7 +93,7 @@ public static class RecommendTaskRunner
             Split = $"temporal: interactions before {split.Cutoff:yyyy-MM-dd HH:mm} train ({split.TrainWatches.Count} user-title pairs), titles first watched after it are each user's relevant set ({split.Test.Count} users); k = {K}, titles watched before excluded",
             TrainRows = split.TrainWatches.Count,
             TestRows = split.Test.Count,
-            RatingRmseFloor = split.TestRatings.Count > 0 ? truth?.RatingRmseFloorFor(split.TestRatings.Select(r => r.User)) : null,
+            RatingRmseFloor = truth?.RatingRmseFloorFor(split),
             PlantedOracle = oracle,
             Tuning = tuning,
             Candidates = candidates.Select(c => c.Entry).ToList(),

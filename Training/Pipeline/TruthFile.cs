@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetflixML.Features.Recommend;
 
 namespace NetflixML.Training.Pipeline;
 
@@ -24,10 +25,12 @@ public sealed class TruthFile
     public PlantedWatchChoice? WatchChoice { get; }
 
     /// <summary>
-    /// The planted data's rating RMSE floor when every one of <paramref name="users"/> is a subscriber the truth describes
-    /// (as <see cref="For"/> asks of the binary tasks' ids), else null: the floor is of the generator's ratings only.
+    /// The planted data's rating RMSE floor, beside <paramref name="split"/>'s ratings after the cut-off, when there are
+    /// some and every rater is a subscriber the truth describes (as <see cref="For"/> asks of the binary tasks' ids),
+    /// else null: the floor is of the generator's ratings only.
     /// </summary>
-    public double? RatingRmseFloorFor(IEnumerable<string> users) => users.All(Churn.ContainsKey) ? _ratingRmseFloor : null;
+    public double? RatingRmseFloorFor(RecommendSplit split) =>
+        split.TestRatings.Count > 0 && split.TestRatings.All(r => Churn.ContainsKey(r.User)) ? _ratingRmseFloor : null;
 
     /// <summary>
     /// The truth beside the raw CSVs, or null when there is none. A truth.json that is not the generator's (another

@@ -514,8 +514,13 @@ public sealed class TrainInputTests
             {"ratings":{"rmseFloor":0.7123},"churn":{"rows":[{"user_id":"u1","p":0.2},{"user_id":"u2","p":0.4}]},"top10":{"rows":[]}}
             """);
         var truth = TruthFile.TryRead(dir.File("raw"))!;
-        Assert.Equal(0.7123, truth.RatingRmseFloorFor(["u2", "u1", "u2"]));
-        Assert.Null(truth.RatingRmseFloorFor(["u1", "u3"]));
+        var catalog = new ItemCatalog(new IdMap(["t1"]), [["Drama"]]);
+        var none = InteractionMatrix.Build([], catalog, sumDuplicates: false);
+        Features.Recommend.RecommendSplit RatedBy(params string[] users) =>
+            new(catalog, new DateTime(2025, 1, 1), none, none, [], [.. users.Select(u => new Interaction(u, "t1", 4))], none, none);
+        Assert.Equal(0.7123, truth.RatingRmseFloorFor(RatedBy("u2", "u1", "u2")));
+        Assert.Null(truth.RatingRmseFloorFor(RatedBy("u1", "u3")));
+        Assert.Null(truth.RatingRmseFloorFor(RatedBy())); // no ratings after the cut-off, nothing to set the floor beside
     }
 
     [Fact]

@@ -146,12 +146,13 @@ function leaderboardTable(entry) {
   const headers = binary
     ? ["candidate", "trainer", "feature set", "deployable", "CV AUC", "test AUC", "test accuracy", "baseline accuracy", "F1"]
     : ["candidate", "trainer", "deployable", "P@10", "R@10", "NDCG@10", "coverage", "genre match"];
+  const ranking = (t) => [t.precisionAtK, t.recallAtK, t.ndcgAtK, t.coverage, t.genreMatchRate];
   const rows = entry.candidates.map((c) => binary
     ? [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.featureSet, c.deployable ? "yes" : "no (leaky)", cv(c, "auc"), c.test.auc, c.test.accuracy, c.baseline.accuracy, c.test.f1]
-    : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", c.test.precisionAtK, c.test.recallAtK, c.test.ndcgAtK, c.test.coverage, c.test.genreMatchRate]);
+    : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", ...ranking(c.test)]);
   // On generated data: the planted watch-choice model's own ranking, the best there is (as Bayes AUC for the others).
   const best = entry.plantedOracle;
-  if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", best.precisionAtK, best.recallAtK, best.ndcgAtK, best.coverage, best.genreMatchRate]);
+  if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", ...ranking(best)]);
   const tuned = entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "";
   const caption = `${entry.task}: ${entry.split ?? ""}` + tuned + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
