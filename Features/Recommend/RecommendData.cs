@@ -112,9 +112,11 @@ public static class RecommendData
                 + $"titles first watched from then on, and needs both: {before.Count} events fall before it and {test.Count} subscribers watch a title new to them after it.");
         }
 
-        var trainWatches = InteractionMatrix.Build(before.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+        InteractionMatrix Watched(IEnumerable<(string User, string Item, DateTime Date, float Value)> events) =>
+            InteractionMatrix.Build(events.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+        var trainWatches = Watched(before);
         var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
-        var allWatches = InteractionMatrix.Build(watches.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+        var allWatches = Watched(watches);
         var allRatings = InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
         var testRatings = ratings.Where(r => r.Date >= cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)).ToList();
         RecommendValidation? validation = null;
@@ -123,7 +125,7 @@ public static class RecommendData
             var (innerCutoff, innerBefore, innerTest) = SplitInTime(before, testFraction);
             if (innerBefore.Count > 0 && innerTest.Count > 0)
             {
-                validation = new RecommendValidation(innerCutoff, InteractionMatrix.Build(innerBefore.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true), innerTest);
+                validation = new RecommendValidation(innerCutoff, Watched(innerBefore), innerTest);
             }
         }
 
