@@ -113,11 +113,25 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
 
     public string Name => "implicit-als";
 
-    public ImplicitFactorModel Fit(InteractionMatrix interactions, ItemCatalog catalog)
+    /// <param name="interactions">What the factors are fitted to.</param>
+    /// <param name="catalog">The items.</param>
+    /// <param name="history">
+    /// What the model keeps as each user's history (who is known, and the items excluded from their recommendations):
+    /// <paramref name="interactions"/> when null. A separate history lets a signal that is not a view (a clicked
+    /// recommendation) shape the factors without hiding its item as seen; it must hold the same users in the same
+    /// order, because the model's user vectors are indexed by it.
+    /// </param>
+    public ImplicitFactorModel Fit(InteractionMatrix interactions, ItemCatalog catalog, InteractionMatrix? history = null)
     {
         if (interactions.Count == 0)
         {
             throw new ArgumentException("Cannot factorise an empty interaction matrix.", nameof(interactions));
+        }
+
+        if (history is not null && !SameUsers(history.Users, interactions.Users))
+        {
+            throw new ArgumentException(
+                $"The history holds {history.Users.Count} users and the interactions {interactions.Users.Count}; they must be the same users in the same order.", nameof(history));
         }
 
         var k = Options.Rank;
@@ -158,8 +172,11 @@ public sealed class ImplicitAlsTrainer(ImplicitAlsOptions? options = null)
         x = Array.ConvertAll(xd, v => (float)v);
         y = Array.ConvertAll(yd, v => (float)v);
 
-        return new ImplicitFactorModel(JsonSerializer.Serialize(Options), catalog, interactions, k, x, y, interactions.ItemsWithInteractions());
+        return new ImplicitFactorModel(JsonSerializer.Serialize(Options), catalog, history ?? interactions, k, x, y, interactions.ItemsWithInteractions());
     }
+
+    private static bool SameUsers(IdMap a, IdMap b) =>
+        ReferenceEquals(a, b) || (a.Count == b.Count && a.Ids.SequenceEqual(b.Ids, StringComparer.Ordinal));
 
     /// <summary>Solves every row of <paramref name="target"/> with <paramref name="fixedSide"/> held fixed.</summary>
     private void SolveAll(double[] target, double[] fixedSide, int rows, int[] start, int[] columns, float[] values, int k, ParallelOptions parallel, double[]? columnWeight, double[]? rowWeight, double frequencyExponent)

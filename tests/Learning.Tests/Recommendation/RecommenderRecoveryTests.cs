@@ -1,4 +1,6 @@
+using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
+using NetflixML.Learning.Tests.Support;
 
 namespace NetflixML.Learning.Tests.Recommendation;
 
@@ -50,6 +52,53 @@ public sealed class RecommenderRecoveryTests
         var inFavourite = Enumerable.Range(0, 400).Average(u =>
             model.Recommend($"user{u}", 10).Items.Count(i => int.Parse(i.ItemId[4..], System.Globalization.CultureInfo.InvariantCulture) % 4 == u % 4) / 10.0);
         Assert.True(inFavourite > 0.8, $"{inFavourite:F2}");
+    }
+
+    [Fact]
+    public void Implicit_als_learns_from_interactions_kept_out_of_its_history()
+    {
+        // Clicks: each user also clicked two unwatched titles of their favourite genre, one of them item199, which no
+        // one watched. They shape the factors but are not the history: not seen, so still recommendable.
+        var catalog = RecommenderTestData.Catalog(200);
+        var (train, _) = RecommenderTestData.Clustered(400, 200, 4);
+        var watched = InteractionMatrix.Build(train.Where(t => t.Item != "item199"), catalog, sumDuplicates: true);
+        var clicks = new List<Interaction>();
+        foreach (var user in watched.Users.Ids)
+        {
+            var favourite = int.Parse(user[4..], System.Globalization.CultureInfo.InvariantCulture) % 4;
+            var unseen = Enumerable.Range(0, 50).Select(j => (4 * j) + favourite).First(i => !watched.ItemsOf(user).Contains(i));
+            clicks.Add(new Interaction(user, $"item{unseen}", 1));
+            if (favourite == 3)
+            {
+                clicks.Add(new Interaction(user, "item199", 1));
+            }
+        }
+
+        var signal = InteractionMatrix.Build(train.Where(t => t.Item != "item199").Concat(clicks), catalog, sumDuplicates: true, new IdMap(watched.Users.Ids));
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(signal, catalog, history: watched);
+
+        Assert.Same(watched, model.History);
+        foreach (var click in clicks)
+        {
+            Assert.Contains(click.Item, model.Recommend(click.User, catalog.Count).Items.Select(i => i.ItemId)); // not excluded as seen
+        }
+
+        // item199 has a vector only because of the clicks: its closest titles are the genre its clickers favour.
+        var similar = model.SimilarItems("item199", 10);
+        Assert.Equal(SimilaritySource.Interactions, similar.Source);
+        Assert.True(similar.Items.Count(i => int.Parse(i.ItemId[4..], System.Globalization.CultureInfo.InvariantCulture) % 4 == 3) >= 8, string.Join(" ", similar.Items.Select(i => i.ItemId)));
+        Assert.True(new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(watched, catalog).SimilarItems("item199", 10).Source != SimilaritySource.Interactions);
+
+        // Saved and loaded, the same.
+        using var dir = new TempDirectory();
+        RecommenderFile.Save(dir.File("m.zip"), model, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        var (loaded, _) = RecommenderFile.Load(dir.File("m.zip"));
+        Assert.Equal(model.Recommend("user3", 10).Items, loaded.Recommend("user3", 10).Items);
+
+        // The user vectors are indexed by the history's users, so they must be the signal's, in its order.
+        var reordered = InteractionMatrix.Build(train.Where(t => t.Item != "item199").Reverse(), catalog, sumDuplicates: true);
+        var error = Assert.Throws<ArgumentException>(() => new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(signal, catalog, history: reordered));
+        Assert.StartsWith("The history holds 400 users and the interactions 400; they must be the same users in the same order.", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
