@@ -75,6 +75,7 @@ public static class FeatureCatalog
     [
         Known("watch_history", ColumnKind.CategoricalSet, "gold_watch_events before the cut-off", "Titles each subscriber watched before the temporal cut-off, with session counts (implicit feedback)."),
         Known("ratings", ColumnKind.Numeric, "gold_ratings before the cut-off", "Explicit ratings (watch_history.user_rating and reviews.rating) before the cut-off."),
+        Known("recommendation_clicks", ColumnKind.CategoricalSet, "gold_recommendations before the cut-off", "Recommended titles each subscriber clicked before the cut-off: a sign of taste the implicit factor model may learn from, not a view (never excluded as seen)."),
         Known("title_content", ColumnKind.CategoricalSet, "gold_movies", "Genres, content type, language, certificate, decade and originality of every title."),
     ];
 

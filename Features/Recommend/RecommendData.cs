@@ -7,10 +7,10 @@ using NetflixML.Learning.Recommendation;
 namespace NetflixML.Features.Recommend;
 
 /// <summary>
-/// The recommendation task's data, split in time: watch events and ratings before the cut-off train; for each
-/// subscriber, titles first watched on or after it (and never before) are the relevant set, and ratings given on or
-/// after it judge the explicit model's predicted ratings. Nothing dated after the cut-off reaches the training
-/// matrices.
+/// The recommendation task's data, split in time: watch events, ratings and clicked recommendations before the
+/// cut-off train; for each subscriber, titles first watched on or after it (and never before) are the relevant set,
+/// and ratings given on or after it judge the explicit model's predicted ratings. Nothing dated after the cut-off
+/// reaches the training matrices.
 /// </summary>
 public sealed record RecommendSplit(
     ItemCatalog Catalog,
@@ -29,6 +29,20 @@ public sealed record RecommendSplit(
     /// </summary>
     public RecommendValidation? Validation { get; init; }
 
+    /// <summary>
+    /// <see cref="TrainWatches"/> plus the recommendations each of its subscribers clicked before the cut-off (1 a
+    /// click, added to the watch count), over the same subscribers in the same order: what the implicit factor model
+    /// may learn from. A click is a sign of taste, not a view, so models keep <see cref="TrainWatches"/> as what was
+    /// seen; a subscriber who clicked but never watched stays unknown. <see cref="TrainWatches"/> itself when not set.
+    /// </summary>
+    public InteractionMatrix TrainWatchesAndClicks { get => field ?? TrainWatches; init; }
+
+    /// <summary><see cref="AllWatches"/> plus every clicked recommendation by its subscribers, for the refit that is served (<see cref="AllWatches"/> when not set).</summary>
+    public InteractionMatrix AllWatchesAndClicks { get => field ?? AllWatches; init; }
+
+    /// <summary>Clicked recommendations in <see cref="TrainWatchesAndClicks"/> (clicks by subscribers with no watch before the cut-off are not).</summary>
+    public int TrainClicks { get; init; }
+
     /// <summary>The titles <paramref name="user"/> watched before the cut-off (none for a user who had not): excluded from their recommendations.</summary>
     public int[] WatchedBefore(string user) => TrainWatches.ItemsOf(user).ToArray();
 }
@@ -36,6 +50,12 @@ public sealed record RecommendSplit(
 /// <summary>A temporal split of the training part: watch events before <paramref name="Cutoff"/> train, titles first watched from then on (before the outer cut-off) are the relevant set.</summary>
 public sealed record RecommendValidation(DateTime Cutoff, InteractionMatrix Train, IReadOnlyList<HeldOut> Test)
 {
+    /// <summary><see cref="Train"/> plus its subscribers' clicked recommendations before the inner cut-off, as <see cref="RecommendSplit.TrainWatchesAndClicks"/>.</summary>
+    public required InteractionMatrix TrainWithClicks { get; init; }
+
+    /// <summary>Clicked recommendations in <see cref="TrainWithClicks"/>.</summary>
+    public int Clicks { get; init; }
+
     /// <summary>What <paramref name="user"/> watched before the inner cut-off: excluded from their recommendations.</summary>
     public int[] WatchedBefore(string user) => Train.ItemsOf(user).ToArray();
 }
@@ -102,6 +122,7 @@ public static class RecommendData
         }
 
         var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");
+        var clicks = Events(db, $"SELECT user_id, movie_id, recommendation_date, 1.0 FROM {GoldTables.Recommendations} WHERE was_clicked = 1 ORDER BY recommendation_date, recommendation_id");
         var (cutoff, before, test) = SplitInTime(watches, testFraction);
 
         if (before.Count == 0 || test.Count == 0)
@@ -114,6 +135,17 @@ public static class RecommendData
 
         InteractionMatrix Watched(IEnumerable<(string User, string Item, DateTime Date, float Value)> events) =>
             InteractionMatrix.Build(events.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
+
+        // The same watches plus the clicks before `until` by subscribers who watched, indexed as `watched` (a copy of its map, so nothing is added to it).
+        (InteractionMatrix Matrix, int Clicks) WithClicks(InteractionMatrix watched, IEnumerable<(string User, string Item, DateTime Date, float Value)> events, DateTime until)
+        {
+            var kept = clicks.Where(c => c.Date < until && watched.Users.TryGet(c.User, out _)).ToList();
+            var matrix = InteractionMatrix.Build(
+                events.Select(w => new Interaction(w.User, w.Item, 1)).Concat(kept.Select(c => new Interaction(c.User, c.Item, c.Value))),
+                catalog, sumDuplicates: true, new IdMap(watched.Users.Ids));
+            return (matrix, kept.Count);
+        }
+
         var trainWatches = Watched(before);
         var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
         var allWatches = Watched(watches);
@@ -125,11 +157,20 @@ public static class RecommendData
             var (innerCutoff, innerBefore, innerTest) = SplitInTime(before, testFraction);
             if (innerBefore.Count > 0 && innerTest.Count > 0)
             {
-                validation = new RecommendValidation(innerCutoff, Watched(innerBefore), innerTest);
+                var innerWatches = Watched(innerBefore);
+                var (innerWithClicks, innerClicks) = WithClicks(innerWatches, innerBefore, innerCutoff);
+                validation = new RecommendValidation(innerCutoff, innerWatches, innerTest) { TrainWithClicks = innerWithClicks, Clicks = innerClicks };
             }
         }
 
-        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings) { Validation = validation };
+        var (trainWithClicks, trainClicks) = WithClicks(trainWatches, before, cutoff);
+        return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings)
+        {
+            Validation = validation,
+            TrainWatchesAndClicks = trainWithClicks,
+            AllWatchesAndClicks = WithClicks(allWatches, watches, DateTime.MaxValue).Matrix,
+            TrainClicks = trainClicks,
+        };
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace NetflixML.Scoring.Api.Contracts;
 /// The model's score: higher is better, and comparable within one list only, for its scale depends on the model
 /// (model.trainer). Recommendations for a known subscriber: hybrid, a weighted sum of the title's z-scores over the
 /// catalogue for this subscriber (factor, content and popularity parts; 0 is their average title, 2 two standard
-/// deviations above it); implicit-mf, the factor dot product (fitted towards 1 for watched titles and 0 for the rest);
+/// deviations above it); implicit-mf, the factor dot product (fitted towards 1 for watched or clicked titles and 0 for the rest);
 /// explicit-mf, the dot product plus the title's bias; content, a cosine (0-1); popularity, how many subscribers
 /// watched the title in the training data. A viewer the model does not know gets content cosines or popularity counts,
 /// as source says. Similar titles: the cosine of the two titles' factor or content vectors (the hybrid blends both).

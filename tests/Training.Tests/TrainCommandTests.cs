@@ -126,16 +126,79 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.All(validation.Train.Users.Ids, user => Assert.All(validation.WatchedBefore(user), item => Assert.True(InTraining(user, split.Catalog.Items[item]))));
         Assert.All(validation.Test, h => Assert.DoesNotContain(validation.WatchedBefore(h.User), item => h.Items.ContainsKey(split.Catalog.Items[item])));
 
+        // The grid on watches and clicks, then its best on watches alone.
         var tuning = trained.Leaderboard.Task(FeatureCatalog.Recommend)!.Tuning!;
-        Assert.Equal(RecommendTaskRunner.ImplicitGrid.Select(RecommendTaskRunner.Describe), tuning.Trials.Select(t => t.Setting));
+        var grid = tuning.Trials.Take(RecommendTaskRunner.ImplicitGrid.Length).ToList();
+        Assert.Equal(RecommendTaskRunner.ImplicitGrid.Select(o => RecommendTaskRunner.Describe(o, clicks: true)), grid.Select(t => t.Setting));
+        var bestOfGrid = grid.First(t => t.Value == grid.Max(x => x.Value)).Setting;
+        Assert.Equal(bestOfGrid.Replace("watches and clicks", "watches only", StringComparison.Ordinal), tuning.Trials[^1].Setting);
+        Assert.Equal(RecommendTaskRunner.ImplicitGrid.Length + 1, tuning.Trials.Count);
+        // The planted clicks are drawn from each subscriber's taste, so learning from them ranks better.
+        Assert.True(grid.Max(t => t.Value) > tuning.Trials[^1].Value + 0.005, string.Join("; ", tuning.Trials));
         Assert.Equal(tuning.Trials.First(t => t.Value == tuning.Trials.Max(x => x.Value)).Setting, tuning.Chosen);
         foreach (var trainer in new[] { "implicit-mf", "hybrid" })
         {
             var name = trained.Leaderboard.Task(FeatureCatalog.Recommend)!.Candidates.Single(c => c.Trainer == trainer).Name;
-            var (model, _) = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", name + ".zip"));
+            var (model, manifest) = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", name + ".zip"));
             var factors = model is HybridRecommender hybrid ? hybrid.Factors : (ImplicitFactorModel)model;
             var options = JsonSerializer.Deserialize<ImplicitAlsOptions>(factors.OptionsJson)!;
-            Assert.Equal(tuning.Chosen, RecommendTaskRunner.Describe(options));
+            var clicks = manifest.Properties!["learnedFrom"]!.GetValue<string>().Contains("clicked", StringComparison.Ordinal);
+            Assert.Equal(tuning.Chosen, RecommendTaskRunner.Describe(options, clicks));
+        }
+    }
+
+    [Fact]
+    public void The_factor_models_may_learn_from_clicks_before_the_cut_off_and_keep_the_watches_as_what_was_seen()
+    {
+        var split = TrainingInputs.Resolve(trained.Database, null, null, null).Recommend();
+        using var db = SqliteDatabase.Open(trained.Database, readOnly: true, pooling: false);
+
+        // Per subscriber who watched before `until`: their watch events and their clicked recommendations before it.
+        Dictionary<string, double> Expected(DateTime until)
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = $"""
+                WITH watched AS (SELECT user_id FROM {Features.Ingestion.GoldTables.WatchEvents} WHERE watch_date < $until)
+                SELECT user_id, count(*) FROM (
+                    SELECT user_id FROM watched
+                    UNION ALL
+                    SELECT user_id FROM {Features.Ingestion.GoldTables.Recommendations}
+                    WHERE was_clicked = 1 AND recommendation_date < $until AND user_id IN (SELECT user_id FROM watched))
+                GROUP BY user_id
+                """;
+            command.Parameters.AddWithValue("$until", until.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            using var reader = command.ExecuteReader();
+            var counts = new Dictionary<string, double>();
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }
+
+        static Dictionary<string, double> Sums(InteractionMatrix m) =>
+            m.Users.Ids.Select((user, u) => (user, Sum: m.UserValues[m.UserStart[u]..m.UserStart[u + 1]].Sum(v => (double)v))).ToDictionary(x => x.user, x => x.Sum);
+        static int Total(InteractionMatrix m) => (int)m.Values.Sum(v => (double)v);
+
+        Assert.Equal(split.TrainWatches.Users.Ids, split.TrainWatchesAndClicks.Users.Ids);
+        Assert.Equal(Expected(split.Cutoff), Sums(split.TrainWatchesAndClicks));
+        Assert.Equal(Total(split.TrainWatches) + split.TrainClicks, Total(split.TrainWatchesAndClicks));
+        Assert.True(split.TrainClicks > 100, $"{split.TrainClicks} clicks");
+        var validation = split.Validation!;
+        Assert.Equal(validation.Train.Users.Ids, validation.TrainWithClicks.Users.Ids);
+        Assert.Equal(Expected(validation.Cutoff), Sums(validation.TrainWithClicks));
+        Assert.Equal(Total(validation.Train) + validation.Clicks, Total(validation.TrainWithClicks));
+        Assert.Equal(split.AllWatches.Users.Ids, split.AllWatchesAndClicks.Users.Ids);
+        Assert.Equal(Expected(DateTime.MaxValue), Sums(split.AllWatchesAndClicks));
+
+        // Whatever they learned from, the factor models' history is what was watched, so a clicked title is not hidden as seen.
+        foreach (var trainer in new[] { "implicit-mf", "hybrid" })
+        {
+            var name = trained.Leaderboard.Task(FeatureCatalog.Recommend)!.Candidates.Single(c => c.Trainer == trainer).Name;
+            var (model, _) = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", name + ".zip"));
+            Assert.Equal(split.TrainWatches.Count, model.History.Count);
+            Assert.Equal(split.TrainWatches.Users.Ids, model.History.Users.Ids);
         }
     }
 
@@ -145,12 +208,14 @@ public sealed class TrainCommandTests(TrainedModels trained)
         var output = new StringWriter();
         TrainCommand.Print(new ConsoleIo(output, new StringWriter()), trained.Leaderboard, [FeatureCatalog.Recommend], trained.Models);
         var text = output.ToString();
+        // The console wraps long lines, leaving the space before each break: read them as one line, one space per gap.
+        var unwrapped = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
         var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         Assert.Contains($"│ planted oracle (the best ranking there is) │ {entry.PlantedOracle!["precisionAtK"].ToString("F4", inv)} │", text, StringComparison.Ordinal);
-        Assert.Contains($"Chosen: {entry.Tuning!.Chosen}.", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains($"Chosen: {entry.Tuning!.Chosen}.", unwrapped, StringComparison.Ordinal);
         var explicitMf = entry.Candidates.Single(c => c.Trainer == "explicit-mf");
-        Assert.Contains($"explicit-mf on the {explicitMf.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {explicitMf.Test["ratingRmse"].ToString("F4", inv)}", text.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains($"explicit-mf on the {explicitMf.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {explicitMf.Test["ratingRmse"].ToString("F4", inv)}", unwrapped, StringComparison.Ordinal);
     }
 
     [Fact]
