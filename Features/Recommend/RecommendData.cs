@@ -64,6 +64,15 @@ public static class RecommendData
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>What a recommender learned from, as its file's <c>learnedFrom</c> property lists it.</summary>
+    public const string WatchEvents = "watch events";
+
+    /// <inheritdoc cref="WatchEvents"/>
+    public const string ClickedRecommendations = "clicked recommendations";
+
+    /// <inheritdoc cref="WatchEvents"/>
+    public const string Ratings = "ratings";
+
     /// <summary>Every title with its genres and content tokens (genre, type, language, certificate, decade, originality).</summary>
     public static ItemCatalog Catalog(SqliteConnection db)
     {

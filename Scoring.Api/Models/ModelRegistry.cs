@@ -64,6 +64,10 @@ public sealed record ServedRecommender(Recommender Model, ModelManifest Manifest
     /// <summary>The catalogue's genres, for matching a request's genre filter (built once per loaded model).</summary>
     public KnownValues Genres { get; } = new(Model.Catalog.AllGenres);
 
+    /// <summary>Whether its factors learned from clicked recommendations as well as watch events (its file's <c>learnedFrom</c> lists them).</summary>
+    public bool LearnedFromClicks { get; } = Manifest.Properties?["learnedFrom"] is System.Text.Json.Nodes.JsonArray sources
+        && sources.Any(s => s is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var name) && name == Features.Recommend.RecommendData.ClickedRecommendations);
+
     public string Version => Sha256[..12];
 }
 

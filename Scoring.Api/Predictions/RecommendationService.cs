@@ -34,7 +34,7 @@ public static class RecommendationService
             Source = Source(list.Source),
             Genre = genre,
             Titles = list.Items.Select(i => Title(served, database, i, list.Source == RecommendationSource.FactorModel && i.Score <= 0 ? WeakMatch : reason)).ToList(),
-            Note = list.Items.Count < count ? Shortfall(served.Model, userId, watched, count, genre, list.Items.Count) : null,
+            Note = list.Items.Count < count ? Shortfall(served, userId, watched, count, genre, list.Items.Count) : null,
             Model = Reference(served),
         };
     }
@@ -48,8 +48,9 @@ public static class RecommendationService
     /// Says why only <paramref name="written"/> of <paramref name="count"/> titles came back: the titles of the genre
     /// the model knows, less those watched (in its history or since) and those it cannot score.
     /// </summary>
-    private static string Shortfall(Recommender model, string? userId, IReadOnlyList<string> watched, int count, string? genre, int written)
+    private static string Shortfall(ServedRecommender served, string? userId, IReadOnlyList<string> watched, int count, string? genre, int written)
     {
+        var model = served.Model;
         var mask = genre is null ? null : model.Catalog.GenreMask(genre);
         var seen = watched.Select(model.Catalog.Items.IndexOf).Where(i => i >= 0).ToHashSet();
         foreach (var item in userId is null ? [] : model.History.ItemsOf(userId))
@@ -62,7 +63,7 @@ public static class RecommendationService
         var unscorable = known - seenKnown - written;
         var titles = genre is null ? "titles" : $"{genre} titles";
         var viewer = userId is null ? "the viewer" : "the subscriber";
-        var cannotScore = unscorable > 0 ? $"; it cannot score the other {unscorable}, which no one had watched when it was trained" : string.Empty;
+        var cannotScore = unscorable > 0 ? $"; it cannot score the other {unscorable}, which no one had {Engaged(served)} when it was trained" : string.Empty;
         return $"{written} of the {count} titles asked for: the model knows {known} {titles}, and {viewer} has watched {seenKnown} of them{cannotScore}.";
     }
 
@@ -77,8 +78,8 @@ public static class RecommendationService
         var name = database.Movies.TryGetValue(titleId, out var info) ? info.Name : titleId;
         var reason = similar.Source switch
         {
-            SimilaritySource.Interactions => $"watched by the same subscribers as {name}",
-            SimilaritySource.InteractionsAndContent => $"watched by the same subscribers as {name}, and alike in genres and metadata",
+            SimilaritySource.Interactions => $"{Engaged(served)} by the same subscribers as {name}",
+            SimilaritySource.InteractionsAndContent => $"{Engaged(served)} by the same subscribers as {name}, and alike in genres and metadata",
             _ => $"alike in genres and metadata to {name}",
         };
         return new SimilarTitlesResponse
@@ -90,6 +91,9 @@ public static class RecommendationService
             Model = Reference(served),
         };
     }
+
+    /// <summary>What subscribers did with a title for the factor model to learn about it.</summary>
+    private static string Engaged(ServedRecommender served) => served.LearnedFromClicks ? "watched or clicked" : "watched";
 
     public static ModelReference Reference(ServedRecommender served) =>
         new(served.Name, served.Version, served.Manifest.FeatureSet ?? string.Empty, served.Manifest.Trainer);

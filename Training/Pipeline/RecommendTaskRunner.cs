@@ -187,6 +187,14 @@ public static class RecommendTaskRunner
             RegressionMetrics.Evaluate(Enumerable.Repeat(mean, actual.Length).ToArray(), actual));
     }
 
+    /// <summary>What <paramref name="model"/> was fitted to; a factor model's history is the watch events either way.</summary>
+    private static string[] LearnedFrom(Recommender model, bool clicks) => model switch
+    {
+        ImplicitFactorModel or HybridRecommender when clicks => [RecommendData.WatchEvents, RecommendData.ClickedRecommendations],
+        MatrixFactorizationModel => [RecommendData.Ratings],
+        _ => [RecommendData.WatchEvents],
+    };
+
     /// <summary>The implicit factors fitted to watches, or to watches and clicks; what each subscriber watched is their history either way.</summary>
     private static ImplicitFactorModel FitFactors(ImplicitAlsOptions options, bool clicks, InteractionMatrix watched, InteractionMatrix watchedAndClicked, ItemCatalog catalog) =>
         new ImplicitAlsTrainer(options).Fit(clicks ? watchedAndClicked : watched, catalog, history: watched);
@@ -256,12 +264,7 @@ public static class RecommendTaskRunner
             ["cutoff"] = split.Cutoff.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
             ["trainedOn"] = refit ? "every interaction (before and after the cut-off); metrics are the evaluated candidate's" : "interactions before the cut-off",
             ["seed"] = settings.Seed,
-            ["learnedFrom"] = model switch
-            {
-                ImplicitFactorModel or HybridRecommender => clicks ? "watch events and clicked recommendations; watched titles are the history" : "watch events",
-                MatrixFactorizationModel => "ratings",
-                _ => "watch events",
-            },
+            ["learnedFrom"] = new JsonArray([.. LearnedFrom(model, clicks).Select(s => JsonValue.Create(s))]),
         },
     };
 

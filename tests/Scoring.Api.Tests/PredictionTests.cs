@@ -416,6 +416,36 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_title_a_subscriber_clicked_but_never_watched_is_still_recommended_and_reasons_say_what_the_model_learned_from()
+    {
+        // The champion learned from clicked recommendations too, but only what was watched is excluded as seen. (With
+        // five watches or more the hybrid leads with its factor part.)
+        var clicked = fixture.Strings("""
+            SELECT r.user_id || ' ' || r.movie_id FROM gold_recommendations r JOIN gold_movies m ON m.movie_id = r.movie_id
+            WHERE r.was_clicked = 1 AND (m.genre_primary = 'Horror' OR m.genre_secondary = 'Horror')
+              AND NOT EXISTS (SELECT 1 FROM gold_watch_events w WHERE w.user_id = r.user_id AND w.movie_id = r.movie_id)
+              AND (SELECT COUNT(*) FROM gold_watch_events w WHERE w.user_id = r.user_id) >= 5
+            ORDER BY r.user_id, r.movie_id LIMIT 3
+            """);
+        Assert.Equal(3, clicked.Count);
+        var client = _factory.CreateClient();
+        foreach (var pair in clicked)
+        {
+            var (user, title) = (pair.Split(' ')[0], pair.Split(' ')[1]);
+            var body = (await client.GetFromJsonAsync<JsonObject>($"/api/users/{user}/recommendations?count=100&genre=Horror"))!;
+            Assert.Equal("factor-model", body["source"]!.GetValue<string>());
+            Assert.Contains(title, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()));
+        }
+
+        var (champion, manifest) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        Assert.Contains(Features.Recommend.RecommendData.ClickedRecommendations, manifest.Properties!["learnedFrom"]!.AsArray().Select(s => s!.GetValue<string>()));
+        var popular = fixture.Strings("SELECT movie_id FROM gold_watch_events GROUP BY movie_id ORDER BY COUNT(*) DESC, movie_id LIMIT 1")[0];
+        var similar = (await client.GetFromJsonAsync<JsonObject>($"/api/titles/{popular}/similar?count=3"))!;
+        Assert.StartsWith("watched or clicked by the same subscribers as ", similar["similar"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(champion.SimilarItems(popular, 3).Items.Select(i => i.ItemId), similar["similar"]!.AsArray().Select(s => s!["titleId"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task The_note_counts_the_titles_a_factor_model_cannot_score()
     {
         var horror = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' OR genre_secondary = 'Horror' ORDER BY movie_id");
@@ -526,7 +556,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.True(similar.Count(s => Strings(s!["genres"]).Contains(genres[0])) >= 4, $"neighbours of a {genres[0]} title");
         Assert.Equal("viewing-and-content", body["source"]!.GetValue<string>());
         var name = body["name"]!.GetValue<string>();
-        Assert.All(similar, s => Assert.Equal($"watched by the same subscribers as {name}, and alike in genres and metadata", s!["reason"]!.GetValue<string>()));
+        Assert.All(similar, s => Assert.Equal($"watched or clicked by the same subscribers as {name}, and alike in genres and metadata", s!["reason"]!.GetValue<string>()));
     }
 
     [Fact]

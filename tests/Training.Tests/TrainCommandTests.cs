@@ -142,7 +142,7 @@ public sealed class TrainCommandTests(TrainedModels trained)
             var (model, manifest) = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", name + ".zip"));
             var factors = model is HybridRecommender hybrid ? hybrid.Factors : (ImplicitFactorModel)model;
             var options = JsonSerializer.Deserialize<ImplicitAlsOptions>(factors.OptionsJson)!;
-            var clicks = manifest.Properties!["learnedFrom"]!.GetValue<string>().Contains("clicked", StringComparison.Ordinal);
+            var clicks = manifest.Properties!["learnedFrom"]!.AsArray().Select(s => s!.GetValue<string>()).Contains(Features.Recommend.RecommendData.ClickedRecommendations);
             Assert.Equal(tuning.Chosen, RecommendTaskRunner.Describe(options, clicks));
         }
     }
