@@ -47,11 +47,11 @@ public sealed record RecommendSplit(
     public int[] WatchedBefore(string user) => TrainWatches.ItemsOf(user).ToArray();
 }
 
-/// <summary>A temporal split of the training part: watch events before <paramref name="Cutoff"/> train, titles first watched from then on (before the outer cut-off) are the relevant set.</summary>
+/// <summary>A temporal split of the training part: watch events (and clicks) before <paramref name="Cutoff"/> train, titles first watched from then on (before the outer cut-off) are the relevant set.</summary>
 public sealed record RecommendValidation(DateTime Cutoff, InteractionMatrix Train, IReadOnlyList<HeldOut> Test)
 {
-    /// <summary><see cref="Train"/> plus its subscribers' clicked recommendations before the inner cut-off, as <see cref="RecommendSplit.TrainWatchesAndClicks"/>.</summary>
-    public required InteractionMatrix TrainWithClicks { get; init; }
+    /// <summary><see cref="Train"/> plus its subscribers' clicked recommendations before the inner cut-off, as <see cref="RecommendSplit.TrainWatchesAndClicks"/> (<see cref="Train"/> when not set).</summary>
+    public InteractionMatrix TrainWithClicks { get => field ?? Train; init; }
 
     /// <summary>Clicked recommendations in <see cref="TrainWithClicks"/>.</summary>
     public int Clicks { get; init; }

@@ -109,7 +109,9 @@ public static class RecommendTaskRunner
     /// validation figures alone: the hybrid 0.0490 with the defaults, 0.0617 with the third, 0.0700 with the third on
     /// watches and clicks. Around the third on watches alone (hybrid 0.0527 on validation), the hybrid's content
     /// weight (0 to 0.2) and half-weight (1 to 30), 10 or 25 iterations and popularity-weighted negatives gained 0.0003
-    /// at most (25 iterations) and lost up to 0.009 (half-weight 30).
+    /// at most (25 iterations) and lost up to 0.009 (half-weight 30). Around the third on watches and clicks (implicit
+    /// MF 0.0611 on validation), one change at a time (rank 24 or 48, lambda 1.5, alpha 4 or 5) gave 0.0600 to
+    /// 0.0612, and lambda 3 gave 0.0477 (0.0598 with alpha 4): nothing worth another trial.
     /// </summary>
     public static readonly ImplicitAlsOptions[] ImplicitGrid =
     [

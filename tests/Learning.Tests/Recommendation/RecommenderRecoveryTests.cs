@@ -57,8 +57,8 @@ public sealed class RecommenderRecoveryTests
     [Fact]
     public void Implicit_als_learns_from_interactions_kept_out_of_its_history()
     {
-        // Clicks: each user also clicked two unwatched titles of their favourite genre, one of them item199, which no
-        // one watched. They shape the factors but are not the history: not seen, so still recommendable.
+        // Clicks: each user also clicked an unwatched title of their favourite genre, and those who favour genre 3 also
+        // item199, which no one watched. They shape the factors but are not the history: not seen, so recommendable.
         var catalog = RecommenderTestData.Catalog(200);
         var (train, _) = RecommenderTestData.Clustered(400, 200, 4);
         var watched = InteractionMatrix.Build(train.Where(t => t.Item != "item199"), catalog, sumDuplicates: true);
