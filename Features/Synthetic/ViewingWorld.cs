@@ -22,6 +22,9 @@ internal sealed class ViewingWorld
     /// <summary>Weight of a title's popularity in a watch choice's logit.</summary>
     public const double ChoicePopularityWeight = 0.6;
 
+    /// <summary>Weight of a title's secondary genre, beside 1 for its primary, in a subscriber's affinity for it.</summary>
+    private const float SecondaryGenreWeight = 0.5f;
+
     private readonly GeneratorOptions _options;
     private readonly int _users;
     private readonly int _movies;
@@ -307,7 +310,7 @@ internal sealed class ViewingWorld
         double total = 0;
         for (var i = 0; i < _movies; i++)
         {
-            var logit = (ChoiceTasteWeight * Affinity(u, i)) + (ChoicePopularityWeight * _moviePopularity[i]);
+            var logit = (ChoiceTasteWeight * Affinity(u, i)) + ChoiceTitleBias(i);
             total += Math.Exp(logit);
             weights[i] = total;
         }
@@ -379,7 +382,7 @@ internal sealed class ViewingWorld
         }
     }
 
-    /// <summary>Title i's side of the watch-choice logit: the taste weight times its factors, then its genre weights (1 primary, 0.5 secondary).</summary>
+    /// <summary>Title i's side of the watch-choice logit: the taste weight times its factors, then times its genre weights (1 primary, <see cref="SecondaryGenreWeight"/> secondary, as in <see cref="Affinity"/>).</summary>
     public void ChoiceTitleVector(int i, Span<double> vector)
     {
         vector.Clear();
@@ -391,7 +394,7 @@ internal sealed class ViewingWorld
         vector[Rank + _genrePrimary[i]] = ChoiceTasteWeight;
         if (_genreSecondary[i] >= 0)
         {
-            vector[Rank + _genreSecondary[i]] = ChoiceTasteWeight * 0.5;
+            vector[Rank + _genreSecondary[i]] = ChoiceTasteWeight * SecondaryGenreWeight;
         }
     }
 
@@ -411,7 +414,7 @@ internal sealed class ViewingWorld
         var genre = _userGenre[u * g + _genrePrimary[i]];
         if (_genreSecondary[i] >= 0)
         {
-            genre += 0.5f * _userGenre[u * g + _genreSecondary[i]];
+            genre += SecondaryGenreWeight * _userGenre[u * g + _genreSecondary[i]];
         }
 
         return dot + genre;
