@@ -145,14 +145,11 @@ public static class RecommendData
         InteractionMatrix Watched(IEnumerable<(string User, string Item, DateTime Date, float Value)> events) =>
             InteractionMatrix.Build(events.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
 
-        // The same watches plus the clicks before `until` by subscribers who watched, indexed as `watched` (a copy of its map, so nothing is added to it).
-        (InteractionMatrix Matrix, int Clicks) WithClicks(InteractionMatrix watched, IEnumerable<(string User, string Item, DateTime Date, float Value)> events, DateTime until)
+        // The same watches plus the clicks before `until` by subscribers who watched, over the same users.
+        (InteractionMatrix Matrix, int Clicks) WithClicks(InteractionMatrix watched, DateTime until)
         {
-            var kept = clicks.Where(c => c.Date < until && watched.Users.TryGet(c.User, out _)).ToList();
-            var matrix = InteractionMatrix.Build(
-                events.Select(w => new Interaction(w.User, w.Item, 1)).Concat(kept.Select(c => new Interaction(c.User, c.Item, c.Value))),
-                catalog, sumDuplicates: true, new IdMap(watched.Users.Ids));
-            return (matrix, kept.Count);
+            var kept = clicks.Where(c => c.Date < until && watched.Users.TryGet(c.User, out _)).Select(c => new Interaction(c.User, c.Item, c.Value)).ToList();
+            return (watched.Plus(kept, catalog), kept.Count);
         }
 
         var trainWatches = Watched(before);
@@ -167,17 +164,17 @@ public static class RecommendData
             if (innerBefore.Count > 0 && innerTest.Count > 0)
             {
                 var innerWatches = Watched(innerBefore);
-                var (innerWithClicks, innerClicks) = WithClicks(innerWatches, innerBefore, innerCutoff);
+                var (innerWithClicks, innerClicks) = WithClicks(innerWatches, innerCutoff);
                 validation = new RecommendValidation(innerCutoff, innerWatches, innerTest) { TrainWithClicks = innerWithClicks, Clicks = innerClicks };
             }
         }
 
-        var (trainWithClicks, trainClicks) = WithClicks(trainWatches, before, cutoff);
+        var (trainWithClicks, trainClicks) = WithClicks(trainWatches, cutoff);
         return new RecommendSplit(catalog, cutoff, trainWatches, trainRatings, test, testRatings, allWatches, allRatings)
         {
             Validation = validation,
             TrainWatchesAndClicks = trainWithClicks,
-            AllWatchesAndClicks = WithClicks(allWatches, watches, DateTime.MaxValue).Matrix,
+            AllWatchesAndClicks = WithClicks(allWatches, DateTime.MaxValue).Matrix,
             TrainClicks = trainClicks,
         };
     }

@@ -176,6 +176,62 @@ public sealed class InteractionMatrix
         return new InteractionMatrix(users, catalog.Count, [.. u], [.. it], [.. v]);
     }
 
+    /// <summary>
+    /// These interactions with <paramref name="extra"/> added over the same users (the same <see cref="IdMap"/>): an
+    /// extra value is summed into the pair it names, or makes a new pair. An extra interaction's user must be one the
+    /// matrix holds, its item one of <paramref name="catalog"/>'s, and its value finite.
+    /// </summary>
+    public InteractionMatrix Plus(IEnumerable<Interaction> extra, ItemCatalog catalog)
+    {
+        var values = (float[])UserValues.Clone();
+        var added = new Dictionary<(int User, int Item), float>();
+        foreach (var interaction in extra)
+        {
+            if (!Users.TryGet(interaction.User, out var user))
+            {
+                throw new ArgumentException($"Interaction of user '{interaction.User}' adds to a matrix that does not hold that user.", nameof(extra));
+            }
+
+            if (!catalog.Items.TryGet(interaction.Item, out var item))
+            {
+                throw new ArgumentException($"Interaction of user '{interaction.User}' names item '{interaction.Item}', which is not in the catalogue.", nameof(extra));
+            }
+
+            if (!float.IsFinite(interaction.Value))
+            {
+                throw new ArgumentException($"Interaction ({interaction.User}, {interaction.Item}) has value {interaction.Value}; values must be finite.", nameof(extra));
+            }
+
+            var at = ItemsOf(user).BinarySearch(item);
+            if (at >= 0)
+            {
+                values[UserStart[user] + at] += interaction.Value;
+            }
+            else
+            {
+                added[(user, item)] = added.GetValueOrDefault((user, item)) + interaction.Value;
+            }
+        }
+
+        var userIndex = new int[Count + added.Count];
+        for (var u = 0; u < Users.Count; u++)
+        {
+            userIndex.AsSpan(UserStart[u], UserStart[u + 1] - UserStart[u]).Fill(u);
+        }
+
+        var itemIndex = new int[userIndex.Length];
+        UserItems.CopyTo(itemIndex, 0);
+        Array.Resize(ref values, userIndex.Length);
+        var next = Count;
+        foreach (var ((user, item), value) in added)
+        {
+            (userIndex[next], itemIndex[next], values[next]) = (user, item, value);
+            next++;
+        }
+
+        return new InteractionMatrix(Users, ItemCount, userIndex, itemIndex, values);
+    }
+
     public void Write(BinaryWriter writer)
     {
         Users.Write(writer);
