@@ -283,6 +283,9 @@ public sealed class ImplicitFactorModel : Recommender
     private readonly float[] _y;
     private readonly bool[] _trainedItem;
 
+    // The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).
+    private readonly QuantisedItemFactors? _quantised;
+
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem)
         : base(catalog, history)
     {
@@ -291,6 +294,7 @@ public sealed class ImplicitFactorModel : Recommender
         _x = x;
         _y = y;
         _trainedItem = trainedItem;
+        _quantised = QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
     }
 
     public override string Name => "implicit-mf";
@@ -300,6 +304,9 @@ public sealed class ImplicitFactorModel : Recommender
     public override string OptionsJson { get; }
 
     public int Rank { get; }
+
+    /// <summary>The user and item vectors (row by row) and which items have one.</summary>
+    internal (float[] Users, float[] Items, bool[] Trained) Vectors => (_x, _y, _trainedItem);
 
     /// <summary>x_u . y_i for one pair (negative infinity for an item the model never saw): the definition.</summary>
     internal unsafe float Score(int user, int item)
@@ -312,20 +319,31 @@ public sealed class ImplicitFactorModel : Recommender
     }
 
     /// <summary>x_u . y_i for every item (negative infinity for items the model never saw), as <see cref="Score"/>.</summary>
-    internal unsafe void ScoreUser(int user, Span<float> scores)
-    {
-        fixed (float* xu = &_x[user * Rank])
-        fixed (float* y = _y)
-        {
-            MatrixFactorizationTrainer.DotEveryItem(xu, y, Rank, _trainedItem, scores);
-        }
-    }
+    internal void ScoreUser(int user, Span<float> scores) => MatrixFactorizationTrainer.DotEveryItem(_x.AsSpan(user * Rank, Rank), _y, Rank, _trainedItem, scores);
 
+    /// <summary>
+    /// Lower bounds on x_u . y_i from the 8-bit item vectors, which <see cref="SelectKnownUser"/> turns into the exact
+    /// top n (the scores themselves where the machine cannot run the 8-bit scan).
+    /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
-        ScoreUser(user, scores);
+        if (_quantised is null)
+        {
+            ScoreUser(user, scores);
+        }
+        else
+        {
+            _quantised.LowerBounds(_x.AsSpan(user * Rank, Rank), scores);
+        }
+
         return RecommendationSource.FactorModel;
     }
+
+    /// <summary>The same items, in the same order with the same scores, as selecting from <see cref="ScoreUser"/>'s scores.</summary>
+    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
+        _quantised is null
+            ? base.SelectKnownUser(user, scores, destination, allowed)
+            : _quantised.Select(_x.AsSpan(user * Rank, Rank), scores, destination, allowed, out _);
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
 

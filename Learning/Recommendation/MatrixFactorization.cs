@@ -291,6 +291,16 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
     /// dependent adds left the core mostly idle); each item's sum is taken in the same order as <see cref="Dot"/>, so
     /// the scores are bit-for-bit the same.
     /// </summary>
+    internal static unsafe void DotEveryItem(ReadOnlySpan<float> user, ReadOnlySpan<float> items, int rank, bool[] trained, Span<float> scores)
+    {
+        fixed (float* x = user)
+        fixed (float* y = items)
+        {
+            DotEveryItem(x, y, rank, trained, scores);
+        }
+    }
+
+    /// <summary>The same, on pointers.</summary>
     internal static unsafe void DotEveryItem(float* user, float* items, int rank, bool[] trained, Span<float> scores)
     {
         var blocks = rank - (rank % 8);

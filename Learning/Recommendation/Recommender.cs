@@ -83,8 +83,19 @@ public abstract class Recommender
 
     public abstract string Name { get; }
 
-    /// <summary>Writes a score for every catalogue item for a known user, and says what produced them.</summary>
+    /// <summary>
+    /// Writes a score for every catalogue item for a known user, and says what produced them. A model that overrides
+    /// <see cref="SelectKnownUser"/> may write what its selection reads instead (bounds on the scores), with negative
+    /// infinity for items it never recommends.
+    /// </summary>
     protected abstract RecommendationSource ScoreKnownUser(int user, Span<float> scores);
+
+    /// <summary>
+    /// The best items for a known user from what <see cref="ScoreKnownUser"/> wrote, once the excluded items are set to
+    /// negative infinity: by default, those values are the scores and the best are selected.
+    /// </summary>
+    protected virtual int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
+        TopN.Select(scores, destination, allowed);
 
     /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity; returns what it compared.</summary>
     protected virtual SimilaritySource ScoreSimilar(int item, Span<float> scores)
@@ -151,7 +162,7 @@ public abstract class Recommender
             allowed = mask;
         }
 
-        return (TopN.Select(scores, destination, allowed), source);
+        return (known ? SelectKnownUser(user, scores, destination, allowed) : TopN.Select(scores, destination, allowed), source);
     }
 
     /// <summary>Convenience form: ids and scores (allocates the list).</summary>

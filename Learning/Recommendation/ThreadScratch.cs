@@ -7,11 +7,11 @@ internal static class ThreadScratch
     /// The first <paramref name="length"/> entries of <paramref name="buffer"/> (a [ThreadStatic] field), grown when
     /// it is missing or too short. Contents are left over from the last use: callers overwrite or clear them.
     /// </summary>
-    public static Span<float> Get(ref float[]? buffer, int length)
+    public static Span<T> Get<T>(ref T[]? buffer, int length)
     {
         if (buffer is null || buffer.Length < length)
         {
-            buffer = new float[length];
+            buffer = new T[length];
         }
 
         return buffer.AsSpan(0, length);

@@ -127,6 +127,38 @@ public sealed class RecommenderRecoveryTests
     }
 
     [Theory]
+    [InlineData(5)]
+    [InlineData(64)]
+    public void Implicit_recommendations_are_exactly_the_top_of_every_items_float_score(int rank)
+    {
+        // Recommend finds the top n from 8-bit item vectors and rescores only the close calls; the answer must be
+        // what selecting from every item's float score gives, seen items and genre filter included.
+        var catalog = RecommenderTestData.Catalog(203);
+        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var scores = new float[catalog.Count];
+        var expected = new ScoredItem[25];
+        var actual = new ScoredItem[25];
+        var horror = catalog.GenreMask("Horror");
+
+        for (var user = 0; user < model.History.Users.Count; user++)
+        {
+            model.ScoreUser(user, scores);
+            foreach (var item in model.History.ItemsOf(user))
+            {
+                scores[item] = float.NegativeInfinity;
+            }
+
+            var genre = user % 2 == 0 ? null : "Horror";
+            var count = TopN.Select(scores, expected, genre is null ? default : horror);
+            var (written, source) = model.Recommend(model.History.Users[user], actual, genre: genre);
+
+            Assert.Equal(RecommendationSource.FactorModel, source);
+            Assert.Equal(expected.Take(count), actual.Take(written));
+        }
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(12)]

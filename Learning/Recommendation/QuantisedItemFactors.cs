@@ -1,0 +1,319 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NetflixML.Learning.Recommendation;
+
+/// <summary>
+/// An 8-bit copy of a factor model's item vectors, for finding a user's top n without streaming every float vector.
+/// At rank 64 the float vectors of 10,000 items are 2.5 MB, more than many cores' L2 cache, and a scan of them is
+/// bound by memory; the codes are a quarter of that. Each item i keeps codes q_i (|q| &lt;= 127) and a scale s_i with
+/// y_i ~ s_i q_i; the user's vector is coded the same way in 16 bits per call, and the two are multiplied exactly in
+/// integers. Each estimate comes with a bound on how far the float score x . y_i can lie from it, so
+/// <see cref="Select"/> scores exactly only the items whose upper bound reaches the n-th best lower bound, and
+/// returns what selecting from every item's float score would have: the same items, order and scores.
+/// </summary>
+/// <remarks>
+/// The bound: with x the user's vector, x~ its coded value and y~_i = s_i q_i, the real x . y_i differs from
+/// x~ . y~_i by x . (y_i - y~_i) + (x - x~) . y~_i, at most |x| |y_i - y~_i| + |x - x~| |y~_i| (Cauchy-Schwarz). The
+/// float dot product the model scores with, and the estimate's own float steps, are each within a relative
+/// <see cref="Slack"/> of |x| (|y~_i| + |y_i - y~_i|), which the bound adds; norms are rounded up when stored.
+/// Codes are laid out sixteen items at a time, each pair of dimensions of the sixteen together, so one 16-bit
+/// multiply-and-add instruction gives eight items (AVX2) or sixteen (AVX-512) two dimensions each. Where AVX2 is
+/// missing, models score every item in floats instead.
+/// </remarks>
+internal sealed class QuantisedItemFactors
+{
+    private const int BlockItems = 16;
+    private const int Lanes = 8;
+
+    [ThreadStatic]
+    private static int[]? _userPairs;
+
+    [ThreadStatic]
+    private static float[]? _candidateScores;
+
+    [ThreadStatic]
+    private static int[]? _candidateItems;
+
+    // Per block of sixteen items and per pair of dimensions, the sixteen items' two codes.
+    private readonly sbyte[] _codes;
+
+    // Per item (padded to whole blocks): the code scale; 0 for a trained item and negative infinity otherwise (and
+    // for padding), added to the estimate; |y_i - s_i q_i| and |s_i q_i|, each rounded up.
+    private readonly float[] _scale;
+    private readonly float[] _offset;
+    private readonly float[] _residualNorm;
+    private readonly float[] _codedNorm;
+    private readonly float _largestResidualNorm;
+    private readonly float _largestCodedNorm;
+    private readonly float[] _factors;
+    private readonly int _rank;
+    private readonly int _pairs;
+    private readonly int _userCodeLimit;
+    private readonly bool _wide;
+
+    /// <param name="factors">The float item vectors, row by row; kept (not copied) to score candidates exactly.</param>
+    /// <param name="rank">Their length.</param>
+    /// <param name="trained">Which items have vectors; the rest are never selected.</param>
+    /// <param name="wide">Use 512-bit instructions (where the machine has them; tests compare the two widths).</param>
+    public QuantisedItemFactors(float[] factors, int rank, ReadOnlySpan<bool> trained, bool? wide = null)
+    {
+        _factors = factors;
+        _rank = rank;
+        _wide = wide ?? Avx512BW.IsSupported;
+        if ((_wide && !Avx512BW.IsSupported) || !Avx2.IsSupported)
+        {
+            throw new PlatformNotSupportedException("The 8-bit scan needs AVX2 (and AVX-512BW for the wide form).");
+        }
+
+        Items = trained.Length;
+
+        // An even number of pairs, so that one 64-byte load holds two of them.
+        _pairs = (rank + 3) / 4 * 2;
+        var blocks = (Items + BlockItems - 1) / BlockItems;
+        _codes = new sbyte[blocks * _pairs * BlockItems * 2];
+        var padded = blocks * BlockItems;
+        _scale = new float[padded];
+        _offset = new float[padded];
+        _residualNorm = new float[padded];
+        _codedNorm = new float[padded];
+        _offset.AsSpan().Fill(float.NegativeInfinity);
+
+        // The integer dot product sums 2 x pairs products of a user code and an item code in 32 bits.
+        _userCodeLimit = (int)Math.Min(short.MaxValue, int.MaxValue / (2L * _pairs * sbyte.MaxValue));
+        for (var i = 0; i < Items; i++)
+        {
+            var vector = factors.AsSpan(i * rank, rank);
+            var largest = 0f;
+            foreach (var v in vector)
+            {
+                largest = Math.Max(largest, Math.Abs(v));
+            }
+
+            var scale = largest / sbyte.MaxValue;
+            double residual = 0, coded = 0;
+            for (var k = 0; k < rank; k++)
+            {
+                var code = scale > 0 ? (int)Math.Clamp(MathF.Round(vector[k] / scale), -sbyte.MaxValue, sbyte.MaxValue) : 0;
+                _codes[CodeIndex(i, k)] = (sbyte)code;
+                var value = (double)scale * code;
+                residual += (vector[k] - value) * (vector[k] - value);
+                coded += value * value;
+            }
+
+            _scale[i] = scale;
+            _offset[i] = trained[i] ? 0 : float.NegativeInfinity;
+            _residualNorm[i] = RoundUp(Math.Sqrt(residual));
+            _codedNorm[i] = RoundUp(Math.Sqrt(coded));
+            if (trained[i])
+            {
+                _largestResidualNorm = Math.Max(_largestResidualNorm, _residualNorm[i]);
+                _largestCodedNorm = Math.Max(_largestCodedNorm, _codedNorm[i]);
+            }
+        }
+    }
+
+    /// <summary>Whether this machine runs the 8-bit scan (AVX2); without it models score every item in floats.</summary>
+    public static bool IsSupported => Avx2.IsSupported;
+
+    public int Items { get; }
+
+    /// <summary>
+    /// Relative allowance for float rounding: in the float dot product of <paramref name="rank"/> terms the exact
+    /// scores come from (at most about rank x 2^-24 of |x| |y_i|) and in the estimate's few steps, with room to spare.
+    /// </summary>
+    internal static double Slack(int rank) => Math.Max(1e-4, 4.0 * rank / (1 << 24));
+
+    /// <summary>
+    /// Writes a lower bound on the float score x . y_i of every item into <paramref name="lower"/> (negative infinity
+    /// for untrained items): the estimate less the bound on its error.
+    /// </summary>
+    public unsafe void LowerBounds(ReadOnlySpan<float> user, Span<float> lower)
+    {
+        var userScale = CodeUser(user, out var pairs);
+        var (a, b) = ErrorCoefficients(user, userScale);
+        var (va, vb, vUserScale) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(userScale));
+        Span<float> tail = stackalloc float[BlockItems];
+        fixed (sbyte* codes = _codes)
+        fixed (int* userPairs = pairs)
+        {
+            for (var at = 0; at < Items; at += BlockItems)
+            {
+                var block = codes + ((long)at * _pairs * 2);
+                var (first, second) = _wide ? DotsWide(block, userPairs, _pairs) : Dots(block, userPairs, _pairs);
+                var target = at + BlockItems <= Items ? lower.Slice(at, BlockItems) : tail;
+                Bound(first, at).StoreUnsafe(ref MemoryMarshal.GetReference(target));
+                Bound(second, at + Lanes).StoreUnsafe(ref MemoryMarshal.GetReference(target), Lanes);
+                if (at + BlockItems > Items)
+                {
+                    tail[..(Items - at)].CopyTo(lower[at..]);
+                }
+            }
+        }
+
+        Vector256<float> Bound(Vector256<int> dots, int at)
+        {
+            var estimate = (Vector256.ConvertToSingle(dots) * (vUserScale * Load(_scale, at))) + Load(_offset, at);
+            return estimate - ((va * Load(_residualNorm, at)) + (vb * Load(_codedNorm, at)));
+        }
+    }
+
+    /// <summary>
+    /// Turns the lower bounds <see cref="LowerBounds"/> wrote (with excluded items since set to negative infinity) into
+    /// the exact top n: every allowed item whose upper bound reaches the n-th best lower bound is scored exactly (the
+    /// float x . y_i), and the best of those are selected. Returns how many were written; <paramref name="rescored"/>
+    /// is how many items were scored exactly. <paramref name="lower"/> is left as it was.
+    /// </summary>
+    public unsafe int Select(ReadOnlySpan<float> user, ReadOnlySpan<float> lower, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed, out int rescored)
+    {
+        rescored = 0;
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var found = TopN.Select(lower, destination, allowed);
+
+        // With fewer than n allowed items, each of them is in the answer.
+        var threshold = found == destination.Length ? destination[found - 1].Score : float.NegativeInfinity;
+        var (a, b) = ErrorCoefficients(user, UserScale(user));
+
+        // No item's bound is wider than the widest, so a run of eight under the threshold by that much is passed over.
+        var reach = Vector256.Create(2 * ((a * _largestResidualNorm) + (b * _largestCodedNorm)));
+        var (vThreshold, unscored) = (Vector256.Create(threshold), Vector256.Create(float.NegativeInfinity));
+        var scores = ThreadScratch.Get(ref _candidateScores, Items);
+        var items = ThreadScratch.Get(ref _candidateItems, Items);
+        ref var bounds = ref MemoryMarshal.GetReference(lower);
+        fixed (float* x = user)
+        fixed (float* y = _factors)
+        {
+            for (var at = 0; at < Items; at += Lanes)
+            {
+                var lanes = Math.Min(Lanes, Items - at);
+                if (lanes == Lanes)
+                {
+                    var run = Vector256.LoadUnsafe(ref bounds, (nuint)at);
+                    if (!Vector256.GreaterThanOrEqualAny(run + reach, vThreshold))
+                    {
+                        continue;
+                    }
+                }
+
+                for (var item = at; item < at + lanes; item++)
+                {
+                    var bound = lower[item];
+                    if (bound > float.NegativeInfinity
+                        && bound + (2 * ((a * _residualNorm[item]) + (b * _codedNorm[item]))) >= threshold
+                        && (allowed.IsEmpty || allowed[item]))
+                    {
+                        scores[rescored] = MatrixFactorizationTrainer.Dot(x, y + ((long)item * _rank), _rank);
+                        items[rescored++] = item;
+                    }
+                }
+            }
+        }
+
+        // Candidates are in item order, so ties still go to the lower item index.
+        var written = TopN.Select(scores[..rescored], destination);
+        for (var j = 0; j < written; j++)
+        {
+            destination[j] = destination[j] with { Item = items[destination[j].Item] };
+        }
+
+        return written;
+    }
+
+    /// <summary>Sixteen items' integer dot products with the user's codes, eight at a time (AVX2).</summary>
+    private static unsafe (Vector256<int> First, Vector256<int> Second) Dots(sbyte* block, int* userPairs, int pairs)
+    {
+        Vector256<int> first = default, second = default;
+        for (var p = 0; p < pairs; p++)
+        {
+            var (low, high) = Vector256.Widen(Vector256.Load(block + (p * BlockItems * 2)));
+            var pair = Vector256.Create(userPairs[p]).AsInt16();
+            first = Avx2.Add(first, Avx2.MultiplyAddAdjacent(low, pair));
+            second = Avx2.Add(second, Avx2.MultiplyAddAdjacent(high, pair));
+        }
+
+        return (first, second);
+    }
+
+    /// <summary>The same sums sixteen items at a time, two pairs of dimensions to each load (AVX-512BW).</summary>
+    private static unsafe (Vector256<int> First, Vector256<int> Second) DotsWide(sbyte* block, int* userPairs, int pairs)
+    {
+        Vector512<int> even = default, odd = default;
+        for (var p = 0; p < pairs; p += 2)
+        {
+            var (low, high) = Vector512.Widen(Vector512.Load(block + (p * BlockItems * 2)));
+            even = Avx512F.Add(even, Avx512BW.MultiplyAddAdjacent(low, Vector512.Create(userPairs[p]).AsInt16()));
+            odd = Avx512F.Add(odd, Avx512BW.MultiplyAddAdjacent(high, Vector512.Create(userPairs[p + 1]).AsInt16()));
+        }
+
+        var sum = even + odd;
+        return (sum.GetLower(), sum.GetUpper());
+    }
+
+    private static Vector256<float> Load(float[] values, int at) => Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)at);
+
+    private int CodeIndex(int item, int k) =>
+        ((((item / BlockItems * _pairs) + (k / 2)) * BlockItems) + (item % BlockItems)) * 2 + (k % 2);
+
+    private float UserScale(ReadOnlySpan<float> user)
+    {
+        var largest = 0f;
+        foreach (var v in user)
+        {
+            largest = Math.Max(largest, Math.Abs(v));
+        }
+
+        return largest / _userCodeLimit;
+    }
+
+    /// <summary>Codes the user's vector in 16 bits, two dimensions to each int (as the multiply-and-add reads them); returns the scale.</summary>
+    private float CodeUser(ReadOnlySpan<float> user, out int[] pairs)
+    {
+        var scale = UserScale(user);
+        pairs = _userPairs is { } held && held.Length >= _pairs ? held : _userPairs = new int[_pairs];
+        Array.Clear(pairs, 0, _pairs);
+        for (var k = 0; k < _rank; k++)
+        {
+            pairs[k / 2] |= (ushort)(short)Code(user[k], scale) << (16 * (k % 2));
+        }
+
+        return scale;
+    }
+
+    private int Code(float value, float scale) => scale > 0 ? (int)Math.Clamp(MathF.Round(value / scale), -_userCodeLimit, _userCodeLimit) : 0;
+
+    /// <summary>
+    /// The bound's coefficients for this user: the bound is a |y_i - y~_i| + b |y~_i|, with
+    /// a = |x| (1 + slack) and b = |x - x~| + slack (|x| + |x~|).
+    /// </summary>
+    private (float A, float B) ErrorCoefficients(ReadOnlySpan<float> user, float scale)
+    {
+        double norm = 0, residual = 0, coded = 0;
+        for (var k = 0; k < _rank; k++)
+        {
+            var value = (double)scale * Code(user[k], scale);
+            norm += (double)user[k] * user[k];
+            residual += (user[k] - value) * (user[k] - value);
+            coded += value * value;
+        }
+
+        var slack = Slack(_rank);
+        (norm, residual, coded) = (Math.Sqrt(norm), Math.Sqrt(residual), Math.Sqrt(coded));
+        return (RoundUp(norm * (1 + slack)), RoundUp(residual + (slack * (norm + coded))));
+    }
+
+    /// <summary>
+    /// The nearest float at or above <paramref name="value"/>. Zero stays zero: one step up would be a subnormal, and
+    /// arithmetic on subnormals is many times slower on x86.
+    /// </summary>
+    private static float RoundUp(double value)
+    {
+        var rounded = (float)value;
+        return rounded < value ? MathF.BitIncrement(rounded) : rounded;
+    }
+}
