@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace NetflixML.Learning.Recommendation;
 
 /// <summary>
@@ -8,12 +12,23 @@ namespace NetflixML.Learning.Recommendation;
 /// </summary>
 public sealed class ContentIndex
 {
+    private const int Lanes = 8;
+
     [ThreadStatic]
     private static float[]? _scratchProfile;
 
     private readonly int[] _start;
     private readonly int[] _token;
     private readonly float[] _weight;
+
+    // The first entries of each item again, eight items side by side: slot s of items 8b..8b+7 at (b x slots + s) x 8.
+    // Items with fewer entries are padded with a token past the last, whose profile value is always 0.
+    private readonly int _slots;
+    private readonly int[] _slotToken;
+    private readonly float[] _slotWeight;
+
+    // Per block of eight items: whether any has entries beyond the slots.
+    private readonly bool[] _overflows;
 
     public ContentIndex(ItemCatalog catalog)
     {
@@ -53,6 +68,7 @@ public sealed class ContentIndex
 
         _token = [.. token];
         _weight = [.. weight];
+        (_slots, _slotToken, _slotWeight, _overflows) = Slots(_start, _token, _weight, TokenCount);
     }
 
     public int TokenCount { get; }
@@ -84,7 +100,8 @@ public sealed class ContentIndex
     /// <summary>Scores every item by its cosine with the (optionally weighted) sum of <paramref name="items"/>' vectors.</summary>
     public void ScoreProfile(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, Span<float> scores)
     {
-        var profile = ThreadScratch.Get(ref _scratchProfile, TokenCount);
+        // One entry more than there are tokens: the padding token's, left 0.
+        var profile = ThreadScratch.Get(ref _scratchProfile, TokenCount + 1);
         profile.Clear();
         for (var k = 0; k < items.Length; k++)
         {
@@ -97,23 +114,27 @@ public sealed class ContentIndex
         }
 
         float norm = 0;
-        foreach (var v in profile)
+        foreach (var v in profile[..TokenCount])
         {
             norm += v * v;
         }
 
         norm = norm > 0 ? 1 / MathF.Sqrt(norm) : 0;
-        Cosines(profile, norm, scores);
+        if (Avx2.IsSupported)
+        {
+            GatheredCosines(profile, norm, scores);
+        }
+        else
+        {
+            Cosines(profile, norm, scores);
+        }
     }
 
     // Every item's sparse dot product with the profile, in entry order; pointers because the bounds checks on three
     // arrays in the inner loop cost as much as the arithmetic.
-    private unsafe void Cosines(Span<float> profile, float norm, Span<float> scores)
+    internal unsafe void Cosines(Span<float> profile, float norm, Span<float> scores)
     {
-        if (scores.Length > _start.Length - 1)
-        {
-            throw new ArgumentException($"Scores for {scores.Length} items; the index holds {_start.Length - 1}.", nameof(scores));
-        }
+        CheckLength(scores);
 
         fixed (int* start = _start)
         fixed (int* token = _token)
@@ -135,4 +156,89 @@ public sealed class ContentIndex
     }
 
     public void ScoreSimilar(int item, Span<float> scores) => ScoreProfile([item], default, scores);
+
+    /// <summary>
+    /// The same sums as <see cref="Cosines"/>, bit for bit, eight items at a time: each slot's eight profile values
+    /// are gathered in one instruction (AVX2) and added to eight running sums in entry order, where the one-at-a-time
+    /// loop spent most of its time mispredicting where each short row ends. Entries beyond the slots are added after.
+    /// </summary>
+    internal unsafe void GatheredCosines(Span<float> profile, float norm, Span<float> scores)
+    {
+        CheckLength(scores);
+        Span<float> sums = stackalloc float[Lanes];
+        fixed (int* start = _start)
+        fixed (int* token = _token)
+        fixed (float* weight = _weight)
+        fixed (int* slotToken = _slotToken)
+        fixed (float* slotWeight = _slotWeight)
+        fixed (float* p = profile)
+        {
+            for (var at = 0; at < scores.Length; at += Lanes)
+            {
+                var sum = Vector256<float>.Zero;
+                var slot = (long)at * _slots;
+                for (var s = 0; s < _slots; s++, slot += Lanes)
+                {
+                    sum += Avx2.GatherVector256(p, Vector256.Load(slotToken + slot), sizeof(float)) * Vector256.Load(slotWeight + slot);
+                }
+
+                var lanes = Math.Min(Lanes, scores.Length - at);
+                if (lanes == Lanes && !_overflows[at / Lanes])
+                {
+                    (sum * Vector256.Create(norm)).StoreUnsafe(ref MemoryMarshal.GetReference(scores), (nuint)at);
+                    continue;
+                }
+
+                sum.StoreUnsafe(ref MemoryMarshal.GetReference(sums));
+                for (var j = 0; j < lanes; j++)
+                {
+                    var i = at + j;
+                    var total = sums[j];
+                    for (var e = start[i] + _slots; e < start[i + 1]; e++)
+                    {
+                        total += p[token[e]] * weight[e];
+                    }
+
+                    scores[i] = total * norm;
+                }
+            }
+        }
+    }
+
+    private void CheckLength(Span<float> scores)
+    {
+        if (scores.Length > _start.Length - 1)
+        {
+            throw new ArgumentException($"Scores for {scores.Length} items; the index holds {_start.Length - 1}.", nameof(scores));
+        }
+    }
+
+    /// <summary>Up to eight entries of each item in the side-by-side layout; as many slots as the longest row needs, at most eight.</summary>
+    private static (int Slots, int[] Token, float[] Weight, bool[] Overflows) Slots(int[] start, int[] token, float[] weight, int padding)
+    {
+        var items = start.Length - 1;
+        var slots = 1;
+        for (var i = 0; i < items; i++)
+        {
+            slots = Math.Clamp(start[i + 1] - start[i], slots, Lanes);
+        }
+
+        var blocks = (items + Lanes - 1) / Lanes;
+        var slotToken = new int[blocks * slots * Lanes];
+        var slotWeight = new float[slotToken.Length];
+        slotToken.AsSpan().Fill(padding);
+        var overflows = new bool[blocks];
+        for (var i = 0; i < items; i++)
+        {
+            overflows[i / Lanes] |= start[i + 1] - start[i] > slots;
+            for (var s = 0; s < slots && start[i] + s < start[i + 1]; s++)
+            {
+                var at = ((i / Lanes * slots) + s) * Lanes + (i % Lanes);
+                slotToken[at] = token[start[i] + s];
+                slotWeight[at] = weight[start[i] + s];
+            }
+        }
+
+        return (slots, slotToken, slotWeight, overflows);
+    }
 }
