@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NetflixML.Learning.Core;
 
 namespace NetflixML.Learning.Recommendation;
 
@@ -34,6 +35,12 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static float[]? _scratchContent;
 
+    [ThreadStatic]
+    private static float[]? _scratchFactor;
+
+    [ThreadStatic]
+    private static double[]? _scratchUser;
+
     public HybridRecommender(ImplicitFactorModel factors, HybridOptions? options = null)
         : base(factors)
     {
@@ -41,6 +48,7 @@ public sealed class HybridRecommender : Recommender
         Options = options ?? new HybridOptions();
         _popularityScore = Popularity.Select(p => MathF.Log(1 + p)).ToArray();
         Standardise(_popularityScore);
+        (_factorMean, _factorSecondMoment, _factorItems) = VectorMoments(factors);
         if (Options.ContentWeight is < 0 or > 1 || Options.HistoryHalfWeight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Content weight lies in [0, 1]; the half-weight history is non-negative.");
@@ -49,6 +57,11 @@ public sealed class HybridRecommender : Recommender
 
     // Standardised log popularity, computed once.
     private readonly float[] _popularityScore;
+
+    // The mean and the mean outer product (rank x rank) of the vectors of the items the factor model has, and how many.
+    private readonly double[] _factorMean;
+    private readonly double[] _factorSecondMoment;
+    private readonly int _factorItems;
 
     public ImplicitFactorModel Factors { get; }
 
@@ -78,16 +91,84 @@ public sealed class HybridRecommender : Recommender
 
     public double FactorWeight(int history) => Weights(history).Factor;
 
+    /// <summary>
+    /// The blend of every item (<see cref="Brackets"/>, then <see cref="AddFactor"/>), or, where the factor model
+    /// finds its top n from 8-bit vectors, the blend of each item's lower bound on its factor score: a lower bound
+    /// on the blend, since the blend never falls as the factor score rises. <see cref="SelectKnownUser"/> keeps the
+    /// factor bounds and the brackets (in per-thread buffers) to finish the selection exactly.
+    /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
-        Factors.ScoreUser(user, scores);
-        var content = ThreadScratch.Get(ref _scratchContent, scores.Length);
         var start = History.UserStart[user];
         var count = History.UserStart[user + 1] - start;
-        Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, content);
+        var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
+        Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, bracket);
         var (wf, wc, wp) = Weights(count);
-        Blend(scores, content, _popularityScore, wf, wc, wp);
+        Brackets(bracket, _popularityScore, wc, wp);
+        var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
+        var x = Factors.UserVector(user);
+        if (Factors.Quantised is { } quantised)
+        {
+            quantised.LowerBounds(x, factor);
+        }
+        else
+        {
+            Factors.ScoreUser(user, factor);
+        }
+
+        AddFactor(factor, bracket, (float)wf, FactorMoments(x), scores);
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
+    }
+
+    /// <summary>
+    /// Exactly the best blends: every allowed item whose blend, at its factor score's upper bound, reaches the n-th
+    /// best lower bound is blended with its float factor score, and the best of those are selected, as selecting from
+    /// every item's exact blend would.
+    /// </summary>
+    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed)
+    {
+        if (Factors.Quantised is not { } quantised || destination.IsEmpty)
+        {
+            return base.SelectKnownUser(user, scores, destination, allowed);
+        }
+
+        var x = Factors.UserVector(user);
+        var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
+        var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
+        var moments = FactorMoments(x);
+        var wf = (float)Weights(History.UserStart[user + 1] - History.UserStart[user]).Factor;
+
+        return quantised.Select(x, factor, scores, destination, allowed, new FactorBlend(bracket, wf, moments), out _);
+    }
+
+    /// <summary>
+    /// The shift and scale that standardise this user's factor scores over the items with vectors, from the vectors'
+    /// mean m and second moment G: mean x . m, mean square x' G x. The same figures summing every score would give, but
+    /// without computing them, so the blend's bounds and its exact values share one standardisation.
+    /// </summary>
+    internal (float Shift, float Scale) FactorMoments(ReadOnlySpan<float> user)
+    {
+        if (_factorItems == 0)
+        {
+            return (0, 1);
+        }
+
+        var k = user.Length;
+        var x = ThreadScratch.Get(ref _scratchUser, k);
+        for (var a = 0; a < k; a++)
+        {
+            x[a] = user[a];
+        }
+
+        var mean = DenseVector.Dot(x, _factorMean);
+        double square = 0;
+        for (var a = 0; a < k; a++)
+        {
+            square += x[a] * DenseVector.Dot(_factorSecondMoment.AsSpan(a * k, k), x);
+        }
+
+        var sd = Math.Sqrt(Math.Max(square - (mean * mean), 1e-12));
+        return ((float)mean, (float)(1 / sd));
     }
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores)
@@ -114,6 +195,47 @@ public sealed class HybridRecommender : Recommender
         };
     }
 
+    private static (double[] Mean, double[] SecondMoment, int Items) VectorMoments(ImplicitFactorModel factors)
+    {
+        var (_, y, trained) = factors.Vectors;
+        var k = factors.Rank;
+        var mean = new double[k];
+        var second = new double[k * k];
+        var vector = new double[k];
+        var items = 0;
+        for (var i = 0; i < trained.Length; i++)
+        {
+            if (!trained[i])
+            {
+                continue;
+            }
+
+            items++;
+            for (var a = 0; a < k; a++)
+            {
+                vector[a] = y[(i * k) + a];
+            }
+
+            DenseVector.AddScaled(1, vector, mean);
+            for (var a = 0; a < k; a++)
+            {
+                DenseVector.AddScaled(vector[a], vector, second.AsSpan(a * k, k));
+            }
+        }
+
+        for (var a = 0; a < mean.Length; a++)
+        {
+            mean[a] /= Math.Max(items, 1);
+        }
+
+        for (var a = 0; a < second.Length; a++)
+        {
+            second[a] /= Math.Max(items, 1);
+        }
+
+        return (mean, second, items);
+    }
+
     /// <summary>z-scores over the finite entries; infinite and NaN entries stay as they are.</summary>
     internal static void Standardise(Span<float> values)
     {
@@ -133,38 +255,74 @@ public sealed class HybridRecommender : Recommender
     }
 
     /// <summary>
-    /// The blend, in one pass over the catalogue: factor scores and content each standardised (<see cref="Standardise"/>),
-    /// then wf x factor + (wc x content + wp x popularity), the bracket in double precision; an item with no factor
-    /// score (negative infinity) gets the bracket alone. Eight items at a time, each computed exactly as one at a
-    /// time would be.
+    /// The blend's part that does not depend on the factor model, in place of <paramref name="content"/>: wc x content
+    /// (standardised as <see cref="Standardise"/> does) + wp x popularity, in double precision, eight items at a time,
+    /// each exactly as one at a time would be.
     /// </summary>
-    internal static void Blend(Span<float> scores, ReadOnlySpan<float> content, ReadOnlySpan<float> popularity, double wf, double wc, double wp)
+    internal static void Brackets(Span<float> content, ReadOnlySpan<float> popularity, double wc, double wp)
     {
-        var (fShift, fScale) = Moments(scores);
         var (cShift, cScale) = Moments(content);
-        ref var f = ref MemoryMarshal.GetReference(scores);
         ref var c = ref MemoryMarshal.GetReference(content);
         ref var p = ref MemoryMarshal.GetReference(popularity);
-        var (fShifts, fScales, cShifts, cScales) = (Vector256.Create(fShift), Vector256.Create(fScale), Vector256.Create(cShift), Vector256.Create(cScale));
-        var factorWeight = Vector256.Create((float)wf);
+        var (cShifts, cScales) = (Vector256.Create(cShift), Vector256.Create(cScale));
         var contentWeight = Vector256.Create(wc);
         var popularityWeight = Vector256.Create(wp);
         var i = 0;
-        for (; i + 8 <= scores.Length; i += 8)
+        for (; i + 8 <= content.Length; i += 8)
         {
-            var factor = ZScores(Vector256.LoadUnsafe(ref f, (nuint)i), fShifts, fScales);
             var (contentLow, contentHigh) = Vector256.Widen(ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShifts, cScales));
             var (popularityLow, popularityHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)i));
-            var blend = Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh));
-            var unscored = Vector256.Equals(factor, Vector256.Create(float.NegativeInfinity));
-            Vector256.ConditionalSelect(unscored, blend, (factorWeight * factor) + blend).StoreUnsafe(ref f, (nuint)i);
+            Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh))
+                .StoreUnsafe(ref c, (nuint)i);
         }
 
-        for (; i < scores.Length; i++)
+        for (; i < content.Length; i++)
         {
-            var factor = ZScore(scores[i], fShift, fScale);
-            var blend = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
-            scores[i] = float.IsNegativeInfinity(factor) ? blend : ((float)wf * factor) + blend;
+            content[i] = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
+        }
+    }
+
+    /// <summary>
+    /// The blend: wf x the factor score standardised by <paramref name="moments"/>, plus the item's bracket; an item
+    /// with no factor score (negative infinity) gets its bracket alone. <paramref name="destination"/> may be
+    /// <paramref name="factor"/>. Never falls as a factor score rises, so bounds on the factor scores bound the blend.
+    /// </summary>
+    internal static void AddFactor(ReadOnlySpan<float> factor, ReadOnlySpan<float> bracket, float wf, (float Shift, float Scale) moments, Span<float> destination)
+    {
+        var blend = new FactorBlend(bracket, wf, moments);
+        ref var f = ref MemoryMarshal.GetReference(factor);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var i = 0;
+        for (; i + 8 <= factor.Length; i += 8)
+        {
+            blend.Blend(Vector256.LoadUnsafe(ref f, (nuint)i), i).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < factor.Length; i++)
+        {
+            destination[i] = blend.Blend(factor[i], i);
+        }
+    }
+
+    /// <summary>
+    /// The blend at a factor score: wf x the score standardised by the moments, plus the item's bracket; the bracket
+    /// alone for an item with no factor score (negative infinity).
+    /// </summary>
+    private readonly ref struct FactorBlend(ReadOnlySpan<float> bracket, float wf, (float Shift, float Scale) moments) : IFactorBlend
+    {
+        private readonly ReadOnlySpan<float> _bracket = bracket;
+
+        public float Blend(float factor, int item)
+        {
+            var z = ZScore(factor, moments.Shift, moments.Scale);
+            return float.IsNegativeInfinity(z) ? _bracket[item] : (wf * z) + _bracket[item];
+        }
+
+        public Vector256<float> Blend(Vector256<float> factor, int at)
+        {
+            var z = ZScores(factor, Vector256.Create(moments.Shift), Vector256.Create(moments.Scale));
+            var rest = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_bracket), (nuint)at);
+            return Vector256.ConditionalSelect(Vector256.Equals(z, Vector256.Create(float.NegativeInfinity)), rest, (Vector256.Create(wf) * z) + rest);
         }
     }
 
@@ -177,7 +335,7 @@ public sealed class HybridRecommender : Recommender
     /// The shift and scale that standardise the finite entries (mean and 1 / standard deviation, summed in double
     /// precision eight floats at a time); 0 and 1, which change nothing, when there are none.
     /// </summary>
-    private static (float Shift, float Scale) Moments(ReadOnlySpan<float> values)
+    internal static (float Shift, float Scale) Moments(ReadOnlySpan<float> values)
     {
         ref var first = ref MemoryMarshal.GetReference(values);
         var sum = Vector256<double>.Zero;

@@ -286,7 +286,7 @@ public sealed class ImplicitFactorModel : Recommender
     // The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).
     private readonly QuantisedItemFactors? _quantised;
 
-    internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem)
+    internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
     {
         OptionsJson = optionsJson;
@@ -294,7 +294,7 @@ public sealed class ImplicitFactorModel : Recommender
         _x = x;
         _y = y;
         _trainedItem = trainedItem;
-        _quantised = QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
+        _quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
     }
 
     public override string Name => "implicit-mf";
@@ -304,6 +304,14 @@ public sealed class ImplicitFactorModel : Recommender
     public override string OptionsJson { get; }
 
     public int Rank { get; }
+
+    /// <summary>The same model, scoring every item in floats to find a user's top n (to compare the two scans).</summary>
+    internal ImplicitFactorModel WithFloatScan() => new(OptionsJson, Catalog, History, Rank, _x, _y, _trainedItem, quantise: false);
+
+    /// <summary>The item vectors in 8 bits, where this machine finds top n with them.</summary>
+    internal QuantisedItemFactors? Quantised => _quantised;
+
+    internal ReadOnlySpan<float> UserVector(int user) => _x.AsSpan(user * Rank, Rank);
 
     /// <summary>The user and item vectors (row by row) and which items have one.</summary>
     internal (float[] Users, float[] Items, bool[] Trained) Vectors => (_x, _y, _trainedItem);
@@ -343,7 +351,7 @@ public sealed class ImplicitFactorModel : Recommender
     protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
         _quantised is null
             ? base.SelectKnownUser(user, scores, destination, allowed)
-            : _quantised.Select(_x.AsSpan(user * Rank, Rank), scores, destination, allowed, out _);
+            : _quantised.Select(UserVector(user), scores, scores, destination, allowed, default(FactorScore), out _);
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
 

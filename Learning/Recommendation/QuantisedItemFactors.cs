@@ -46,8 +46,6 @@ internal sealed class QuantisedItemFactors
     private readonly float[] _offset;
     private readonly float[] _residualNorm;
     private readonly float[] _codedNorm;
-    private readonly float _largestResidualNorm;
-    private readonly float _largestCodedNorm;
     private readonly float[] _factors;
     private readonly int _rank;
     private readonly int _pairs;
@@ -107,11 +105,6 @@ internal sealed class QuantisedItemFactors
             _offset[i] = trained[i] ? 0 : float.NegativeInfinity;
             _residualNorm[i] = RoundUp(Math.Sqrt(residual));
             _codedNorm[i] = RoundUp(Math.Sqrt(coded));
-            if (trained[i])
-            {
-                _largestResidualNorm = Math.Max(_largestResidualNorm, _residualNorm[i]);
-                _largestCodedNorm = Math.Max(_largestCodedNorm, _codedNorm[i]);
-            }
         }
     }
 
@@ -161,12 +154,15 @@ internal sealed class QuantisedItemFactors
     }
 
     /// <summary>
-    /// Turns the lower bounds <see cref="LowerBounds"/> wrote (with excluded items since set to negative infinity) into
-    /// the exact top n: every allowed item whose upper bound reaches the n-th best lower bound is scored exactly (the
-    /// float x . y_i), and the best of those are selected. Returns how many were written; <paramref name="rescored"/>
-    /// is how many items were scored exactly. <paramref name="lower"/> is left as it was.
+    /// The exact top n of <paramref name="blend"/>(x . y_i), for a blend that never falls as the factor score rises
+    /// (the factor score itself, or the hybrid's blend). <paramref name="factorLower"/> holds what
+    /// <see cref="LowerBounds"/> wrote and <paramref name="lower"/> the blend of it, with excluded items since set to
+    /// negative infinity: the two may be one span. Every allowed item whose blend at its upper bound reaches the n-th
+    /// best of <paramref name="lower"/> is blended at its float score, and the best of those are selected. Returns
+    /// how many were written; <paramref name="rescored"/> is how many items were scored exactly.
     /// </summary>
-    public unsafe int Select(ReadOnlySpan<float> user, ReadOnlySpan<float> lower, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed, out int rescored)
+    public int Select<TBlend>(ReadOnlySpan<float> user, ReadOnlySpan<float> factorLower, ReadOnlySpan<float> lower, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed, TBlend blend, out int rescored)
+        where TBlend : IFactorBlend, allows ref struct
     {
         rescored = 0;
         if (destination.IsEmpty)
@@ -174,43 +170,34 @@ internal sealed class QuantisedItemFactors
             return 0;
         }
 
-        var found = TopN.Select(lower, destination, allowed);
-
         // With fewer than n allowed items, each of them is in the answer.
+        var found = TopN.Select(lower, destination, allowed);
         var threshold = found == destination.Length ? destination[found - 1].Score : float.NegativeInfinity;
         var (a, b) = ErrorCoefficients(user, UserScale(user));
-
-        // No item's bound is wider than the widest, so a run of eight under the threshold by that much is passed over.
-        var reach = Vector256.Create(2 * ((a * _largestResidualNorm) + (b * _largestCodedNorm)));
+        var (width, codedWidth) = (Vector256.Create(2 * a), Vector256.Create(2 * b));
         var (vThreshold, unscored) = (Vector256.Create(threshold), Vector256.Create(float.NegativeInfinity));
         var scores = ThreadScratch.Get(ref _candidateScores, Items);
         var items = ThreadScratch.Get(ref _candidateItems, Items);
-        ref var bounds = ref MemoryMarshal.GetReference(lower);
-        fixed (float* x = user)
-        fixed (float* y = _factors)
+        ref var factor = ref MemoryMarshal.GetReference(factorLower);
+        ref var bound = ref MemoryMarshal.GetReference(lower);
+        for (var at = 0; at < Items; at += Lanes)
         {
-            for (var at = 0; at < Items; at += Lanes)
+            var lanes = Math.Min(Lanes, Items - at);
+            var reach = (1u << lanes) - 1;
+            if (lanes == Lanes)
             {
-                var lanes = Math.Min(Lanes, Items - at);
-                if (lanes == Lanes)
-                {
-                    var run = Vector256.LoadUnsafe(ref bounds, (nuint)at);
-                    if (!Vector256.GreaterThanOrEqualAny(run + reach, vThreshold))
-                    {
-                        continue;
-                    }
-                }
+                var upper = blend.Blend(Vector256.LoadUnsafe(ref factor, (nuint)at) + ((width * Load(_residualNorm, at)) + (codedWidth * Load(_codedNorm, at))), at);
+                reach = (Vector256.GreaterThanOrEqual(upper, vThreshold) & Vector256.GreaterThan(Vector256.LoadUnsafe(ref bound, (nuint)at), unscored)).ExtractMostSignificantBits();
+            }
 
-                for (var item = at; item < at + lanes; item++)
+            for (; reach != 0; reach &= reach - 1)
+            {
+                var item = at + BitOperations.TrailingZeroCount(reach);
+                var upper = blend.Blend(factorLower[item] + ((2 * a * _residualNorm[item]) + (2 * b * _codedNorm[item])), item);
+                if (lower[item] > float.NegativeInfinity && upper >= threshold && (allowed.IsEmpty || allowed[item]))
                 {
-                    var bound = lower[item];
-                    if (bound > float.NegativeInfinity
-                        && bound + (2 * ((a * _residualNorm[item]) + (b * _codedNorm[item]))) >= threshold
-                        && (allowed.IsEmpty || allowed[item]))
-                    {
-                        scores[rescored] = MatrixFactorizationTrainer.Dot(x, y + ((long)item * _rank), _rank);
-                        items[rescored++] = item;
-                    }
+                    scores[rescored] = blend.Blend(Score(user, item), item);
+                    items[rescored++] = item;
                 }
             }
         }
@@ -223,6 +210,16 @@ internal sealed class QuantisedItemFactors
         }
 
         return written;
+    }
+
+    /// <summary>The float score x . y_i itself (negative infinity for an item with no vector).</summary>
+    public unsafe float Score(ReadOnlySpan<float> user, int item)
+    {
+        fixed (float* x = user)
+        fixed (float* y = &_factors[item * _rank])
+        {
+            return _offset[item] + MatrixFactorizationTrainer.Dot(x, y, _rank);
+        }
     }
 
     /// <summary>Sixteen items' integer dot products with the user's codes, eight at a time (AVX2).</summary>
@@ -316,4 +313,22 @@ internal sealed class QuantisedItemFactors
         var rounded = (float)value;
         return rounded < value ? MathF.BitIncrement(rounded) : rounded;
     }
+}
+
+/// <summary>What a selection ranks by, as a function of the factor score that never falls as the score rises.</summary>
+internal interface IFactorBlend
+{
+    /// <summary>The ranking score of item <paramref name="item"/> at factor score <paramref name="factor"/>.</summary>
+    float Blend(float factor, int item);
+
+    /// <summary>The same for items <paramref name="at"/> to <paramref name="at"/> + 7, each exactly as one at a time.</summary>
+    Vector256<float> Blend(Vector256<float> factor, int at);
+}
+
+/// <summary>Ranking by the factor score itself.</summary>
+internal readonly struct FactorScore : IFactorBlend
+{
+    public float Blend(float factor, int item) => factor;
+
+    public Vector256<float> Blend(Vector256<float> factor, int at) => factor;
 }

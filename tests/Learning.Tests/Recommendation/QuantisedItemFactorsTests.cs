@@ -86,7 +86,7 @@ public class QuantisedItemFactorsTests
                 var expected = new ScoredItem[n];
                 var expectedCount = TopN.Select(exact, expected, filter);
                 var actual = new ScoredItem[n];
-                var count = quantised.Select(user, lower, actual, filter, out _);
+                var count = quantised.Select(user, lower, lower, actual, filter, default(FactorScore), out _);
 
                 Assert.Equal(expected.Take(expectedCount), actual.Take(count));
             }
@@ -118,7 +118,7 @@ public class QuantisedItemFactorsTests
         quantised.LowerBounds(zero, lower);
         var destination = new ScoredItem[5];
 
-        Assert.Equal(5, quantised.Select(zero, lower, destination, default, out _));
+        Assert.Equal(5, quantised.Select(zero, lower, lower, destination, default, default(FactorScore), out _));
         Assert.Equal(Enumerable.Range(0, 50).Where(i => trained[i]).Take(5).Select(i => new ScoredItem(i, 0f)), destination);
     }
 
@@ -166,7 +166,7 @@ public class QuantisedItemFactorsTests
         for (var u = 0; u < count; u++)
         {
             quantised.LowerBounds(users.AsSpan(u * rank, rank), lower);
-            quantised.Select(users.AsSpan(u * rank, rank), lower, destination, default, out var scored);
+            quantised.Select(users.AsSpan(u * rank, rank), lower, lower, destination, default, default(FactorScore), out var scored);
             rescored += scored;
         }
 

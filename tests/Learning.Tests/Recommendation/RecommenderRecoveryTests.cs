@@ -159,6 +159,57 @@ public sealed class RecommenderRecoveryTests
     }
 
     [Theory]
+    [InlineData(5)]
+    [InlineData(64)]
+    public void Hybrid_recommendations_from_8_bit_factor_bounds_are_exactly_those_of_every_items_blend(int rank)
+    {
+        // 1003 items, so the factor scores are dense enough for close calls; a user's blend mixes in content and
+        // popularity, which the 8-bit bounds must carry through. The float scan blends every item's exact score.
+        var catalog = RecommenderTestData.Catalog(1003);
+        var (train, _) = RecommenderTestData.Clustered(80, 1003, 4);
+        train.Add(new Interaction("newcomer", "item7", 1));
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        Assert.NotNull(model.Quantised);
+        var (quantised, floats) = (new HybridRecommender(model), new HybridRecommender(model.WithFloatScan()));
+        var expected = new ScoredItem[30];
+        var actual = new ScoredItem[30];
+
+        foreach (var user in model.History.Users.Ids)
+        {
+            foreach (var genre in new[] { null, "Comedy" })
+            {
+                var (count, expectedSource) = floats.Recommend(user, expected, genre: genre);
+                var (written, source) = quantised.Recommend(user, actual, genre: genre);
+
+                Assert.Equal(expectedSource, source);
+                Assert.Equal(expected.Take(count), actual.Take(written));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_users_factor_moments_from_the_vectors_moments_match_summing_every_score()
+    {
+        var catalog = RecommenderTestData.Catalog(203);
+        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
+        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 12, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var hybrid = new HybridRecommender(model);
+        var scores = new float[catalog.Count];
+
+        for (var user = 0; user < model.History.Users.Count; user++)
+        {
+            model.ScoreUser(user, scores);
+            var finite = scores.Where(float.IsFinite).Select(v => (double)v).ToArray();
+            var mean = finite.Average();
+            var sd = Math.Sqrt(finite.Average(v => (v - mean) * (v - mean)));
+            var (shift, scale) = hybrid.FactorMoments(model.UserVector(user));
+
+            Assert.Equal(mean, shift, 1e-5 * sd);
+            Assert.Equal(1 / sd, scale, 1e-5 / sd);
+        }
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(12)]
@@ -214,7 +265,7 @@ public sealed class RecommenderRecoveryTests
     [InlineData(8, false)]
     [InlineData(1003, false)]
     [InlineData(1003, true)]
-    public void Blending_in_one_pass_equals_standardising_each_part_then_blending_item_by_item(int length, bool noFactorScores)
+    public void Blending_eight_at_a_time_equals_standardising_each_part_then_blending_item_by_item(int length, bool noFactorScores)
     {
         var random = new Random(length);
         float Next() => (float)((random.NextDouble() * 30) - 4);
@@ -234,10 +285,12 @@ public sealed class RecommenderRecoveryTests
             expected[i] = float.IsNegativeInfinity(expected[i]) ? bracket : ((float)wf * expected[i]) + bracket;
         }
 
-        var blended = factor.ToArray();
-        HybridRecommender.Blend(blended, content, popularity, wf, wc, wp);
+        // The two passes: the brackets in place of the content scores, then the factor part added.
+        var blended = content.ToArray();
+        HybridRecommender.Brackets(blended, popularity, wc, wp);
+        HybridRecommender.AddFactor(factor, blended, (float)wf, HybridRecommender.Moments(factor), blended);
 
-        // Bit for bit (NaN stays NaN), so the fused pass changes no recommendation.
+        // Bit for bit (NaN stays NaN), so the vector passes change no recommendation.
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
     }
 
