@@ -101,10 +101,7 @@ public class QuantisedItemFactorsTests
         var (x, y, trained) = Planted(300, 4000, 64, seed: 8);
         Assert.InRange(MeanRescored(x, y, trained, 300, 64), 10, 13.5);
 
-        var catalog = RecommenderTestData.Catalog(4000);
-        var (train, _) = RecommenderTestData.Clustered(300, 4000, 21);
-        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 64, Iterations = 4 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
-        (x, y, trained) = model.Vectors;
+        (x, y, trained) = RecommenderTestData.ClusteredImplicit(300, 4000, 21, rank: 64, iterations: 4).Vectors;
         Assert.InRange(MeanRescored(x, y, trained, 300, 64), 10, 13.5);
     }
 

@@ -109,9 +109,8 @@ public sealed class RecommenderRecoveryTests
     public void Scoring_every_item_at_once_gives_exactly_each_pairs_dot_product(int rank)
     {
         // 203 items: not a multiple of the four items scored together; ranks with and without a remainder of eight.
-        var catalog = RecommenderTestData.Catalog(203);
-        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
-        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var model = RecommenderTestData.ClusteredImplicit(60, 203, 9, rank, iterations: 3);
+        var catalog = model.Catalog;
         var scores = new float[catalog.Count];
 
         for (var user = 0; user < model.History.Users.Count; user++)
@@ -133,9 +132,8 @@ public sealed class RecommenderRecoveryTests
     {
         // Recommend finds the top n from 8-bit item vectors and rescores only the close calls; the answer must be
         // what selecting from every item's float score gives, seen items and genre filter included.
-        var catalog = RecommenderTestData.Catalog(203);
-        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
-        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var model = RecommenderTestData.ClusteredImplicit(60, 203, 9, rank, iterations: 3);
+        var catalog = model.Catalog;
         var scores = new float[catalog.Count];
         var expected = new ScoredItem[25];
         var actual = new ScoredItem[25];
@@ -165,10 +163,7 @@ public sealed class RecommenderRecoveryTests
     {
         // 1003 items, so the factor scores are dense enough for close calls; a user's blend mixes in content and
         // popularity, which the 8-bit bounds must carry through. The float scan blends every item's exact score.
-        var catalog = RecommenderTestData.Catalog(1003);
-        var (train, _) = RecommenderTestData.Clustered(80, 1003, 4);
-        train.Add(new Interaction("newcomer", "item7", 1));
-        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var model = RecommenderTestData.ClusteredImplicit(80, 1003, 4, rank, iterations: 3, new Interaction("newcomer", "item7", 1));
         Assert.NotNull(model.Quantised);
         var (quantised, floats) = (new HybridRecommender(model), new HybridRecommender(model.WithFloatScan()));
         var expected = new ScoredItem[30];
@@ -190,9 +185,8 @@ public sealed class RecommenderRecoveryTests
     [Fact]
     public void A_users_factor_moments_from_the_vectors_moments_match_summing_every_score()
     {
-        var catalog = RecommenderTestData.Catalog(203);
-        var (train, _) = RecommenderTestData.Clustered(60, 203, 9);
-        var model = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 12, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var model = RecommenderTestData.ClusteredImplicit(60, 203, 9, rank: 12, iterations: 3);
+        var catalog = model.Catalog;
         var hybrid = new HybridRecommender(model);
         var scores = new float[catalog.Count];
 

@@ -65,6 +65,15 @@ internal static class RecommenderTestData
         return (train, test, noise);
     }
 
+    /// <summary>Implicit MF fitted to <see cref="Clustered"/> watches (and <paramref name="extra"/>) over <see cref="Catalog"/>.</summary>
+    public static ImplicitFactorModel ClusteredImplicit(int users, int items, ulong seed, int rank, int iterations, params Interaction[] extra)
+    {
+        var catalog = Catalog(items);
+        var (train, _) = Clustered(users, items, seed);
+        train.AddRange(extra);
+        return new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = rank, Iterations = iterations }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+    }
+
     /// <summary>Implicit data: each user likes one of four genres and watches mostly items of it.</summary>
     public static (List<Interaction> Train, List<HeldOut> Test) Clustered(int users, int items, ulong seed)
     {
