@@ -121,7 +121,7 @@ public class QuantisedItemFactorsTests
 
     /// <summary>
     /// Gaussian vectors with norms spread over two orders of magnitude; every seventh item untrained, one item all
-    /// zeros, and items 20-29 copies of item 10, so that ties are decided by index.
+    /// zeros, items 20-29 copies of item 10, so that ties are decided by index, and user 0 and item 6 constant.
     /// </summary>
     private static (float[] Users, float[] Items, bool[] Trained) Planted(int users, int items, int rank, ulong seed)
     {
@@ -151,6 +151,10 @@ public class QuantisedItemFactorsTests
             trained[i] = true;
         }
 
+        // User 0 and item 6 constant: every product of codes at its largest and the same sign, the
+        // sum that would overflow 32 bits at rank 600 if the user's codes kept 16 bits.
+        x.AsSpan(0, rank).Fill(1);
+        y.AsSpan(6 * rank, rank).Fill(0.5f);
         return (x, y, trained);
     }
 
