@@ -283,9 +283,6 @@ public sealed class ImplicitFactorModel : Recommender
     private readonly float[] _y;
     private readonly bool[] _trainedItem;
 
-    // The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).
-    private readonly QuantisedItemFactors? _quantised;
-
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
     {
@@ -294,7 +291,7 @@ public sealed class ImplicitFactorModel : Recommender
         _x = x;
         _y = y;
         _trainedItem = trainedItem;
-        _quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
+        Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
     }
 
     public override string Name => "implicit-mf";
@@ -308,8 +305,8 @@ public sealed class ImplicitFactorModel : Recommender
     /// <summary>The same model, scoring every item in floats to find a user's top n (to compare the two scans).</summary>
     internal ImplicitFactorModel WithFloatScan() => new(OptionsJson, Catalog, History, Rank, _x, _y, _trainedItem, quantise: false);
 
-    /// <summary>The item vectors in 8 bits, where this machine finds top n with them.</summary>
-    internal QuantisedItemFactors? Quantised => _quantised;
+    /// <summary>The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).</summary>
+    internal QuantisedItemFactors? Quantised { get; }
 
     internal ReadOnlySpan<float> UserVector(int user) => _x.AsSpan(user * Rank, Rank);
 
@@ -327,7 +324,7 @@ public sealed class ImplicitFactorModel : Recommender
     }
 
     /// <summary>x_u . y_i for every item (negative infinity for items the model never saw), as <see cref="Score"/>.</summary>
-    internal void ScoreUser(int user, Span<float> scores) => MatrixFactorizationTrainer.DotEveryItem(_x.AsSpan(user * Rank, Rank), _y, Rank, _trainedItem, scores);
+    internal void ScoreUser(int user, Span<float> scores) => MatrixFactorizationTrainer.DotEveryItem(UserVector(user), _y, Rank, _trainedItem, scores);
 
     /// <summary>
     /// Lower bounds on x_u . y_i from the 8-bit item vectors, which <see cref="SelectKnownUser"/> turns into the exact
@@ -335,13 +332,13 @@ public sealed class ImplicitFactorModel : Recommender
     /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
-        if (_quantised is null)
+        if (Quantised is null)
         {
             ScoreUser(user, scores);
         }
         else
         {
-            _quantised.LowerBounds(_x.AsSpan(user * Rank, Rank), scores);
+            Quantised.LowerBounds(UserVector(user), scores);
         }
 
         return RecommendationSource.FactorModel;
@@ -349,9 +346,9 @@ public sealed class ImplicitFactorModel : Recommender
 
     /// <summary>The same items, in the same order with the same scores, as selecting from <see cref="ScoreUser"/>'s scores.</summary>
     protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
-        _quantised is null
+        Quantised is null
             ? base.SelectKnownUser(user, scores, destination, allowed)
-            : _quantised.Select(UserVector(user), scores, scores, destination, allowed, default(FactorScore), out _);
+            : Quantised.Select(UserVector(user), scores, scores, destination, allowed, default(FactorScore), out _);
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
 

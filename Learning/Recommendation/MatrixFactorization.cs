@@ -300,8 +300,7 @@ public sealed class MatrixFactorizationTrainer(MatrixFactorizationOptions? optio
         }
     }
 
-    /// <summary>The same, on pointers.</summary>
-    internal static unsafe void DotEveryItem(float* user, float* items, int rank, bool[] trained, Span<float> scores)
+    private static unsafe void DotEveryItem(float* user, float* items, int rank, bool[] trained, Span<float> scores)
     {
         var blocks = rank - (rank % 8);
         var i = 0;

@@ -82,14 +82,9 @@ public sealed class MatrixFactorizationModel : Recommender
         }
     }
 
-    protected override unsafe RecommendationSource ScoreKnownUser(int user, Span<float> scores)
+    protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
-        fixed (float* p = &_p[user * Rank])
-        fixed (float* q = _q)
-        {
-            MatrixFactorizationTrainer.DotEveryItem(p, q, Rank, _trainedItem, scores);
-        }
-
+        MatrixFactorizationTrainer.DotEveryItem(_p.AsSpan(user * Rank, Rank), _q, Rank, _trainedItem, scores);
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] += _itemBias[i];
