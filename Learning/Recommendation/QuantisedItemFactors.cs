@@ -84,27 +84,17 @@ internal sealed class QuantisedItemFactors
         for (var i = 0; i < Items; i++)
         {
             var vector = factors.AsSpan(i * rank, rank);
-            var largest = 0f;
-            foreach (var v in vector)
-            {
-                largest = Math.Max(largest, Math.Abs(v));
-            }
-
-            var scale = largest / sbyte.MaxValue;
-            double residual = 0, coded = 0;
+            var scale = Scale(vector, sbyte.MaxValue);
             for (var k = 0; k < rank; k++)
             {
-                var code = scale > 0 ? (int)Math.Clamp(MathF.Round(vector[k] / scale), -sbyte.MaxValue, sbyte.MaxValue) : 0;
-                _codes[CodeIndex(i, k)] = (sbyte)code;
-                var value = (double)scale * code;
-                residual += (vector[k] - value) * (vector[k] - value);
-                coded += value * value;
+                _codes[CodeIndex(i, k)] = (sbyte)Code(vector[k], scale, sbyte.MaxValue);
             }
 
+            var (_, residual, coded) = Norms(vector, scale, sbyte.MaxValue);
             _scale[i] = scale;
             _offset[i] = trained[i] ? 0 : float.NegativeInfinity;
-            _residualNorm[i] = RoundUp(Math.Sqrt(residual));
-            _codedNorm[i] = RoundUp(Math.Sqrt(coded));
+            _residualNorm[i] = RoundUp(residual);
+            _codedNorm[i] = RoundUp(coded);
         }
     }
 
@@ -257,16 +247,36 @@ internal sealed class QuantisedItemFactors
     private int CodeIndex(int item, int k) =>
         ((((item / BlockItems * _pairs) + (k / 2)) * BlockItems) + (item % BlockItems)) * 2 + (k % 2);
 
-    private float UserScale(ReadOnlySpan<float> user)
+    /// <summary>The scale that codes <paramref name="vector"/>'s largest entry as <paramref name="limit"/>.</summary>
+    private static float Scale(ReadOnlySpan<float> vector, int limit)
     {
         var largest = 0f;
-        foreach (var v in user)
+        foreach (var v in vector)
         {
             largest = Math.Max(largest, Math.Abs(v));
         }
 
-        return largest / _userCodeLimit;
+        return largest / limit;
     }
+
+    private static int Code(float value, float scale, int limit) => scale > 0 ? (int)Math.Clamp(MathF.Round(value / scale), -limit, limit) : 0;
+
+    /// <summary>|v|, |v - v~| and |v~| for <paramref name="vector"/> v and its coded value v~ (in double precision).</summary>
+    private static (double Norm, double Residual, double Coded) Norms(ReadOnlySpan<float> vector, float scale, int limit)
+    {
+        double norm = 0, residual = 0, coded = 0;
+        foreach (var v in vector)
+        {
+            var value = (double)scale * Code(v, scale, limit);
+            norm += (double)v * v;
+            residual += (v - value) * (v - value);
+            coded += value * value;
+        }
+
+        return (Math.Sqrt(norm), Math.Sqrt(residual), Math.Sqrt(coded));
+    }
+
+    private float UserScale(ReadOnlySpan<float> user) => Scale(user, _userCodeLimit);
 
     /// <summary>Codes the user's vector in 16 bits, two dimensions to each int (as the multiply-and-add reads them); returns the scale.</summary>
     private float CodeUser(ReadOnlySpan<float> user, out int[] pairs)
@@ -276,13 +286,11 @@ internal sealed class QuantisedItemFactors
         Array.Clear(pairs, 0, _pairs);
         for (var k = 0; k < _rank; k++)
         {
-            pairs[k / 2] |= (ushort)(short)Code(user[k], scale) << (16 * (k % 2));
+            pairs[k / 2] |= (ushort)(short)Code(user[k], scale, _userCodeLimit) << (16 * (k % 2));
         }
 
         return scale;
     }
-
-    private int Code(float value, float scale) => scale > 0 ? (int)Math.Clamp(MathF.Round(value / scale), -_userCodeLimit, _userCodeLimit) : 0;
 
     /// <summary>
     /// The bound's coefficients for this user: the bound is a |y_i - y~_i| + b |y~_i|, with
@@ -290,17 +298,8 @@ internal sealed class QuantisedItemFactors
     /// </summary>
     private (float A, float B) ErrorCoefficients(ReadOnlySpan<float> user, float scale)
     {
-        double norm = 0, residual = 0, coded = 0;
-        for (var k = 0; k < _rank; k++)
-        {
-            var value = (double)scale * Code(user[k], scale);
-            norm += (double)user[k] * user[k];
-            residual += (user[k] - value) * (user[k] - value);
-            coded += value * value;
-        }
-
+        var (norm, residual, coded) = Norms(user, scale, _userCodeLimit);
         var slack = Slack(_rank);
-        (norm, residual, coded) = (Math.Sqrt(norm), Math.Sqrt(residual), Math.Sqrt(coded));
         return (RoundUp(norm * (1 + slack)), RoundUp(residual + (slack * (norm + coded))));
     }
 
