@@ -94,8 +94,8 @@ public sealed class HybridRecommender : Recommender
     /// <summary>
     /// The blend of every item (<see cref="Brackets"/>, then <see cref="AddFactor"/>), or, where the factor model
     /// finds its top n from 8-bit vectors, the blend of each item's lower bound on its factor score: a lower bound
-    /// on the blend, since the blend never falls as the factor score rises. <see cref="SelectKnownUser"/> keeps the
-    /// factor bounds and the brackets (in per-thread buffers) to finish the selection exactly.
+    /// on the blend, since the blend never falls as the factor score rises. The factor bounds and the brackets stay in
+    /// per-thread buffers, from which <see cref="SelectKnownUser"/> finishes the selection exactly.
     /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
