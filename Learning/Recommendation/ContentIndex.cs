@@ -12,7 +12,14 @@ namespace NetflixML.Learning.Recommendation;
 /// </summary>
 public sealed class ContentIndex
 {
-    private const int Lanes = 8;
+    // Items side by side in the slot layout.
+    private const int BlockItems = 16;
+
+    // Entries of an item the slot layout holds; the rest are added one at a time.
+    private const int MaxSlots = 8;
+
+    // Profile entries the AVX-512 lookup holds in registers.
+    private const int LookupTokens = 64;
 
     [ThreadStatic]
     private static float[]? _scratchProfile;
@@ -21,13 +28,13 @@ public sealed class ContentIndex
     private readonly int[] _token;
     private readonly float[] _weight;
 
-    // The first entries of each item again, eight items side by side: slot s of items 8b..8b+7 at (b x slots + s) x 8.
+    // The first entries of each item again, sixteen items side by side: slot s of items 16b..16b+15 at (b x slots + s) x 16.
     // Items with fewer entries are padded with a token past the last, whose profile value is always 0.
     private readonly int _slots;
     private readonly int[] _slotToken;
     private readonly float[] _slotWeight;
 
-    // Per block of eight items: whether any has entries beyond the slots.
+    // Per block of sixteen items: whether any has entries beyond the slots.
     private readonly bool[] _overflows;
 
     public ContentIndex(ItemCatalog catalog)
@@ -100,8 +107,8 @@ public sealed class ContentIndex
     /// <summary>Scores every item by its cosine with the (optionally weighted) sum of <paramref name="items"/>' vectors.</summary>
     public void ScoreProfile(ReadOnlySpan<int> items, ReadOnlySpan<float> weights, Span<float> scores)
     {
-        // One entry more than there are tokens: the padding token's, left 0.
-        var profile = ThreadScratch.Get(ref _scratchProfile, TokenCount + 1);
+        // Entries past the last token (the padding token's, and up to the lookup tables' length) are left 0.
+        var profile = ThreadScratch.Get(ref _scratchProfile, Math.Max(TokenCount + 1, LookupTokens));
         profile.Clear();
         for (var k = 0; k < items.Length; k++)
         {
@@ -120,7 +127,11 @@ public sealed class ContentIndex
         }
 
         norm = norm > 0 ? 1 / MathF.Sqrt(norm) : 0;
-        if (Avx2.IsSupported)
+        if (CanLookUp)
+        {
+            LookedUpCosines(profile, norm, scores);
+        }
+        else if (Avx2.IsSupported)
         {
             GatheredCosines(profile, norm, scores);
         }
@@ -129,6 +140,12 @@ public sealed class ContentIndex
             Cosines(profile, norm, scores);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="LookedUpCosines"/> runs here: AVX-512, and few enough tokens (with the padding token) for
+    /// the whole profile to sit in four registers.
+    /// </summary>
+    internal bool CanLookUp => Avx512F.IsSupported && TokenCount + 1 <= LookupTokens;
 
     // Every item's sparse dot product with the profile, in entry order; pointers because the bounds checks on three
     // arrays in the inner loop cost as much as the arithmetic.
@@ -158,50 +175,116 @@ public sealed class ContentIndex
     public void ScoreSimilar(int item, Span<float> scores) => ScoreProfile([item], default, scores);
 
     /// <summary>
-    /// The same sums as <see cref="Cosines"/>, bit for bit, eight items at a time: each slot's eight profile values
-    /// are gathered in one instruction (AVX2) and added to eight running sums in entry order, where the one-at-a-time
+    /// The same sums as <see cref="Cosines"/>, bit for bit, sixteen items at a time: each slot's profile values are
+    /// gathered eight to an instruction (AVX2) and added to running sums in entry order, where the one-at-a-time
     /// loop spent most of its time mispredicting where each short row ends. Entries beyond the slots are added after.
     /// </summary>
     internal unsafe void GatheredCosines(Span<float> profile, float norm, Span<float> scores)
     {
         CheckLength(scores);
-        Span<float> sums = stackalloc float[Lanes];
-        fixed (int* start = _start)
-        fixed (int* token = _token)
-        fixed (float* weight = _weight)
         fixed (int* slotToken = _slotToken)
         fixed (float* slotWeight = _slotWeight)
         fixed (float* p = profile)
         {
-            for (var at = 0; at < scores.Length; at += Lanes)
+            for (var at = 0; at < scores.Length; at += BlockItems)
             {
-                var sum = Vector256<float>.Zero;
+                Vector256<float> first = default, second = default;
                 var slot = (long)at * _slots;
-                for (var s = 0; s < _slots; s++, slot += Lanes)
+                for (var s = 0; s < _slots; s++, slot += BlockItems)
                 {
-                    sum += Avx2.GatherVector256(p, Vector256.Load(slotToken + slot), sizeof(float)) * Vector256.Load(slotWeight + slot);
+                    first += Avx2.GatherVector256(p, Vector256.Load(slotToken + slot), sizeof(float)) * Vector256.Load(slotWeight + slot);
+                    second += Avx2.GatherVector256(p, Vector256.Load(slotToken + slot + 8), sizeof(float)) * Vector256.Load(slotWeight + slot + 8);
                 }
 
-                var lanes = Math.Min(Lanes, scores.Length - at);
-                if (lanes == Lanes && !_overflows[at / Lanes])
-                {
-                    (sum * Vector256.Create(norm)).StoreUnsafe(ref MemoryMarshal.GetReference(scores), (nuint)at);
-                    continue;
-                }
-
-                sum.StoreUnsafe(ref MemoryMarshal.GetReference(sums));
-                for (var j = 0; j < lanes; j++)
-                {
-                    var i = at + j;
-                    var total = sums[j];
-                    for (var e = start[i] + _slots; e < start[i + 1]; e++)
-                    {
-                        total += p[token[e]] * weight[e];
-                    }
-
-                    scores[i] = total * norm;
-                }
+                Finish(first, second, at, profile, norm, scores);
             }
+        }
+    }
+
+    /// <summary>
+    /// The same sums again, bit for bit, with the profile held in four 512-bit registers: each slot's sixteen profile
+    /// values are looked up by two two-table permutes (AVX-512F) and a blend, two to three times faster than
+    /// gathering them from memory on the Xeon this was measured on. For vocabularies of up to <see cref="LookupTokens"/> tokens with the padding token (the
+    /// Netflix catalogue has 52, MovieLens's genres and decades 28).
+    /// </summary>
+    internal unsafe void LookedUpCosines(Span<float> profile, float norm, Span<float> scores)
+    {
+        CheckLength(scores);
+        if (!CanLookUp || profile.Length < LookupTokens)
+        {
+            throw new InvalidOperationException($"The lookup needs AVX-512 and a profile of {LookupTokens} entries; this index has {TokenCount} tokens.");
+        }
+
+        fixed (int* slotToken = _slotToken)
+        fixed (float* slotWeight = _slotWeight)
+        fixed (float* p = profile)
+        {
+            var (t0, t1, t2, t3) = (Vector512.Load(p), Vector512.Load(p + 16), Vector512.Load(p + 32), Vector512.Load(p + 48));
+
+            // Two blocks at a time: each sum must add its slots in order, and two chains of additions keep the
+            // permutes busy where one would wait on each addition.
+            var at = 0;
+            for (; at + (2 * BlockItems) <= scores.Length; at += 2 * BlockItems)
+            {
+                Vector512<float> first = default, second = default;
+                var slot = (long)at * _slots;
+                for (var s = 0; s < _slots; s++, slot += BlockItems)
+                {
+                    first += LookUp(Vector512.Load(slotToken + slot), t0, t1, t2, t3) * Vector512.Load(slotWeight + slot);
+                    second += LookUp(Vector512.Load(slotToken + slot + (BlockItems * _slots)), t0, t1, t2, t3) * Vector512.Load(slotWeight + slot + (BlockItems * _slots));
+                }
+
+                Finish(first.GetLower(), first.GetUpper(), at, profile, norm, scores);
+                Finish(second.GetLower(), second.GetUpper(), at + BlockItems, profile, norm, scores);
+            }
+
+            for (; at < scores.Length; at += BlockItems)
+            {
+                var sum = Vector512<float>.Zero;
+                var slot = (long)at * _slots;
+                for (var s = 0; s < _slots; s++, slot += BlockItems)
+                {
+                    sum += LookUp(Vector512.Load(slotToken + slot), t0, t1, t2, t3) * Vector512.Load(slotWeight + slot);
+                }
+
+                Finish(sum.GetLower(), sum.GetUpper(), at, profile, norm, scores);
+            }
+        }
+    }
+
+    // The profile values of sixteen items' tokens in one slot: tokens above 31 from the second pair of tables.
+    private static Vector512<float> LookUp(Vector512<int> token, Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3) =>
+        Vector512.ConditionalSelect(
+            Vector512.GreaterThan(token, Vector512.Create((LookupTokens / 2) - 1)).AsSingle(),
+            Avx512F.PermuteVar16x32x2(t2, token, t3),
+            Avx512F.PermuteVar16x32x2(t0, token, t1));
+
+    /// <summary>
+    /// Stores sixteen items' sums from the slots (in two halves of eight), scaled by <paramref name="norm"/>; items
+    /// with entries beyond the slots (and a last, short block) finish one at a time, the remaining entries added in
+    /// order. Halves rather than one 512-bit vector, so machines without AVX-512 keep to hardware vectors.
+    /// </summary>
+    private void Finish(Vector256<float> first, Vector256<float> second, int at, Span<float> profile, float norm, Span<float> scores)
+    {
+        if (at + BlockItems <= scores.Length && !_overflows[at / BlockItems])
+        {
+            var scale = Vector256.Create(norm);
+            ref var target = ref MemoryMarshal.GetReference(scores);
+            (first * scale).StoreUnsafe(ref target, (nuint)at);
+            (second * scale).StoreUnsafe(ref target, (nuint)at + 8);
+            return;
+        }
+
+        for (var j = 0; j < Math.Min(BlockItems, scores.Length - at); j++)
+        {
+            var i = at + j;
+            var total = j < 8 ? first.GetElement(j) : second.GetElement(j - 8);
+            for (var e = _start[i] + _slots; e < _start[i + 1]; e++)
+            {
+                total += profile[_token[e]] * _weight[e];
+            }
+
+            scores[i] = total * norm;
         }
     }
 
@@ -220,20 +303,20 @@ public sealed class ContentIndex
         var slots = 1;
         for (var i = 0; i < items; i++)
         {
-            slots = Math.Clamp(start[i + 1] - start[i], slots, Lanes);
+            slots = Math.Clamp(start[i + 1] - start[i], slots, MaxSlots);
         }
 
-        var blocks = (items + Lanes - 1) / Lanes;
-        var slotToken = new int[blocks * slots * Lanes];
+        var blocks = (items + BlockItems - 1) / BlockItems;
+        var slotToken = new int[blocks * slots * BlockItems];
         var slotWeight = new float[slotToken.Length];
         slotToken.AsSpan().Fill(padding);
         var overflows = new bool[blocks];
         for (var i = 0; i < items; i++)
         {
-            overflows[i / Lanes] |= start[i + 1] - start[i] > slots;
+            overflows[i / BlockItems] |= start[i + 1] - start[i] > slots;
             for (var s = 0; s < slots && start[i] + s < start[i + 1]; s++)
             {
-                var at = ((i / Lanes * slots) + s) * Lanes + (i % Lanes);
+                var at = ((i / BlockItems * slots) + s) * BlockItems + (i % BlockItems);
                 slotToken[at] = token[start[i] + s];
                 slotWeight[at] = weight[start[i] + s];
             }
