@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -9,9 +10,9 @@ namespace NetflixML.Learning.Recommendation;
 /// An 8-bit copy of a factor model's item vectors, for finding a user's top n without streaming every float vector.
 /// At rank 64 the float vectors of 10,000 items are 2.5 MB, more than many cores' L2 cache, and a scan of them is
 /// bound by memory; the codes are a quarter of that. Each item i keeps codes q_i (|q| &lt;= 127) and a scale s_i with
-/// y_i ~ s_i q_i; the user's vector is coded the same way in 16 bits per call, and the two are multiplied exactly in
-/// integers. Each estimate comes with a bound on how far the float score x . y_i can lie from it, so
-/// <see cref="Select"/> scores exactly only the items whose upper bound reaches the n-th best lower bound, and
+/// y_i ~ s_i q_i; the user's vector is coded the same way per call (in 16 bits, or 8 with VNNI), and the two are
+/// multiplied exactly in integers. Each estimate comes with a bound on how far the float score x . y_i can lie from
+/// it, so <see cref="Select"/> scores exactly only the items whose upper bound reaches the n-th best lower bound, and
 /// returns what selecting from every item's float score would have: the same items, order and scores.
 /// </summary>
 /// <remarks>
@@ -19,17 +20,23 @@ namespace NetflixML.Learning.Recommendation;
 /// x~ . y~_i by x . (y_i - y~_i) + (x - x~) . y~_i, at most |x| |y_i - y~_i| + |x - x~| |y~_i| (Cauchy-Schwarz). The
 /// float dot product the model scores with, and the estimate's own float steps, are each within a relative
 /// <see cref="Slack"/> of |x| (|y~_i| + |y_i - y~_i|), which the bound adds; norms are rounded up when stored.
-/// Codes are laid out sixteen items at a time, each pair of dimensions of the sixteen together, so one 16-bit
-/// multiply-and-add instruction gives eight items (AVX2) or sixteen (AVX-512) two dimensions each. Where AVX2 is
-/// missing, models score every item in floats instead.
+/// Codes are stored offset by 128 as bytes (1 to 255), sixteen items at a time, each item's four dimensions of a
+/// quad together, so that one AVX-VNNI instruction multiplies eight items' four codes by the user's and adds them
+/// (the user's codes are then 8-bit), or, without VNNI, 16-bit multiply-and-add instructions take four items (AVX2)
+/// or eight (AVX-512) a quad each. The offset adds 128 times the sum of the user's codes to every dot product, which
+/// is taken off again; integer sums wrap, so the result is exact whenever the true sum fits in 32 bits. Where AVX2
+/// is missing, models score every item in floats instead.
 /// </remarks>
 internal sealed class QuantisedItemFactors
 {
     private const int BlockItems = 16;
     private const int Lanes = 8;
 
+    // Added to every item code (-127 to 127) so that it is an unsigned byte, as VNNI's multiply takes it.
+    private const byte CodeOffset = 128;
+
     [ThreadStatic]
-    private static int[]? _userPairs;
+    private static long[]? _userQuads;
 
     [ThreadStatic]
     private static float[]? _candidateScores;
@@ -37,8 +44,8 @@ internal sealed class QuantisedItemFactors
     [ThreadStatic]
     private static int[]? _candidateItems;
 
-    // Per block of sixteen items and per pair of dimensions, the sixteen items' two codes.
-    private readonly sbyte[] _codes;
+    // Per block of sixteen items and per quad of dimensions, the sixteen items' four codes, each plus 128.
+    private readonly byte[] _codes;
 
     // Per item (padded to whole blocks): the code scale; 0 for a trained item and negative infinity otherwise (and
     // for padding), added to the estimate; |y_i - s_i q_i| and |s_i q_i|, each rounded up.
@@ -48,30 +55,27 @@ internal sealed class QuantisedItemFactors
     private readonly float[] _codedNorm;
     private readonly float[] _factors;
     private readonly int _rank;
-    private readonly int _pairs;
+    private readonly int _quads;
     private readonly int _userCodeLimit;
-    private readonly bool _wide;
 
     /// <param name="factors">The float item vectors, row by row; kept (not copied) to score candidates exactly.</param>
     /// <param name="rank">Their length.</param>
     /// <param name="trained">Which items have vectors; the rest are never selected.</param>
-    /// <param name="wide">Use 512-bit instructions (where the machine has them; tests compare the two widths).</param>
-    public QuantisedItemFactors(float[] factors, int rank, ReadOnlySpan<bool> trained, bool? wide = null)
+    /// <param name="kernel">The instructions to multiply with (the fastest this machine has; tests compare them all).</param>
+    public QuantisedItemFactors(float[] factors, int rank, ReadOnlySpan<bool> trained, DotKernel? kernel = null)
     {
         _factors = factors;
         _rank = rank;
-        _wide = wide ?? Avx512BW.IsSupported;
-        if ((_wide && !Avx512BW.IsSupported) || !Avx2.IsSupported)
+        Kernel = kernel ?? Kernels[^1];
+        if (!Kernels.Contains(Kernel))
         {
-            throw new PlatformNotSupportedException("The 8-bit scan needs AVX2 (and AVX-512BW for the wide form).");
+            throw new PlatformNotSupportedException($"This machine cannot run the {Kernel} form of the 8-bit scan.");
         }
 
         Items = trained.Length;
-
-        // An even number of pairs, so that one 64-byte load holds two of them.
-        _pairs = (rank + 3) / 4 * 2;
+        _quads = (rank + 3) / 4;
         var blocks = (Items + BlockItems - 1) / BlockItems;
-        _codes = new sbyte[blocks * _pairs * BlockItems * 2];
+        _codes = new byte[blocks * _quads * BlockItems * 4];
         var padded = blocks * BlockItems;
         _scale = new float[padded];
         _offset = new float[padded];
@@ -79,15 +83,20 @@ internal sealed class QuantisedItemFactors
         _codedNorm = new float[padded];
         _offset.AsSpan().Fill(float.NegativeInfinity);
 
-        // The integer dot product sums 2 x pairs products of a user code and an item code in 32 bits.
-        _userCodeLimit = (int)Math.Min(short.MaxValue, int.MaxValue / (2L * _pairs * sbyte.MaxValue));
+        // Codes of 0 (128 stored) pad the last quad and the last block.
+        _codes.AsSpan().Fill(CodeOffset);
+
+        // VNNI multiplies bytes, so the user's codes must fit in 8 bits; 16-bit codes are shortened further where the
+        // largest dot product (every item code 127 against the user's largest) would not fit in 32 bits.
+        var userLimit = Kernel == DotKernel.Vnni ? sbyte.MaxValue : short.MaxValue;
+        _userCodeLimit = (int)Math.Min(userLimit, int.MaxValue / (4L * _quads * sbyte.MaxValue));
         for (var i = 0; i < Items; i++)
         {
             var vector = factors.AsSpan(i * rank, rank);
             var scale = Scale(vector, sbyte.MaxValue);
             for (var k = 0; k < rank; k++)
             {
-                _codes[CodeIndex(i, k)] = (sbyte)Code(vector[k], scale, sbyte.MaxValue);
+                _codes[CodeIndex(i, k)] = (byte)(Code(vector[k], scale, sbyte.MaxValue) + CodeOffset);
             }
 
             var (_, residual, coded) = Norms(vector, scale, sbyte.MaxValue);
@@ -98,8 +107,18 @@ internal sealed class QuantisedItemFactors
         }
     }
 
+    /// <summary>The kernels this machine can run, slowest first.</summary>
+    public static IReadOnlyList<DotKernel> Kernels { get; } =
+    [
+        .. Avx2.IsSupported ? [DotKernel.Avx2] : Array.Empty<DotKernel>(),
+        .. Avx512BW.IsSupported ? [DotKernel.Avx512] : Array.Empty<DotKernel>(),
+        .. AvxVnni.IsSupported ? [DotKernel.Vnni] : Array.Empty<DotKernel>(),
+    ];
+
+    public DotKernel Kernel { get; }
+
     /// <summary>Whether this machine runs the 8-bit scan (AVX2); without it models score every item in floats.</summary>
-    public static bool IsSupported => Avx2.IsSupported;
+    public static bool IsSupported => Kernels.Count > 0;
 
     public int Items { get; }
 
@@ -115,20 +134,25 @@ internal sealed class QuantisedItemFactors
     /// </summary>
     public unsafe void LowerBounds(ReadOnlySpan<float> user, Span<float> lower)
     {
-        var userScale = CodeUser(user, out var pairs);
+        var userScale = CodeUser(user, out var quads, out var offsetSum);
         var (a, b) = ErrorCoefficients(user, userScale);
-        var (va, vb, vUserScale) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(userScale));
+        var (va, vb, vUserScale, vOffsetSum) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(userScale), Vector256.Create(offsetSum));
         Span<float> tail = stackalloc float[BlockItems];
-        fixed (sbyte* codes = _codes)
-        fixed (int* userPairs = pairs)
+        fixed (byte* codes = _codes)
+        fixed (long* userQuads = quads)
         {
             for (var at = 0; at < Items; at += BlockItems)
             {
-                var block = codes + ((long)at * _pairs * 2);
-                var (first, second) = _wide ? DotsWide(block, userPairs, _pairs) : Dots(block, userPairs, _pairs);
+                var block = codes + ((long)at * _quads * 4);
+                var (first, second) = Kernel switch
+                {
+                    DotKernel.Vnni => DotsVnni(block, userQuads, _quads),
+                    DotKernel.Avx512 => DotsWide(block, userQuads, _quads),
+                    _ => Dots(block, userQuads, _quads),
+                };
                 var target = at + BlockItems <= Items ? lower.Slice(at, BlockItems) : tail;
-                Bound(first, at).StoreUnsafe(ref MemoryMarshal.GetReference(target));
-                Bound(second, at + Lanes).StoreUnsafe(ref MemoryMarshal.GetReference(target), Lanes);
+                Bound(first - vOffsetSum, at).StoreUnsafe(ref MemoryMarshal.GetReference(target));
+                Bound(second - vOffsetSum, at + Lanes).StoreUnsafe(ref MemoryMarshal.GetReference(target), Lanes);
                 if (at + BlockItems > Items)
                 {
                     tail[..(Items - at)].CopyTo(lower[at..]);
@@ -186,10 +210,17 @@ internal sealed class QuantisedItemFactors
                 var upper = blend.Blend(factorLower[item] + ((2 * a * _residualNorm[item]) + (2 * b * _codedNorm[item])), item);
                 if (lower[item] > float.NegativeInfinity && upper >= threshold && (allowed.IsEmpty || allowed[item]))
                 {
-                    scores[rescored] = blend.Blend(Score(user, item), item);
                     items[rescored++] = item;
                 }
             }
+        }
+
+        // The candidates' float vectors are mostly out of cache (the codes are what the scan keeps near): ask for
+        // them all first, so that the memory fetches overlap instead of each waiting on the last.
+        Prefetch(items[..rescored]);
+        for (var j = 0; j < rescored; j++)
+        {
+            scores[j] = blend.Blend(Score(user, items[j]), items[j]);
         }
 
         // Candidates are in item order, so ties still go to the lower item index.
@@ -202,6 +233,31 @@ internal sealed class QuantisedItemFactors
         return written;
     }
 
+    /// <summary>Asks for the float vectors of <paramref name="items"/> to be brought into cache (every line of each row).</summary>
+    private unsafe void Prefetch(ReadOnlySpan<int> items)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var bytes = _rank * sizeof(float);
+        fixed (float* factors = _factors)
+        {
+            foreach (var item in items)
+            {
+                var row = (byte*)(factors + ((long)item * _rank));
+                for (var offset = 0; offset < bytes; offset += 64)
+                {
+                    Sse.Prefetch0(row + offset);
+                }
+
+                // A row that does not start on a line ends in one more.
+                Sse.Prefetch0(row + bytes - 1);
+            }
+        }
+    }
+
     /// <summary>The float score x . y_i itself (negative infinity for an item with no vector).</summary>
     public unsafe float Score(ReadOnlySpan<float> user, int item)
     {
@@ -212,40 +268,80 @@ internal sealed class QuantisedItemFactors
         }
     }
 
-    /// <summary>Sixteen items' integer dot products with the user's codes, eight at a time (AVX2).</summary>
-    private static unsafe (Vector256<int> First, Vector256<int> Second) Dots(sbyte* block, int* userPairs, int pairs)
+    /// <summary>
+    /// Sixteen items' integer dot products with the user's 16-bit codes (plus the offset's share), four items at a
+    /// time (AVX2): each multiply-and-add gives an item's two halves of a quad side by side, added at the end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<int> First, Vector256<int> Second) Dots(byte* block, long* userQuads, int quads)
     {
-        Vector256<int> first = default, second = default;
-        for (var p = 0; p < pairs; p++)
+        Vector256<int> a = default, b = default, c = default, d = default;
+        for (var end = userQuads + quads; userQuads < end; userQuads++, block += 4 * BlockItems)
         {
-            var (low, high) = Vector256.Widen(Vector256.Load(block + (p * BlockItems * 2)));
-            var pair = Vector256.Create(userPairs[p]).AsInt16();
-            first = Avx2.Add(first, Avx2.MultiplyAddAdjacent(low, pair));
-            second = Avx2.Add(second, Avx2.MultiplyAddAdjacent(high, pair));
+            var quad = Vector256.Create(userQuads[0]).AsInt16();
+            var (low, high) = Vector256.Widen(Vector256.Load(block));
+            a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(low.AsInt16(), quad));
+            b = Avx2.Add(b, Avx2.MultiplyAddAdjacent(high.AsInt16(), quad));
+            (low, high) = Vector256.Widen(Vector256.Load(block + 32));
+            c = Avx2.Add(c, Avx2.MultiplyAddAdjacent(low.AsInt16(), quad));
+            d = Avx2.Add(d, Avx2.MultiplyAddAdjacent(high.AsInt16(), quad));
         }
 
-        return (first, second);
+        // The pairwise sums come out as items 0, 1, 4, 5 | 2, 3, 6, 7; the 64-bit permute puts them in order.
+        return (Avx2.Permute4x64(Avx2.HorizontalAdd(a, b).AsInt64(), 0b11_01_10_00).AsInt32(), Avx2.Permute4x64(Avx2.HorizontalAdd(c, d).AsInt64(), 0b11_01_10_00).AsInt32());
     }
 
-    /// <summary>The same sums sixteen items at a time, two pairs of dimensions to each load (AVX-512BW).</summary>
-    private static unsafe (Vector256<int> First, Vector256<int> Second) DotsWide(sbyte* block, int* userPairs, int pairs)
+    /// <summary>The same sums eight items at a time (AVX-512BW), the halves added by picking even and odd lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<int> First, Vector256<int> Second) DotsWide(byte* block, long* userQuads, int quads)
     {
-        Vector512<int> even = default, odd = default;
-        for (var p = 0; p < pairs; p += 2)
+        Vector512<int> low = default, high = default;
+        for (var end = userQuads + quads; userQuads < end; userQuads++, block += 4 * BlockItems)
         {
-            var (low, high) = Vector512.Widen(Vector512.Load(block + (p * BlockItems * 2)));
-            even = Avx512F.Add(even, Avx512BW.MultiplyAddAdjacent(low, Vector512.Create(userPairs[p]).AsInt16()));
-            odd = Avx512F.Add(odd, Avx512BW.MultiplyAddAdjacent(high, Vector512.Create(userPairs[p + 1]).AsInt16()));
+            var quad = Vector512.Create(userQuads[0]).AsInt16();
+            var (first, second) = Vector512.Widen(Vector512.Load(block));
+            low = Avx512F.Add(low, Avx512BW.MultiplyAddAdjacent(first.AsInt16(), quad));
+            high = Avx512F.Add(high, Avx512BW.MultiplyAddAdjacent(second.AsInt16(), quad));
         }
 
-        var sum = even + odd;
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var sum = Avx512F.PermuteVar16x32x2(low, even, high) + Avx512F.PermuteVar16x32x2(low, even + Vector512<int>.One, high);
         return (sum.GetLower(), sum.GetUpper());
+    }
+
+    /// <summary>
+    /// The same sums with the user's 8-bit codes, eight items' quads to one multiply-and-add of bytes (AVX-VNNI);
+    /// even and odd quads in separate sums, so that each instruction need not wait for the last.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<int> First, Vector256<int> Second) DotsVnni(byte* block, long* userQuads, int quads)
+    {
+        Vector256<int> a = default, b = default, c = default, d = default;
+        var end = userQuads + quads;
+        for (; userQuads + 1 < end; userQuads += 2, block += 4 * BlockItems * 2)
+        {
+            var quad = Vector256.Create((int)userQuads[0]).AsSByte();
+            var next = Vector256.Create((int)userQuads[1]).AsSByte();
+            a = AvxVnni.MultiplyWideningAndAdd(a, Vector256.Load(block), quad);
+            b = AvxVnni.MultiplyWideningAndAdd(b, Vector256.Load(block + 32), quad);
+            c = AvxVnni.MultiplyWideningAndAdd(c, Vector256.Load(block + 64), next);
+            d = AvxVnni.MultiplyWideningAndAdd(d, Vector256.Load(block + 96), next);
+        }
+
+        if (userQuads < end)
+        {
+            var quad = Vector256.Create((int)userQuads[0]).AsSByte();
+            a = AvxVnni.MultiplyWideningAndAdd(a, Vector256.Load(block), quad);
+            b = AvxVnni.MultiplyWideningAndAdd(b, Vector256.Load(block + 32), quad);
+        }
+
+        return (a + c, b + d);
     }
 
     private static Vector256<float> Load(float[] values, int at) => Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)at);
 
     private int CodeIndex(int item, int k) =>
-        ((((item / BlockItems * _pairs) + (k / 2)) * BlockItems) + (item % BlockItems)) * 2 + (k % 2);
+        ((((item / BlockItems * _quads) + (k / 4)) * BlockItems) + (item % BlockItems)) * 4 + (k % 4);
 
     /// <summary>The scale that codes <paramref name="vector"/>'s largest entry as <paramref name="limit"/>.</summary>
     private static float Scale(ReadOnlySpan<float> vector, int limit)
@@ -278,17 +374,25 @@ internal sealed class QuantisedItemFactors
 
     private float UserScale(ReadOnlySpan<float> user) => Scale(user, _userCodeLimit);
 
-    /// <summary>Codes the user's vector in 16 bits, two dimensions to each int (as the multiply-and-add reads them); returns the scale.</summary>
-    private float CodeUser(ReadOnlySpan<float> user, out int[] pairs)
+    /// <summary>
+    /// Codes the user's vector (in 16 bits, or 8 for VNNI), four dimensions to each long as the kernels read them;
+    /// returns the scale, and in <paramref name="offsetSum"/> what the items' code offset adds to every dot product.
+    /// </summary>
+    private float CodeUser(ReadOnlySpan<float> user, out long[] quads, out int offsetSum)
     {
         var scale = UserScale(user);
-        pairs = _userPairs is { } held && held.Length >= _pairs ? held : _userPairs = new int[_pairs];
-        Array.Clear(pairs, 0, _pairs);
+        quads = _userQuads is { } held && held.Length >= _quads ? held : _userQuads = new long[_quads];
+        Array.Clear(quads, 0, _quads);
+        var (bits, mask) = Kernel == DotKernel.Vnni ? (8, 0xFFL) : (16, 0xFFFFL);
+        var sum = 0;
         for (var k = 0; k < _rank; k++)
         {
-            pairs[k / 2] |= (ushort)(short)Code(user[k], scale, _userCodeLimit) << (16 * (k % 2));
+            var code = Code(user[k], scale, _userCodeLimit);
+            sum += code;
+            quads[k / 4] |= (code & mask) << (bits * (k % 4));
         }
 
+        offsetSum = unchecked(sum * CodeOffset);
         return scale;
     }
 
@@ -330,4 +434,17 @@ internal readonly struct FactorScore : IFactorBlend
     public float Blend(float factor, int item) => factor;
 
     public Vector256<float> Blend(Vector256<float> factor, int at) => factor;
+}
+
+/// <summary>The instructions the 8-bit scan multiplies codes with.</summary>
+public enum DotKernel
+{
+    /// <summary>16-bit multiply-and-add, 256 bits wide.</summary>
+    Avx2,
+
+    /// <summary>16-bit multiply-and-add, 512 bits wide (AVX-512BW).</summary>
+    Avx512,
+
+    /// <summary>8-bit multiply-and-add of bytes (AVX-VNNI); the user's codes are 8-bit, so the bounds are wider.</summary>
+    Vnni,
 }
