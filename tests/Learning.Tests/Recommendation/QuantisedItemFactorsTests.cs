@@ -9,9 +9,12 @@ namespace NetflixML.Learning.Tests.Recommendation;
 /// </summary>
 public class QuantisedItemFactorsTests
 {
-    // 1 and 3: fewer dimensions than one pair of pairs; 7 and 100: odd pair counts; 600: so many pairs that the
-    // user's codes must be shorter than 16 bits to keep the integer sums in 32 bits.
-    public static TheoryData<int> Ranks => new() { 1, 3, 7, 64, 100, 600 };
+    // 1 and 3: fewer dimensions than one quad; 7: a last quad part padding; 100: an odd number of quads (VNNI takes
+    // them in pairs); 600: so many that the user's codes must be shorter than 16 bits to keep the integer sums in 32
+    // bits.
+    private static readonly int[] RankList = [1, 3, 7, 64, 100, 600];
+
+    public static TheoryData<int> Ranks => new(RankList);
 
     public static TheoryData<DotKernel> EveryKernel => new(QuantisedItemFactors.Kernels);
 
@@ -19,7 +22,7 @@ public class QuantisedItemFactorsTests
     public static TheoryData<int, DotKernel> RanksAndKernels()
     {
         var data = new TheoryData<int, DotKernel>();
-        foreach (var rank in new[] { 1, 3, 7, 64, 100, 600 })
+        foreach (var rank in RankList)
         {
             foreach (var kernel in QuantisedItemFactors.Kernels)
             {
