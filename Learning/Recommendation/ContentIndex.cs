@@ -127,17 +127,17 @@ public sealed class ContentIndex
         }
 
         norm = norm > 0 ? 1 / MathF.Sqrt(norm) : 0;
-        if (CanLookUp)
+        switch (Kernel)
         {
-            LookedUpCosines(profile, norm, scores);
-        }
-        else if (Avx2.IsSupported)
-        {
-            GatheredCosines(profile, norm, scores);
-        }
-        else
-        {
-            Cosines(profile, norm, scores);
+            case ContentKernel.Lookup:
+                LookedUpCosines(profile, norm, scores);
+                break;
+            case ContentKernel.Gather:
+                GatheredCosines(profile, norm, scores);
+                break;
+            default:
+                Cosines(profile, norm, scores);
+                break;
         }
     }
 
@@ -146,6 +146,9 @@ public sealed class ContentIndex
     /// the whole profile to sit in four registers.
     /// </summary>
     internal bool CanLookUp => Avx512F.IsSupported && TokenCount + 1 <= LookupTokens;
+
+    /// <summary>How this index scores a profile against every item on this machine (all give the same sums).</summary>
+    public ContentKernel Kernel => CanLookUp ? ContentKernel.Lookup : Avx2.IsSupported ? ContentKernel.Gather : ContentKernel.Loop;
 
     // Every item's sparse dot product with the profile, in entry order; pointers because the bounds checks on three
     // arrays in the inner loop cost as much as the arithmetic.
@@ -324,4 +327,17 @@ public sealed class ContentIndex
 
         return (slots, slotToken, slotWeight, overflows);
     }
+}
+
+/// <summary>How a content index scores every item against a profile; each gives the same sums, bit for bit.</summary>
+public enum ContentKernel
+{
+    /// <summary>One item at a time.</summary>
+    Loop,
+
+    /// <summary>Sixteen items at a time, the profile values gathered from memory (AVX2).</summary>
+    Gather,
+
+    /// <summary>Sixteen items at a time, the profile held in registers and looked up by permutes (AVX-512, up to 63 tokens).</summary>
+    Lookup,
 }

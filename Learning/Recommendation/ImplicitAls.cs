@@ -308,6 +308,12 @@ public sealed class ImplicitFactorModel : Recommender
     /// <summary>The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).</summary>
     internal QuantisedItemFactors? Quantised { get; }
 
+    /// <summary>
+    /// The instructions the 8-bit top-n scan multiplies with on this machine, or null where every item is scored in
+    /// floats (no AVX2): what a latency figure was measured with.
+    /// </summary>
+    public DotKernel? ScanKernel => Quantised?.Kernel;
+
     internal ReadOnlySpan<float> UserVector(int user) => _x.AsSpan(user * Rank, Rank);
 
     /// <summary>The user and item vectors (row by row) and which items have one.</summary>

@@ -17,7 +17,12 @@ public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOn
 
 public sealed record TopNModelLatency(string Name, double MedianMicroseconds, double P99Microseconds);
 
-public sealed record TopNLatencyResult(int Items, int Rank, int Users, int N, double TokensPerItem, IReadOnlyList<TopNModelLatency> Models);
+/// <summary>
+/// `bench topn`'s result. FactorScan is the instructions the 8-bit top-n scan multiplied with ("Float" where every
+/// item was scored in floats); ContentKernel is how content similarity scored the catalogue (Loop, Gather with AVX2,
+/// or Lookup in AVX-512 registers): the figures depend on both.
+/// </summary>
+public sealed record TopNLatencyResult(int Items, int Rank, int Users, int N, double TokensPerItem, string FactorScan, string ContentKernel, IReadOnlyList<TopNModelLatency> Models);
 
 /// <summary>`bench mf`, `bench recs` and `bench topn`: matrix factorisation and recommenders on MovieLens-100K and synthetic data.</summary>
 public static class RecommendationBenchmarks
@@ -255,7 +260,8 @@ public static class RecommendationBenchmarks
             models.Add(new TopNModelLatency(model.Name, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
         }
 
-        return new TopNLatencyResult(items, rank, users, n, Math.Round(tokens.Average(t => t.Length), 2), models);
+        var scan = factors.ScanKernel?.ToString() ?? "Float";
+        return new TopNLatencyResult(items, rank, users, n, Math.Round(tokens.Average(t => t.Length), 2), scan, factors.Content.Kernel.ToString(), models);
     }
 
     private static double R(double value) => double.IsNaN(value) ? double.NaN : Math.Round(value, 4);

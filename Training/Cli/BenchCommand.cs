@@ -182,6 +182,7 @@ public static class BenchCommand
             }
             else
             {
+                io.Console.WriteLine($"Factor scan: {(result.FactorScan == "Float" ? "floats" : "8-bit, " + result.FactorScan + " kernel")}; content similarity: {result.ContentKernel} kernel.");
                 foreach (var m in result.Models)
                 {
                     io.Console.WriteLine($"{m.Name}: Recommend top {result.N} of {result.Items:N0} items at rank {result.Rank} ({result.TokensPerItem.ToString("F2", CultureInfo.InvariantCulture)} content tokens an item): median {m.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {m.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
