@@ -378,11 +378,11 @@ internal sealed class QuantisedItemFactors
     /// Codes the user's vector (in 16 bits, or 8 for VNNI), four dimensions to each long as the kernels read them;
     /// returns the scale, and in <paramref name="offsetSum"/> what the items' code offset adds to every dot product.
     /// </summary>
-    private float CodeUser(ReadOnlySpan<float> user, out long[] quads, out int offsetSum)
+    private float CodeUser(ReadOnlySpan<float> user, out Span<long> quads, out int offsetSum)
     {
         var scale = UserScale(user);
-        quads = _userQuads is { } held && held.Length >= _quads ? held : _userQuads = new long[_quads];
-        Array.Clear(quads, 0, _quads);
+        quads = ThreadScratch.Get(ref _userQuads, _quads);
+        quads.Clear();
         var (bits, mask) = Kernel == DotKernel.Vnni ? (8, 0xFFL) : (16, 0xFFFFL);
         var sum = 0;
         for (var k = 0; k < _rank; k++)
