@@ -142,13 +142,11 @@ public sealed class ContentIndex
     }
 
     /// <summary>
-    /// Whether <see cref="LookedUpCosines"/> runs here: AVX-512, and few enough tokens (with the padding token) for
-    /// the whole profile to sit in four registers.
+    /// How this index scores a profile against every item on this machine (all give the same sums): the register
+    /// lookup with AVX-512 where the tokens, with the padding token, fit in its four registers; else the AVX2 gather.
     /// </summary>
-    internal bool CanLookUp => Avx512F.IsSupported && TokenCount + 1 <= LookupTokens;
-
-    /// <summary>How this index scores a profile against every item on this machine (all give the same sums).</summary>
-    public ContentKernel Kernel => CanLookUp ? ContentKernel.Lookup : Avx2.IsSupported ? ContentKernel.Gather : ContentKernel.Loop;
+    public ContentKernel Kernel =>
+        Avx512F.IsSupported && TokenCount + 1 <= LookupTokens ? ContentKernel.Lookup : Avx2.IsSupported ? ContentKernel.Gather : ContentKernel.Loop;
 
     // Every item's sparse dot product with the profile, in entry order; pointers because the bounds checks on three
     // arrays in the inner loop cost as much as the arithmetic.
@@ -213,7 +211,7 @@ public sealed class ContentIndex
     internal unsafe void LookedUpCosines(Span<float> profile, float norm, Span<float> scores)
     {
         CheckLength(scores);
-        if (!CanLookUp || profile.Length < LookupTokens)
+        if (Kernel != ContentKernel.Lookup || profile.Length < LookupTokens)
         {
             throw new InvalidOperationException($"The lookup needs AVX-512 and a profile of {LookupTokens} entries; this index has {TokenCount} tokens.");
         }

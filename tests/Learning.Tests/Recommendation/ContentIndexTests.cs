@@ -27,10 +27,10 @@ public class ContentIndexTests
         var expected = new float[items];
         index.Cosines(profile, 0.37f, expected);
         Assert.Contains(expected, v => v != 0);
-        Assert.Equal(Avx512F.IsSupported, index.CanLookUp);
+        Assert.Equal(Avx512F.IsSupported, index.Kernel == ContentKernel.Lookup);
 
         var kernels = new List<Action<float[]>> { s => index.GatheredCosines(profile, 0.37f, s) };
-        if (index.CanLookUp)
+        if (index.Kernel == ContentKernel.Lookup)
         {
             kernels.Add(s => index.LookedUpCosines(profile, 0.37f, s));
         }
@@ -53,7 +53,7 @@ public class ContentIndexTests
         var catalog = new ItemCatalog(ids, [.. Enumerable.Range(0, 500).Select(_ => new[] { "g" })], [.. Enumerable.Range(0, 500).Select(i => new[] { $"token:{i % tokens}", $"token:{i * 7 % tokens}" })]);
         var index = new ContentIndex(catalog);
         Assert.Equal(tokens, index.TokenCount);
-        Assert.Equal(fits && Avx512F.IsSupported, index.CanLookUp);
+        Assert.Equal(fits && Avx512F.IsSupported, index.Kernel == ContentKernel.Lookup);
 
         var scores = new float[500];
         index.ScoreProfile([3, 10, 64, 65], default, scores);
