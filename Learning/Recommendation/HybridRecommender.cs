@@ -41,6 +41,10 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static double[]? _scratchUser;
 
+    // The factor weight and moments ScoreKnownUser blended this thread's last user with, for SelectKnownUser.
+    [ThreadStatic]
+    private static (float Weight, float Shift, float Scale) _scratchBlend;
+
     public HybridRecommender(ImplicitFactorModel factors, HybridOptions? options = null)
         : base(factors)
     {
@@ -94,8 +98,9 @@ public sealed class HybridRecommender : Recommender
     /// <summary>
     /// The blend of every item (<see cref="Brackets"/>, then <see cref="AddFactor"/>), or, where the factor model
     /// finds its top n from 8-bit vectors, the blend of each item's lower bound on its factor score: a lower bound
-    /// on the blend, since the blend never falls as the factor score rises. The factor bounds and the brackets stay in
-    /// per-thread buffers, from which <see cref="SelectKnownUser"/> finishes the selection exactly.
+    /// on the blend, since the blend never falls as the factor score rises. The factor bounds, the brackets and the
+    /// blend's factor weight and moments stay in per-thread buffers, from which <see cref="SelectKnownUser"/> finishes
+    /// the selection exactly.
     /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
@@ -116,7 +121,9 @@ public sealed class HybridRecommender : Recommender
             Factors.ScoreUser(user, factor);
         }
 
-        AddFactor(factor, bracket, (float)wf, FactorMoments(x), scores);
+        var moments = FactorMoments(x);
+        _scratchBlend = ((float)wf, moments.Shift, moments.Scale);
+        AddFactor(factor, bracket, (float)wf, moments, scores);
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
 
@@ -132,13 +139,10 @@ public sealed class HybridRecommender : Recommender
             return base.SelectKnownUser(user, scores, destination, allowed);
         }
 
-        var x = Factors.UserVector(user);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
-        var moments = FactorMoments(x);
-        var wf = (float)Weights(History.UserStart[user + 1] - History.UserStart[user]).Factor;
-
-        return quantised.Select(x, factor, scores, destination, allowed, new FactorBlend(bracket, wf, moments), out _);
+        var (wf, shift, scale) = _scratchBlend;
+        return quantised.Select(Factors.UserVector(user), factor, scores, destination, allowed, new FactorBlend(bracket, wf, (shift, scale)), out _);
     }
 
     /// <summary>
