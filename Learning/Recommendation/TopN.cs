@@ -10,11 +10,18 @@ public readonly record struct ScoredItem(int Item, float Score);
 /// Partial selection of the best n scores: a min-heap of n entries over one pass of the catalogue (O(items log n),
 /// no sort of the catalogue, nothing allocated). Ties go to the lower item index, so results are deterministic. Once
 /// n are held, eight scores at a time are compared with the worst held and skipped together when none beats it:
-/// most of a catalogue, so the pass costs little more than reading it.
+/// most of a catalogue, so the pass costs little more than reading it. Before it, a pass of maxima finds a floor that
+/// at least n scores reach (<see cref="Floor"/>), so that the heap is not first filled with whatever comes first and
+/// then replaced item after item, in branches no predictor learns.
 /// </summary>
 public static class TopN
 {
     private const int Block = 8;
+
+    // The floor's columns: items i, i + 64, i + 128, ... share one, kept in eight registers of eight.
+    private const int Columns = 64;
+
+    private static Vector256<float> Lowest => Vector256.Create(float.NegativeInfinity);
 
     /// <summary>
     /// Writes the best scores into <paramref name="destination"/> (best first) and returns how many were written.
@@ -29,24 +36,36 @@ public static class TopN
         }
 
         var count = 0;
+        var floor = allowed.IsEmpty ? Floor(scores, capacity) : float.NegativeInfinity;
         ref var first = ref MemoryMarshal.GetReference(scores);
         var i = 0;
         while (i < scores.Length)
         {
-            // Once the heap is full, a block of scores none above its worst is passed over whole: an equal score
-            // comes later, so it has the higher index and loses the tie. NaN compares false and goes the long way.
-            var end = Math.Min(i + Block, scores.Length);
-            if (count == capacity && end - i == Block
-                && Vector256.LessThanOrEqualAll(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256.Create(destination[0].Score)))
+            // Once the heap is full, blocks of scores none above its worst are passed over whole: an equal score
+            // comes later, so it has the higher index and loses the tie. Until then, blocks all below the floor.
+            // NaN compares false and goes the long way.
+            if (count == capacity)
             {
-                i = end;
-                continue;
+                var worst = Vector256.Create(destination[0].Score);
+                while (i + Block <= scores.Length && Vector256.LessThanOrEqualAll(Vector256.LoadUnsafe(ref first, (nuint)i), worst))
+                {
+                    i += Block;
+                }
+            }
+            else
+            {
+                var below = Vector256.Create(floor);
+                while (i + Block <= scores.Length && Vector256.LessThanAll(Vector256.LoadUnsafe(ref first, (nuint)i), below))
+                {
+                    i += Block;
+                }
             }
 
+            var end = Math.Min(i + Block, scores.Length);
             for (; i < end; i++)
             {
                 var score = scores[i];
-                if (!(score > float.NegativeInfinity) || (!allowed.IsEmpty && !allowed[i]))
+                if (!(score > float.NegativeInfinity) || score < floor || (!allowed.IsEmpty && !allowed[i]))
                 {
                     continue;
                 }
@@ -72,6 +91,57 @@ public static class TopN
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// A score at least <paramref name="n"/> of <paramref name="scores"/> reach, so that every score below it can be
+    /// passed over; negative infinity when none is found cheaply (n above a quarter of the columns, or a short list).
+    /// The largest score of each of 64 columns (items equal modulo 64) is some item's; the n-th largest of those is
+    /// reached by n different items, and in a large catalogue lies near the n-th best score of all.
+    /// </summary>
+    internal static float Floor(ReadOnlySpan<float> scores, int n)
+    {
+        if (n > Columns / 4 || scores.Length < Columns * 8)
+        {
+            return float.NegativeInfinity;
+        }
+
+        ref var first = ref MemoryMarshal.GetReference(scores);
+        var (m0, m1, m2, m3, m4, m5, m6, m7) = (Lowest, Lowest, Lowest, Lowest, Lowest, Lowest, Lowest, Lowest);
+        for (nuint at = 0; at + Columns <= (nuint)scores.Length; at += Columns)
+        {
+            // Each lane keeps one of its operands (x86 keeps the second where either is NaN), so whatever a column
+            // ends with, NaN aside, is the score of an item in it.
+            m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref first, at));
+            m1 = Vector256.MaxNative(m1, Vector256.LoadUnsafe(ref first, at + 8));
+            m2 = Vector256.MaxNative(m2, Vector256.LoadUnsafe(ref first, at + 16));
+            m3 = Vector256.MaxNative(m3, Vector256.LoadUnsafe(ref first, at + 24));
+            m4 = Vector256.MaxNative(m4, Vector256.LoadUnsafe(ref first, at + 32));
+            m5 = Vector256.MaxNative(m5, Vector256.LoadUnsafe(ref first, at + 40));
+            m6 = Vector256.MaxNative(m6, Vector256.LoadUnsafe(ref first, at + 48));
+            m7 = Vector256.MaxNative(m7, Vector256.LoadUnsafe(ref first, at + 56));
+        }
+
+        Span<Vector256<float>> maxima = [m0, m1, m2, m3, m4, m5, m6, m7];
+
+        // The n largest column values, smallest first (NaN counted as negative infinity).
+        Span<float> best = stackalloc float[n];
+        best.Fill(float.NegativeInfinity);
+        foreach (var column in MemoryMarshal.Cast<Vector256<float>, float>(maxima))
+        {
+            if (column > best[0])
+            {
+                var j = 1;
+                for (; j < n && best[j] < column; j++)
+                {
+                    best[j - 1] = best[j];
+                }
+
+                best[j - 1] = column;
+            }
+        }
+
+        return best[0];
     }
 
     // "a is better than b": higher score, then lower index.

@@ -89,6 +89,10 @@ public sealed class RankingMetricTests
     [InlineData(203, 1)]
     [InlineData(203, 10)]
     [InlineData(4_099, 50)]
+    [InlineData(4_099, 1)]
+    [InlineData(4_099, 10)]
+    [InlineData(4_099, 16)]
+    [InlineData(512, 10)]
     public void TopN_skipping_blocks_of_eight_selects_what_a_full_sort_does(int length, int n)
     {
         // Few distinct values, so many ties fall in blocks that are skipped; lengths off multiples of eight; values
@@ -99,6 +103,10 @@ public sealed class RankingMetricTests
         {
             scores[length - 1] = 1_000; // the best, in the last (partial) block
             scores[length / 2] = float.NaN;
+
+            // NaN where the floor's column maxima end (the last whole row of 64) and where they start.
+            scores[(length / 64 * 64) - 5] = float.NaN;
+            scores[3] = float.NaN;
         }
 
         var buffer = new ScoredItem[n];
@@ -107,6 +115,30 @@ public sealed class RankingMetricTests
         var expected = Enumerable.Range(0, length).Where(i => float.IsFinite(scores[i])).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(n).ToArray();
         Assert.Equal(expected, buffer.Take(count).Select(b => b.Item));
         Assert.Equal(expected.Select(i => scores[i]), buffer.Take(count).Select(b => b.Score));
+    }
+
+    [Fact]
+    public void TopN_floor_is_reached_by_n_scores_and_lies_near_the_n_th_best()
+    {
+        var rng = new Core.Rng(12);
+        var scores = Enumerable.Range(0, 10_000).Select(_ => (float)rng.Gaussian(0, 1)).ToArray();
+        var sorted = scores.OrderDescending().ToArray();
+        foreach (var n in new[] { 1, 5, 10, 16 })
+        {
+            var floor = TopN.Floor(scores, n);
+            Assert.True(scores.Count(s => s >= floor) >= n, $"n {n}: floor {floor} reached by fewer than n scores");
+
+            // 64 columns of about 156 scores each: the n-th best column maximum is well within the best 4n scores.
+            Assert.True(floor >= sorted[(4 * n) - 1], $"n {n}: floor {floor} below the {4 * n}-th best score {sorted[(4 * n) - 1]}");
+        }
+
+        // Too many asked for the 64 columns, a list too short for them, or too few finite scores: nothing is ruled out.
+        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores, 17));
+        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores.AsSpan(0, 511), 10));
+        var sparse = Enumerable.Repeat(float.NegativeInfinity, 4_096).ToArray();
+        sparse[100] = sparse[200] = sparse[300] = 1;
+        Assert.Equal(float.NegativeInfinity, TopN.Floor(sparse, 4));
+        Assert.Equal(1, TopN.Floor(sparse, 3));
     }
 
     [Fact]
