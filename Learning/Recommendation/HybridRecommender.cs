@@ -41,9 +41,10 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static double[]? _scratchUser;
 
-    // The factor weight and moments ScoreKnownUser blended this thread's last user with, for SelectKnownUser.
+    // The factor weight and moments ScoreKnownUser blended this thread's last user with, and its largest bracket
+    // (in magnitude), for SelectKnownUser.
     [ThreadStatic]
-    private static (float Weight, float Shift, float Scale) _scratchBlend;
+    private static (float Weight, float Shift, float Scale, float Bracket) _scratchBlend;
 
     public HybridRecommender(ImplicitFactorModel factors, HybridOptions? options = null)
         : base(factors)
@@ -109,7 +110,7 @@ public sealed class HybridRecommender : Recommender
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, bracket);
         var (wf, wc, wp) = Weights(count);
-        Brackets(bracket, _popularityScore, wc, wp);
+        var largest = Brackets(bracket, _popularityScore, wc, wp);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var x = Factors.UserVector(user);
         if (Factors.Quantised is { } quantised)
@@ -122,7 +123,7 @@ public sealed class HybridRecommender : Recommender
         }
 
         var moments = FactorMoments(x);
-        _scratchBlend = ((float)wf, moments.Shift, moments.Scale);
+        _scratchBlend = ((float)wf, moments.Shift, moments.Scale, largest);
         AddFactor(factor, bracket, (float)wf, moments, scores);
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
@@ -141,8 +142,8 @@ public sealed class HybridRecommender : Recommender
 
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
-        var (wf, shift, scale) = _scratchBlend;
-        return quantised.Select(Factors.UserVector(user), factor, scores, destination, allowed, new FactorBlend(bracket, wf, (shift, scale)), out _);
+        var (wf, shift, scale, largest) = _scratchBlend;
+        return quantised.Select(Factors.UserVector(user), factor, scores, destination, allowed, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
     }
 
     /// <summary>
@@ -261,9 +262,10 @@ public sealed class HybridRecommender : Recommender
     /// <summary>
     /// The blend's part that does not depend on the factor model, in place of <paramref name="content"/>: wc x content
     /// (standardised as <see cref="Standardise"/> does) + wp x popularity, in double precision, eight items at a time,
-    /// each exactly as one at a time would be.
+    /// each exactly as one at a time would be. Returns the largest bracket in magnitude (infinite or NaN where some
+    /// content score is not finite).
     /// </summary>
-    internal static void Brackets(Span<float> content, ReadOnlySpan<float> popularity, double wc, double wp)
+    internal static float Brackets(Span<float> content, ReadOnlySpan<float> popularity, double wc, double wp)
     {
         var (cShift, cScale) = Moments(content);
         ref var c = ref MemoryMarshal.GetReference(content);
@@ -271,19 +273,33 @@ public sealed class HybridRecommender : Recommender
         var (cShifts, cScales) = (Vector256.Create(cShift), Vector256.Create(cScale));
         var contentWeight = Vector256.Create(wc);
         var popularityWeight = Vector256.Create(wp);
+        var largest = Vector256<float>.Zero;
         var i = 0;
         for (; i + 8 <= content.Length; i += 8)
         {
             var (contentLow, contentHigh) = Vector256.Widen(ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShifts, cScales));
             var (popularityLow, popularityHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)i));
-            Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh))
-                .StoreUnsafe(ref c, (nuint)i);
+            var bracket = Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh));
+            bracket.StoreUnsafe(ref c, (nuint)i);
+
+            // NaN lanes count as 0: an item with a NaN bracket blends to NaN, which no selection takes.
+            var magnitude = Vector256.Abs(bracket);
+            largest = Vector256.MaxNative(largest, magnitude & Vector256.Equals(magnitude, magnitude));
+        }
+
+        var result = 0f;
+        for (var lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            result = Math.Max(result, largest[lane]);
         }
 
         for (; i < content.Length; i++)
         {
             content[i] = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
+            result = float.IsNaN(content[i]) ? result : Math.Max(result, Math.Abs(content[i]));
         }
+
+        return result;
     }
 
     /// <summary>
@@ -312,7 +328,11 @@ public sealed class HybridRecommender : Recommender
     /// The blend at a factor score: wf x the score standardised by the moments, plus the item's bracket; the bracket
     /// alone for an item with no factor score (negative infinity).
     /// </summary>
-    private readonly ref struct FactorBlend(ReadOnlySpan<float> bracket, float wf, (float Shift, float Scale) moments) : IFactorBlend
+    /// <param name="bracket">Each item's bracket.</param>
+    /// <param name="wf">The factor weight.</param>
+    /// <param name="moments">The factor scores' standardisation.</param>
+    /// <param name="largest">The largest bracket in magnitude (NaN brackets aside); infinity where not known, which rules nothing out.</param>
+    internal readonly ref struct FactorBlend(ReadOnlySpan<float> bracket, float wf, (float Shift, float Scale) moments, float largest = float.PositiveInfinity) : IFactorBlend
     {
         private readonly ReadOnlySpan<float> _bracket = bracket;
 
@@ -327,6 +347,18 @@ public sealed class HybridRecommender : Recommender
             var z = ZScores(factor, Vector256.Create(moments.Shift), Vector256.Create(moments.Scale));
             var rest = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_bracket), (nuint)at);
             return Vector256.ConditionalSelect(Vector256.Equals(z, Vector256.Create(float.NegativeInfinity)), rest, (Vector256.Create(wf) * z) + rest);
+        }
+
+        /// <summary>
+        /// The blend rises by wf x scale x the rise in f, give or take its roundings: f + w's (2^-24 |f + w|), and
+        /// each of the four steps' on both sides, at most 2^-24 of wf x scale x (|f| + |shift|), of the bracket, and
+        /// of their sum. 10^-4 of each leaves room to spare; with an infinite bracket the floor is negative infinity.
+        /// </summary>
+        public float Floor(float threshold, double rise, double magnitude)
+        {
+            var slope = (double)wf * moments.Scale;
+            var rounding = 1e-4 * ((slope * (magnitude + rise + Math.Abs(moments.Shift))) + largest);
+            return FactorScore.RoundDown(threshold - (slope * (rise + (1e-4 * (magnitude + rise)))) - rounding);
         }
     }
 

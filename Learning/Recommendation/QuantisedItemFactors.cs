@@ -44,6 +44,17 @@ internal sealed class QuantisedItemFactors
     [ThreadStatic]
     private static int[]? _candidateItems;
 
+    // The bound's coefficients this thread last computed, and for which model and user vector (its bits): the
+    // selection after a scan needs the same ones again.
+    [ThreadStatic]
+    private static QuantisedItemFactors? _coefficientsModel;
+
+    [ThreadStatic]
+    private static float[]? _coefficientsUser;
+
+    [ThreadStatic]
+    private static (float A, float B) _coefficients;
+
     // Per block of sixteen items and per quad of dimensions, the sixteen items' four codes, each plus 128.
     private readonly byte[] _codes;
 
@@ -54,6 +65,11 @@ internal sealed class QuantisedItemFactors
     private readonly float[] _residualNorm;
     private readonly float[] _codedNorm;
     private readonly float[] _factors;
+
+    // The largest |y_i - s_i q_i| and |s_i q_i| over the items: with the user's coefficients they bound every item's
+    // bound width, which lets the selection pass over most items by their lower bound alone.
+    private readonly float _widestResidual;
+    private readonly float _widestCoded;
     private readonly int _rank;
     private readonly int _quads;
     private readonly int _userCodeLimit;
@@ -104,6 +120,8 @@ internal sealed class QuantisedItemFactors
             _offset[i] = trained[i] ? 0 : float.NegativeInfinity;
             _residualNorm[i] = RoundUp(residual);
             _codedNorm[i] = RoundUp(coded);
+            _widestResidual = Math.Max(_widestResidual, _residualNorm[i]);
+            _widestCoded = Math.Max(_widestCoded, _codedNorm[i]);
         }
     }
 
@@ -135,7 +153,7 @@ internal sealed class QuantisedItemFactors
     public unsafe void LowerBounds(ReadOnlySpan<float> user, Span<float> lower)
     {
         var userScale = CodeUser(user, out var quads, out var offsetSum);
-        var (a, b) = ErrorCoefficients(user, userScale);
+        var (a, b) = ErrorCoefficients(user);
         var (va, vb, vUserScale, vOffsetSum) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(userScale), Vector256.Create(offsetSum));
         Span<float> tail = stackalloc float[BlockItems];
         fixed (byte* codes = _codes)
@@ -187,28 +205,43 @@ internal sealed class QuantisedItemFactors
         // With fewer than n allowed items, each of them is in the answer.
         var found = TopN.Select(lower, destination, allowed);
         var threshold = found == destination.Length ? destination[found - 1].Score : float.NegativeInfinity;
-        var (a, b) = ErrorCoefficients(user, UserScale(user));
-        var (width, codedWidth) = (Vector256.Create(2 * a), Vector256.Create(2 * b));
-        var (vThreshold, unscored) = (Vector256.Create(threshold), Vector256.Create(float.NegativeInfinity));
+        var (a, b) = ErrorCoefficients(user);
+
+        // No item's bound is wider than rise (each width is computed in floats, within a few roundings of its real
+        // value), nor is a lower bound, or one raised by its width, further than magnitude from zero: |x~ . y~_i| is
+        // at most |x~| |y~_i|, and |x~| at most a + b. So an item whose blend at its lower bound is below the floor
+        // these give cannot reach the threshold at its upper bound, and most items are passed over after one
+        // comparison, without reading their widths, factor bounds or anything the blend reads.
+        var rise = ((2.0 * a * _widestResidual) + (2.0 * b * _widestCoded)) * (1 + 1e-4);
+        var magnitude = (((a + b) * _widestCoded) + rise) * (1 + 1e-4);
+        var floor = blend.Floor(threshold, rise, magnitude);
+        if (float.IsNaN(floor))
+        {
+            // Only from infinite inputs (a vector too long for floats): then nothing is ruled out.
+            floor = float.NegativeInfinity;
+        }
+
+        // Items at negative infinity (excluded, or with no vector and no blend) are never candidates.
+        var bar = Vector256.Create(Math.Max(floor, float.MinValue));
         var scores = ThreadScratch.Get(ref _candidateScores, Items);
         var items = ThreadScratch.Get(ref _candidateItems, Items);
-        ref var factor = ref MemoryMarshal.GetReference(factorLower);
         ref var bound = ref MemoryMarshal.GetReference(lower);
         for (var at = 0; at < Items; at += Lanes)
         {
-            var lanes = Math.Min(Lanes, Items - at);
-            var reach = (1u << lanes) - 1;
-            if (lanes == Lanes)
+            while (at + Lanes <= Items && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref bound, (nuint)at), bar))
             {
-                var upper = blend.Blend(Vector256.LoadUnsafe(ref factor, (nuint)at) + ((width * Load(_residualNorm, at)) + (codedWidth * Load(_codedNorm, at))), at);
-                reach = (Vector256.GreaterThanOrEqual(upper, vThreshold) & Vector256.GreaterThan(Vector256.LoadUnsafe(ref bound, (nuint)at), unscored)).ExtractMostSignificantBits();
+                at += Lanes;
             }
 
-            for (; reach != 0; reach &= reach - 1)
+            for (var item = at; item < Math.Min(at + Lanes, Items); item++)
             {
-                var item = at + BitOperations.TrailingZeroCount(reach);
+                if (!(lower[item] >= floor && lower[item] > float.NegativeInfinity))
+                {
+                    continue;
+                }
+
                 var upper = blend.Blend(factorLower[item] + ((2 * a * _residualNorm[item]) + (2 * b * _codedNorm[item])), item);
-                if (lower[item] > float.NegativeInfinity && upper >= threshold && (allowed.IsEmpty || allowed[item]))
+                if (upper >= threshold && (allowed.IsEmpty || allowed[item]))
                 {
                     items[rescored++] = item;
                 }
@@ -400,11 +433,20 @@ internal sealed class QuantisedItemFactors
     /// The bound's coefficients for this user: the bound is a |y_i - y~_i| + b |y~_i|, with
     /// a = |x| (1 + slack) and b = |x - x~| + slack (|x| + |x~|).
     /// </summary>
-    private (float A, float B) ErrorCoefficients(ReadOnlySpan<float> user, float scale)
+    private (float A, float B) ErrorCoefficients(ReadOnlySpan<float> user)
     {
-        var (norm, residual, coded) = Norms(user, scale, _userCodeLimit);
+        if (ReferenceEquals(_coefficientsModel, this) && _coefficientsUser is { } last && last.Length >= user.Length
+            && MemoryMarshal.AsBytes(user).SequenceEqual(MemoryMarshal.AsBytes(last.AsSpan(0, user.Length))))
+        {
+            return _coefficients;
+        }
+
+        var (norm, residual, coded) = Norms(user, UserScale(user), _userCodeLimit);
         var slack = Slack(_rank);
-        return (RoundUp(norm * (1 + slack)), RoundUp(residual + (slack * (norm + coded))));
+        _coefficients = (RoundUp(norm * (1 + slack)), RoundUp(residual + (slack * (norm + coded))));
+        user.CopyTo(ThreadScratch.Get(ref _coefficientsUser, user.Length));
+        _coefficientsModel = this;
+        return _coefficients;
     }
 
     /// <summary>
@@ -426,6 +468,13 @@ internal interface IFactorBlend
 
     /// <summary>The same for items <paramref name="at"/> to <paramref name="at"/> + 7, each exactly as one at a time.</summary>
     Vector256<float> Blend(Vector256<float> factor, int at);
+
+    /// <summary>
+    /// A value that rules items out by their blend at a lower bound alone: for any item, any factor score f with |f|
+    /// at most <paramref name="magnitude"/> and any w from 0 to <paramref name="rise"/>, if Blend(f) is below it then
+    /// Blend(f + w), each step rounded as floats round, is below <paramref name="threshold"/>.
+    /// </summary>
+    float Floor(float threshold, double rise, double magnitude);
 }
 
 /// <summary>Ranking by the factor score itself.</summary>
@@ -434,6 +483,19 @@ internal readonly struct FactorScore : IFactorBlend
     public float Blend(float factor, int item) => factor;
 
     public Vector256<float> Blend(Vector256<float> factor, int at) => factor;
+
+    /// <summary>
+    /// f + w rounds to within 2^-24 |f + w| of its value, so f + w &gt;= threshold needs f &gt;= threshold - rise -
+    /// 2^-24 (magnitude + rise); 10^-4 leaves room to spare.
+    /// </summary>
+    public float Floor(float threshold, double rise, double magnitude) => RoundDown(threshold - rise - (1e-4 * (magnitude + rise)));
+
+    /// <summary>The nearest float at or below <paramref name="value"/>.</summary>
+    internal static float RoundDown(double value)
+    {
+        var rounded = (float)value;
+        return rounded > value ? MathF.BitDecrement(rounded) : rounded;
+    }
 }
 
 /// <summary>The instructions the 8-bit scan multiplies codes with.</summary>

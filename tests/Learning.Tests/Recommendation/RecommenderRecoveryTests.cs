@@ -264,7 +264,7 @@ public sealed class RecommenderRecoveryTests
         var random = new Random(length);
         float Next() => (float)((random.NextDouble() * 30) - 4);
         var factor = Enumerable.Range(0, length).Select(i => noFactorScores || i % 5 == 2 ? float.NegativeInfinity : i % 97 == 11 ? float.NaN : Next()).ToArray();
-        var content = Enumerable.Range(0, length).Select(_ => Next()).ToArray();
+        var content = Enumerable.Range(0, length).Select(i => i % 89 == 7 ? float.NaN : Next()).ToArray();
         var popularity = Enumerable.Range(0, length).Select(_ => Next()).ToArray();
         const double wf = 0.61, wc = 0.23, wp = 0.16;
 
@@ -279,13 +279,46 @@ public sealed class RecommenderRecoveryTests
             expected[i] = float.IsNegativeInfinity(expected[i]) ? bracket : ((float)wf * expected[i]) + bracket;
         }
 
-        // The two passes: the brackets in place of the content scores, then the factor part added.
+        // The two passes: the brackets in place of the content scores, then the factor part added. The first also
+        // gives the largest bracket in magnitude, NaN aside (a NaN bracket blends to NaN, which is never selected).
         var blended = content.ToArray();
-        HybridRecommender.Brackets(blended, popularity, wc, wp);
+        var largest = HybridRecommender.Brackets(blended, popularity, wc, wp);
+        Assert.Equal(blended.Where(v => !float.IsNaN(v)).Max(MathF.Abs), largest);
         HybridRecommender.AddFactor(factor, blended, (float)wf, HybridRecommender.Moments(factor), blended);
 
         // Bit for bit (NaN stays NaN), so the vector passes change no recommendation.
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public void A_blend_below_its_floor_at_a_lower_bound_stays_below_the_threshold_anywhere_within_the_rise()
+    {
+        // The selection passes over an item whose blend at its factor lower bound f is below the floor; that is only
+        // right if the blend at f + w stays below the threshold for every w up to the rise, float roundings and all.
+        // Each trial puts an item exactly at the threshold at f + w: its blend at f must reach the floor. Scores from
+        // 10^-3 to 10^4 with rises from far below a float's last place to the whole magnitude, where f + w rounds up
+        // by more than w and each of the blend's steps rounds too.
+        var rng = new Core.Rng(31);
+        var bracket = new float[1];
+        for (var trial = 0; trial < 100_000; trial++)
+        {
+            var magnitude = Math.Pow(10, rng.Uniform(-3, 4));
+            var f = (float)(rng.Uniform(-1, 1) * magnitude);
+            var rise = Math.Pow(10, rng.Uniform(-10, 0)) * magnitude;
+            var w = (float)(rng.NextDouble() * rise);
+            bracket[0] = (float)rng.Gaussian(0, Math.Pow(10, rng.Uniform(-2, 3)));
+            var (wf, shift, scale) = ((float)rng.NextDouble(), (float)rng.Gaussian(0, magnitude), (float)Math.Pow(10, rng.Uniform(-3, 2)));
+            var blend = new HybridRecommender.FactorBlend(bracket, wf, (shift, scale), Math.Abs(bracket[0]));
+
+            var threshold = blend.Blend(f + w, 0);
+            var floor = blend.Floor(threshold, rise, magnitude);
+
+            Assert.True(blend.Blend(f, 0) >= floor, $"trial {trial}: blend {blend.Blend(f, 0)} at f = {f} below the floor {floor} of threshold {threshold} (w = {w})");
+
+            // Not vacuous: the floor sits within the blend's rise, plus a thousandth of the magnitudes, of the threshold.
+            var slope = (double)wf * scale;
+            Assert.True(floor >= threshold - (2 * slope * rise) - (1e-3 * ((slope * ((2 * magnitude) + Math.Abs(shift))) + Math.Abs(bracket[0]))), $"trial {trial}: floor {floor} far below {threshold}");
+        }
     }
 
     [Fact]
