@@ -114,18 +114,18 @@ public sealed class HybridRecommender : Recommender
         var largest = Brackets(bracket, _popularityScore, wc, wp);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var x = Factors.UserVector(user);
+        var moments = FactorMoments(x);
+        _scratchBlend = ((float)wf, moments.Shift, moments.Scale, largest);
         if (Factors.Quantised is { } quantised)
         {
-            quantised.LowerBounds(x, factor);
+            quantised.LowerBounds(x, factor, scores, new FactorBlend(bracket, (float)wf, moments));
         }
         else
         {
             Factors.ScoreUser(user, factor);
+            AddFactor(factor, bracket, (float)wf, moments, scores);
         }
 
-        var moments = FactorMoments(x);
-        _scratchBlend = ((float)wf, moments.Shift, moments.Scale, largest);
-        AddFactor(factor, bracket, (float)wf, moments, scores);
         return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
     }
 

@@ -150,8 +150,21 @@ internal sealed class QuantisedItemFactors
     /// Writes a lower bound on the float score x . y_i of every item into <paramref name="lower"/> (negative infinity
     /// for untrained items): the estimate less the bound on its error.
     /// </summary>
-    public unsafe void LowerBounds(ReadOnlySpan<float> user, Span<float> lower)
+    public void LowerBounds(ReadOnlySpan<float> user, Span<float> lower) => LowerBounds(user, lower, lower, default(FactorScore));
+
+    /// <summary>
+    /// The same lower bounds, and <paramref name="blend"/> of each in <paramref name="blended"/>, written while the
+    /// bounds are still in registers rather than in a second pass over the catalogue. Each blend is exactly what
+    /// blending the stored bound one at a time gives. The two spans may be one.
+    /// </summary>
+    public unsafe void LowerBounds<TBlend>(ReadOnlySpan<float> user, Span<float> lower, Span<float> blended, TBlend blend)
+        where TBlend : IFactorBlend, allows ref struct
     {
+        if (lower.Length < Items || blended.Length < Items)
+        {
+            throw new ArgumentException($"Bounds for {Items} items need spans of that length, not {lower.Length} and {blended.Length}.");
+        }
+
         var userScale = CodeUser(user, out var quads, out var offsetSum);
         var (a, b) = ErrorCoefficients(user);
         var (va, vb, vUserScale, vOffsetSum) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(userScale), Vector256.Create(offsetSum));
@@ -168,12 +181,23 @@ internal sealed class QuantisedItemFactors
                     DotKernel.Avx512 => DotsWide(block, userQuads, _quads),
                     _ => Dots(block, userQuads, _quads),
                 };
-                var target = at + BlockItems <= Items ? lower.Slice(at, BlockItems) : tail;
-                Bound(first - vOffsetSum, at).StoreUnsafe(ref MemoryMarshal.GetReference(target));
-                Bound(second - vOffsetSum, at + Lanes).StoreUnsafe(ref MemoryMarshal.GetReference(target), Lanes);
-                if (at + BlockItems > Items)
+                var (low, high) = (Bound(first - vOffsetSum, at), Bound(second - vOffsetSum, at + Lanes));
+                if (at + BlockItems <= Items)
                 {
-                    tail[..(Items - at)].CopyTo(lower[at..]);
+                    low.StoreUnsafe(ref MemoryMarshal.GetReference(lower), (nuint)at);
+                    high.StoreUnsafe(ref MemoryMarshal.GetReference(lower), (nuint)(at + Lanes));
+                    blend.Blend(low, at).StoreUnsafe(ref MemoryMarshal.GetReference(blended), (nuint)at);
+                    blend.Blend(high, at + Lanes).StoreUnsafe(ref MemoryMarshal.GetReference(blended), (nuint)(at + Lanes));
+                    continue;
+                }
+
+                // A last, short block: what the blend reads ends with the catalogue, so one item at a time.
+                low.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
+                high.StoreUnsafe(ref MemoryMarshal.GetReference(tail), Lanes);
+                for (var i = at; i < Items; i++)
+                {
+                    lower[i] = tail[i - at];
+                    blended[i] = blend.Blend(tail[i - at], i);
                 }
             }
         }

@@ -290,6 +290,29 @@ public sealed class RecommenderRecoveryTests
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
     }
 
+    [Theory]
+    [InlineData(1003)]
+    [InlineData(1008)]
+    public void Blending_bounds_as_the_scan_writes_them_equals_blending_the_stored_bounds_after(int items)
+    {
+        // 1003 ends in a short block, which is blended one item at a time.
+        var model = RecommenderTestData.ClusteredImplicit(40, items, 4, rank: 16, iterations: 2);
+        var quantised = model.Quantised!;
+        var random = new Random(items);
+        var bracket = Enumerable.Range(0, items).Select(i => i % 211 == 5 ? float.NaN : (float)((random.NextDouble() * 6) - 3)).ToArray();
+        var (lower, blended, expected) = (new float[items], new float[items], new float[items]);
+        for (var user = 0; user < 40; user += 7)
+        {
+            var moments = (Shift: (float)random.NextDouble(), Scale: (float)(1 + random.NextDouble()));
+            quantised.LowerBounds(model.UserVector(user), lower, blended, new HybridRecommender.FactorBlend(bracket, 0.7f, moments));
+            HybridRecommender.AddFactor(lower, bracket, 0.7f, moments, expected);
+
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
+            quantised.LowerBounds(model.UserVector(user), expected);
+            Assert.Equal(expected, lower);
+        }
+    }
+
     [Fact]
     public void A_blend_below_its_floor_at_a_lower_bound_stays_below_the_threshold_anywhere_within_the_rise()
     {
