@@ -263,8 +263,8 @@ public sealed class HybridRecommender : Recommender
     /// <summary>
     /// The blend's part that does not depend on the factor model, in place of <paramref name="content"/>: wc x content
     /// (standardised as <see cref="Standardise"/> does) + wp x popularity, in double precision, eight items at a time,
-    /// each exactly as one at a time would be. Returns the largest bracket in magnitude (infinite or NaN where some
-    /// content score is not finite).
+    /// each exactly as one at a time would be. Returns the largest bracket in magnitude, NaN brackets aside (infinite
+    /// where a content score is).
     /// </summary>
     internal static float Brackets(Span<float> content, ReadOnlySpan<float> popularity, double wc, double wp)
     {
