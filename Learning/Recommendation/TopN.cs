@@ -122,26 +122,11 @@ public static class TopN
             m7 = Vector256.MaxNative(m7, Vector256.LoadUnsafe(ref first, at + 56));
         }
 
+        // The n-th best column value, by the selection itself; it takes no NaN or negative infinity, so with fewer than
+        // n other values nothing is ruled out.
         Span<Vector256<float>> maxima = [m0, m1, m2, m3, m4, m5, m6, m7];
-
-        // The n largest column values, smallest first (NaN counted as negative infinity).
-        Span<float> best = stackalloc float[n];
-        best.Fill(float.NegativeInfinity);
-        foreach (var column in MemoryMarshal.Cast<Vector256<float>, float>(maxima))
-        {
-            if (column > best[0])
-            {
-                var j = 1;
-                for (; j < n && best[j] < column; j++)
-                {
-                    best[j - 1] = best[j];
-                }
-
-                best[j - 1] = column;
-            }
-        }
-
-        return best[0];
+        Span<ScoredItem> best = stackalloc ScoredItem[n];
+        return Select(MemoryMarshal.Cast<Vector256<float>, float>(maxima), best) == n ? best[n - 1].Score : float.NegativeInfinity;
     }
 
     // "a is better than b": higher score, then lower index.
