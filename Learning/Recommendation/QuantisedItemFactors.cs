@@ -238,27 +238,24 @@ internal sealed class QuantisedItemFactors
         var rise = ((2.0 * a * _widestResidual) + (2.0 * b * _widestCoded)) * (1 + 1e-4);
         var magnitude = (((a + b) * _widestCoded) + rise) * (1 + 1e-4);
         var floor = blend.Floor(threshold, rise, magnitude);
-        if (float.IsNaN(floor))
-        {
-            // Only from infinite inputs (a vector too long for floats): then nothing is ruled out.
-            floor = float.NegativeInfinity;
-        }
 
-        // Items at negative infinity (excluded, or with no vector and no blend) are never candidates.
-        var bar = Vector256.Create(Math.Max(floor, float.MinValue));
+        // What a candidate's lower blend must reach: the floor, and in any case a finite value, since items at
+        // negative infinity (excluded, or with no vector and no blend) never are. A NaN floor, only from infinite
+        // inputs (a vector too long for floats), rules nothing else out.
+        var bar = floor >= float.MinValue ? floor : float.MinValue;
         var scores = ThreadScratch.Get(ref _candidateScores, Items);
         var items = ThreadScratch.Get(ref _candidateItems, Items);
         ref var bound = ref MemoryMarshal.GetReference(lower);
         for (var at = 0; at < Items; at += Lanes)
         {
-            while (at + Lanes <= Items && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref bound, (nuint)at), bar))
+            while (at + Lanes <= Items && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref bound, (nuint)at), Vector256.Create(bar)))
             {
                 at += Lanes;
             }
 
             for (var item = at; item < Math.Min(at + Lanes, Items); item++)
             {
-                if (!(lower[item] >= floor && lower[item] > float.NegativeInfinity))
+                if (!(lower[item] >= bar))
                 {
                     continue;
                 }
