@@ -65,8 +65,9 @@ internal sealed class QuantisedItemFactors
     private readonly float[] _codedNorm;
     private readonly float[] _factors;
 
-    // The largest |y_i - s_i q_i| and |s_i q_i| over the items: with the user's coefficients they bound every item's
-    // bound width, which lets the selection pass over most items by their lower bound alone.
+    // The largest |y_i - s_i q_i| and |s_i q_i| over the trained items: with the user's coefficients they bound every
+    // such item's bound width, which lets the selection pass over most items by their lower bound alone. An untrained
+    // item's factor bound is negative infinity whatever its width, so its blend does not rise with it.
     private readonly float _widestResidual;
     private readonly float _widestCoded;
     private readonly int _rank;
@@ -119,8 +120,11 @@ internal sealed class QuantisedItemFactors
             _offset[i] = trained[i] ? 0 : float.NegativeInfinity;
             _residualNorm[i] = RoundUp(residual);
             _codedNorm[i] = RoundUp(coded);
-            _widestResidual = Math.Max(_widestResidual, _residualNorm[i]);
-            _widestCoded = Math.Max(_widestCoded, _codedNorm[i]);
+            if (trained[i])
+            {
+                _widestResidual = Math.Max(_widestResidual, _residualNorm[i]);
+                _widestCoded = Math.Max(_widestCoded, _codedNorm[i]);
+            }
         }
     }
 
