@@ -146,10 +146,7 @@ public class QuantisedItemFactorsTests
         var rng = new Rng(32);
         for (var trial = 0; trial < 100_000; trial++)
         {
-            var magnitude = Math.Pow(10, rng.Uniform(-3, 4));
-            var f = (float)(rng.Uniform(-1, 1) * magnitude);
-            var rise = Math.Pow(10, rng.Uniform(-10, 0)) * magnitude;
-            var w = (float)(rng.NextDouble() * rise);
+            var (magnitude, f, rise, w) = RecommenderTestData.FloorTrial(rng);
             var threshold = f + w;
             var floor = default(FactorScore).Floor(threshold, rise, magnitude);
 

@@ -318,17 +318,13 @@ public sealed class RecommenderRecoveryTests
     {
         // The selection passes over an item whose blend at its factor lower bound f is below the floor; that is only
         // right if the blend at f + w stays below the threshold for every w up to the rise, float roundings and all.
-        // Each trial puts an item exactly at the threshold at f + w: its blend at f must reach the floor. Scores from
-        // 10^-3 to 10^4 with rises from far below a float's last place to the whole magnitude, where f + w rounds up
-        // by more than w and each of the blend's steps rounds too.
+        // Each trial puts an item exactly at the threshold at f + w: its blend at f must reach the floor, with f + w
+        // rounding up by more than w at times and each of the blend's steps rounding too.
         var rng = new Core.Rng(31);
         var bracket = new float[1];
         for (var trial = 0; trial < 100_000; trial++)
         {
-            var magnitude = Math.Pow(10, rng.Uniform(-3, 4));
-            var f = (float)(rng.Uniform(-1, 1) * magnitude);
-            var rise = Math.Pow(10, rng.Uniform(-10, 0)) * magnitude;
-            var w = (float)(rng.NextDouble() * rise);
+            var (magnitude, f, rise, w) = RecommenderTestData.FloorTrial(rng);
             bracket[0] = (float)rng.Gaussian(0, Math.Pow(10, rng.Uniform(-2, 3)));
             var (wf, shift, scale) = ((float)rng.NextDouble(), (float)rng.Gaussian(0, magnitude), (float)Math.Pow(10, rng.Uniform(-3, 2)));
             var blend = new HybridRecommender.FactorBlend(bracket, wf, (shift, scale), Math.Abs(bracket[0]));

@@ -65,6 +65,19 @@ internal static class RecommenderTestData
         return (train, test, noise);
     }
 
+    /// <summary>
+    /// A factor lower bound f and a rise w for a selection floor's trials: |f| from 10^-3 to 10^4 (at most magnitude),
+    /// and w at most rise, which runs from far below f's last place, where f + w rounds up by more than w, to the
+    /// whole magnitude.
+    /// </summary>
+    public static (double Magnitude, float F, double Rise, float W) FloorTrial(Rng rng)
+    {
+        var magnitude = Math.Pow(10, rng.Uniform(-3, 4));
+        var f = (float)(rng.Uniform(-1, 1) * magnitude);
+        var rise = Math.Pow(10, rng.Uniform(-10, 0)) * magnitude;
+        return (magnitude, f, rise, (float)(rng.NextDouble() * rise));
+    }
+
     /// <summary>Implicit MF fitted to <see cref="Clustered"/> watches (and <paramref name="extra"/>) over <see cref="Catalog"/>.</summary>
     public static ImplicitFactorModel ClusteredImplicit(int users, int items, ulong seed, int rank, int iterations, params Interaction[] extra)
     {
