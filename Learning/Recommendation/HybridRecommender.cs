@@ -372,7 +372,7 @@ public sealed class HybridRecommender : Recommender
         {
             var slope = (double)wf * moments.Scale;
             var rounding = 1e-4 * ((slope * (magnitude + rise + Math.Abs(moments.Shift))) + largest);
-            return FactorScore.RoundDown(threshold - (slope * (rise + (1e-4 * (magnitude + rise)))) - rounding);
+            return QuantisedItemFactors.RoundDown(threshold - (slope * (rise + (1e-4 * (magnitude + rise)))) - rounding);
         }
     }
 

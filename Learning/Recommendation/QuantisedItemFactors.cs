@@ -482,6 +482,13 @@ internal sealed class QuantisedItemFactors
         var rounded = (float)value;
         return rounded < value ? MathF.BitIncrement(rounded) : rounded;
     }
+
+    /// <summary>The nearest float at or below <paramref name="value"/>.</summary>
+    internal static float RoundDown(double value)
+    {
+        var rounded = (float)value;
+        return rounded > value ? MathF.BitDecrement(rounded) : rounded;
+    }
 }
 
 /// <summary>What a selection ranks by, as a function of the factor score that never falls as the score rises.</summary>
@@ -512,14 +519,7 @@ internal readonly struct FactorScore : IFactorBlend
     /// f + w rounds to within 2^-24 |f + w| of its value, so f + w &gt;= threshold needs f &gt;= threshold - rise -
     /// 2^-24 (magnitude + rise); 10^-4 leaves room to spare.
     /// </summary>
-    public float Floor(float threshold, double rise, double magnitude) => RoundDown(threshold - rise - (1e-4 * (magnitude + rise)));
-
-    /// <summary>The nearest float at or below <paramref name="value"/>.</summary>
-    internal static float RoundDown(double value)
-    {
-        var rounded = (float)value;
-        return rounded > value ? MathF.BitDecrement(rounded) : rounded;
-    }
+    public float Floor(float threshold, double rise, double magnitude) => QuantisedItemFactors.RoundDown(threshold - rise - (1e-4 * (magnitude + rise)));
 }
 
 /// <summary>The instructions the 8-bit scan multiplies codes with.</summary>
