@@ -247,12 +247,13 @@ internal sealed class QuantisedItemFactors
         // negative infinity (excluded, or with no vector and no blend) never are. A NaN floor, only from infinite
         // inputs (a vector too long for floats), rules nothing else out.
         var bar = floor >= float.MinValue ? floor : float.MinValue;
+        var bars = Vector256.Create(bar);
         var scores = ThreadScratch.Get(ref _candidateScores, Items);
         var items = ThreadScratch.Get(ref _candidateItems, Items);
         ref var bound = ref MemoryMarshal.GetReference(lower);
         for (var at = 0; at < Items; at += Lanes)
         {
-            while (at + Lanes <= Items && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref bound, (nuint)at), Vector256.Create(bar)))
+            while (at + Lanes <= Items && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref bound, (nuint)at), bars))
             {
                 at += Lanes;
             }
