@@ -130,21 +130,21 @@ public sealed class HybridRecommender : Recommender
     }
 
     /// <summary>
-    /// Exactly the best blends: every allowed item whose blend, at its factor score's upper bound, reaches the n-th
+    /// Exactly the best blends: every item whose blend, at its factor score's upper bound, reaches the n-th
     /// best lower bound is blended with its float factor score, and the best of those are selected, as selecting from
     /// every item's exact blend would.
     /// </summary>
-    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed)
+    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination)
     {
         if (Factors.Quantised is not { } quantised || destination.IsEmpty)
         {
-            return base.SelectKnownUser(user, scores, destination, allowed);
+            return base.SelectKnownUser(user, scores, destination);
         }
 
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         var (wf, shift, scale, largest) = _scratchBlend;
-        return quantised.Select(Factors.UserVector(user), factor, scores, destination, allowed, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
+        return quantised.Select(Factors.UserVector(user), factor, scores, destination, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
     }
 
     /// <summary>

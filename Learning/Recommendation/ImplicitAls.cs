@@ -359,10 +359,10 @@ public sealed class ImplicitFactorModel : Recommender
     }
 
     /// <summary>The same items, in the same order with the same scores, as selecting from <see cref="ScoreUser"/>'s scores.</summary>
-    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
+    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination) =>
         Quantised is null
-            ? base.SelectKnownUser(user, scores, destination, allowed)
-            : Quantised.Select(UserVector(user), scores, scores, destination, allowed, default(FactorScore), out _);
+            ? base.SelectKnownUser(user, scores, destination)
+            : Quantised.Select(UserVector(user), scores, scores, destination, default(FactorScore), out _);
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
 

@@ -216,11 +216,12 @@ internal sealed class QuantisedItemFactors
     /// The exact top n of <paramref name="blend"/>(x . y_i), for a blend that never falls as the factor score rises
     /// (the factor score itself, or the hybrid's blend). <paramref name="factorLower"/> holds what
     /// <see cref="LowerBounds"/> wrote and <paramref name="lower"/> the blend of it, with excluded items since set to
-    /// negative infinity: the two may be one span. Every allowed item whose blend at its upper bound reaches the n-th
-    /// best of <paramref name="lower"/> is blended at its float score, and the best of those are selected. Returns
-    /// how many were written; <paramref name="rescored"/> is how many items were scored exactly.
+    /// negative infinity (and items a filter leaves out, see <see cref="TopN.Restrict"/>): the two may be one span.
+    /// Every item whose blend at its upper bound reaches the n-th best of <paramref name="lower"/> is blended at its
+    /// float score, and the best of those are selected. Returns how many were written; <paramref name="rescored"/> is
+    /// how many items were scored exactly.
     /// </summary>
-    public int Select<TBlend>(ReadOnlySpan<float> user, ReadOnlySpan<float> factorLower, ReadOnlySpan<float> lower, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed, TBlend blend, out int rescored)
+    public int Select<TBlend>(ReadOnlySpan<float> user, ReadOnlySpan<float> factorLower, ReadOnlySpan<float> lower, Span<ScoredItem> destination, TBlend blend, out int rescored)
         where TBlend : IFactorBlend, allows ref struct
     {
         rescored = 0;
@@ -229,8 +230,8 @@ internal sealed class QuantisedItemFactors
             return 0;
         }
 
-        // With fewer than n allowed items, each of them is in the answer.
-        var found = TopN.Select(lower, destination, allowed);
+        // With fewer than n items left, each of them is in the answer.
+        var found = TopN.Select(lower, destination);
         var threshold = found == destination.Length ? destination[found - 1].Score : float.NegativeInfinity;
         var (a, b) = ErrorCoefficients(user);
 
@@ -266,7 +267,7 @@ internal sealed class QuantisedItemFactors
                 }
 
                 var upper = blend.Blend(factorLower[item] + ((2 * a * _residualNorm[item]) + (2 * b * _codedNorm[item])), item);
-                if (upper >= threshold && (allowed.IsEmpty || allowed[item]))
+                if (upper >= threshold)
                 {
                     items[rescored++] = item;
                 }

@@ -91,11 +91,12 @@ public abstract class Recommender
     protected abstract RecommendationSource ScoreKnownUser(int user, Span<float> scores);
 
     /// <summary>
-    /// The best items for a known user from what <see cref="ScoreKnownUser"/> wrote, once the excluded items are set to
-    /// negative infinity: by default, those values are the scores and the best are selected.
+    /// The best items for a known user from what <see cref="ScoreKnownUser"/> wrote, once the excluded items (those
+    /// seen, and those a genre filter leaves out) are set to negative infinity: by default, those values are the
+    /// scores and the best are selected.
     /// </summary>
-    protected virtual int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed) =>
-        TopN.Select(scores, destination, allowed);
+    protected virtual int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination) =>
+        TopN.Select(scores, destination);
 
     /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity; returns what it compared.</summary>
     protected virtual SimilaritySource ScoreSimilar(int item, Span<float> scores)
@@ -150,7 +151,6 @@ public abstract class Recommender
             }
         }
 
-        ReadOnlySpan<bool> allowed = default;
         if (genre is not null)
         {
             var mask = Catalog.GenreMask(genre);
@@ -159,10 +159,10 @@ public abstract class Recommender
                 return (0, source);
             }
 
-            allowed = mask;
+            TopN.Restrict(scores, mask);
         }
 
-        return (known ? SelectKnownUser(user, scores, destination, allowed) : TopN.Select(scores, destination, allowed), source);
+        return (known ? SelectKnownUser(user, scores, destination) : TopN.Select(scores, destination), source);
     }
 
     /// <summary>Convenience form: ids and scores (allocates the list).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -25,9 +26,9 @@ public static class TopN
 
     /// <summary>
     /// Writes the best scores into <paramref name="destination"/> (best first) and returns how many were written.
-    /// NaN and negative-infinity scores are never selected, nor, when <paramref name="allowed"/> is given, items it marks false.
+    /// NaN and negative-infinity scores are never selected (<see cref="Restrict"/> filters by setting them).
     /// </summary>
-    public static int Select(ReadOnlySpan<float> scores, Span<ScoredItem> destination, ReadOnlySpan<bool> allowed = default)
+    public static int Select(ReadOnlySpan<float> scores, Span<ScoredItem> destination)
     {
         var capacity = destination.Length;
         if (capacity == 0)
@@ -36,7 +37,7 @@ public static class TopN
         }
 
         var count = 0;
-        var floor = allowed.IsEmpty ? Floor(scores, capacity) : float.NegativeInfinity;
+        var floor = Floor(scores, capacity);
         ref var first = ref MemoryMarshal.GetReference(scores);
         var i = 0;
         while (i < scores.Length)
@@ -65,7 +66,7 @@ public static class TopN
             for (; i < end; i++)
             {
                 var score = scores[i];
-                if (!(score > float.NegativeInfinity) || score < floor || (!allowed.IsEmpty && !allowed[i]))
+                if (!(score > float.NegativeInfinity) || score < floor)
                 {
                     continue;
                 }
@@ -91,6 +92,52 @@ public static class TopN
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Sets the score of every item <paramref name="allowed"/> marks false to negative infinity, so that
+    /// <see cref="Select"/> passes over it. A filter applied this way keeps the selection's floor and its skipping of
+    /// whole blocks, which checking each item as it was selected could not: the floor would have come from items the
+    /// filter leaves out, and under a genre filter most blocks hold a better score of another genre, so they went the
+    /// long way.
+    /// </summary>
+    public static void Restrict(Span<float> scores, ReadOnlySpan<bool> allowed)
+    {
+        if (allowed.Length != scores.Length)
+        {
+            throw new ArgumentException($"The filter has {allowed.Length} items and the scores {scores.Length}.", nameof(allowed));
+        }
+
+        ref var score = ref MemoryMarshal.GetReference(scores);
+        ref var flag = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(allowed));
+        var i = 0;
+        for (; i + 16 <= scores.Length; i += 16)
+        {
+            // Sixteen flags, widened to four vectors of four lanes, one per four scores.
+            var (low, high) = Vector128.Widen(Vector128.LoadUnsafe(ref flag, (nuint)i));
+            var (f0, f1) = Vector128.Widen(low);
+            var (f2, f3) = Vector128.Widen(high);
+            LeaveOut(ref score, i, f0);
+            LeaveOut(ref score, i + 4, f1);
+            LeaveOut(ref score, i + 8, f2);
+            LeaveOut(ref score, i + 12, f3);
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            if (!allowed[i])
+            {
+                scores[i] = float.NegativeInfinity;
+            }
+        }
+    }
+
+    // Negative infinity in the four scores at `at` whose flags are zero (false).
+    private static void LeaveOut(ref float score, int at, Vector128<uint> flags)
+    {
+        var scores = Vector128.LoadUnsafe(ref score, (nuint)at);
+        var leftOut = Vector128.Equals(flags, Vector128<uint>.Zero).AsSingle();
+        Vector128.ConditionalSelect(leftOut, Vector128.Create(float.NegativeInfinity), scores).StoreUnsafe(ref score, (nuint)at);
     }
 
     /// <summary>

@@ -112,11 +112,19 @@ public class QuantisedItemFactorsTests
                     exact[seen] = lower[seen] = float.NegativeInfinity;
                 }
 
-                ReadOnlySpan<bool> filter = u % 2 == 0 ? default : allowed;
+                // A filter leaves items out the way Recommend applies one: at negative infinity, as seen items.
+                for (var i = 0; u % 2 == 1 && i < trained.Length; i++)
+                {
+                    if (!allowed[i])
+                    {
+                        exact[i] = lower[i] = float.NegativeInfinity;
+                    }
+                }
+
                 var expected = new ScoredItem[n];
-                var expectedCount = TopN.Select(exact, expected, filter);
+                var expectedCount = TopN.Select(exact, expected);
                 var actual = new ScoredItem[n];
-                var count = quantised.Select(user, lower, lower, actual, filter, default(FactorScore), out _);
+                var count = quantised.Select(user, lower, lower, actual, default(FactorScore), out _);
 
                 Assert.Equal(expected.Take(expectedCount), actual.Take(count));
             }
@@ -176,9 +184,9 @@ public class QuantisedItemFactorsTests
             Exact(user, items, rank, trained, exact);
             var expectedCount = TopN.Select(exact, expected);
 
-            var count = wide.Select(user, wideBounds, wideBounds, actual, default, default(FactorScore), out _);
+            var count = wide.Select(user, wideBounds, wideBounds, actual, default(FactorScore), out _);
             Assert.Equal(expected.Take(expectedCount), actual.Take(count));
-            count = narrow.Select(user, narrowBounds, narrowBounds, actual, default, default(FactorScore), out _);
+            count = narrow.Select(user, narrowBounds, narrowBounds, actual, default(FactorScore), out _);
             Assert.Equal(expected.Take(expectedCount), actual.Take(count));
         }
     }
@@ -193,7 +201,7 @@ public class QuantisedItemFactorsTests
         quantised.LowerBounds(zero, lower);
         var destination = new ScoredItem[5];
 
-        Assert.Equal(5, quantised.Select(zero, lower, lower, destination, default, default(FactorScore), out _));
+        Assert.Equal(5, quantised.Select(zero, lower, lower, destination, default(FactorScore), out _));
         Assert.Equal(Enumerable.Range(0, 50).Where(i => trained[i]).Take(5).Select(i => new ScoredItem(i, 0f)), destination);
     }
 
@@ -245,7 +253,7 @@ public class QuantisedItemFactorsTests
         for (var u = 0; u < count; u++)
         {
             quantised.LowerBounds(users.AsSpan(u * rank, rank), lower);
-            quantised.Select(users.AsSpan(u * rank, rank), lower, lower, destination, default, default(FactorScore), out var scored);
+            quantised.Select(users.AsSpan(u * rank, rank), lower, lower, destination, default(FactorScore), out var scored);
             rescored += scored;
         }
 

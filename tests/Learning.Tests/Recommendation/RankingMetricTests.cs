@@ -150,11 +150,46 @@ public sealed class RankingMetricTests
         scores[18] = float.NegativeInfinity;
         var allowed = Enumerable.Range(0, 5_000).Select(i => i % 7 != 0).ToArray();
         var buffer = new ScoredItem[25];
-        var count = TopN.Select(scores, buffer, allowed);
-        var expected = Enumerable.Range(0, 5_000).Where(i => allowed[i] && float.IsFinite(scores[i]))
-            .OrderByDescending(i => scores[i]).ThenBy(i => i).Take(25).ToArray();
+        var count = TopN.Select(scores, buffer);
         Assert.Equal(25, count);
-        Assert.Equal(expected, buffer.Select(b => b.Item));
+        Assert.Equal(Best(scores, _ => true), buffer.Select(b => b.Item));
+
+        var restricted = scores.ToArray();
+        TopN.Restrict(restricted, allowed);
+        count = TopN.Select(restricted, buffer);
+        Assert.Equal(25, count);
+        Assert.Equal(Best(scores, i => allowed[i]), buffer.Select(b => b.Item));
         Assert.Equal(3, TopN.Select([1f, 2f, float.NaN, 3f], new ScoredItem[10]));
+
+        static int[] Best(float[] scores, Func<int, bool> allowed) => Enumerable.Range(0, scores.Length)
+            .Where(i => allowed(i) && float.IsFinite(scores[i])).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(25).ToArray();
+    }
+
+    [Fact]
+    public void Restrict_leaves_out_exactly_the_items_the_filter_marks_false()
+    {
+        // Lengths around the sixteen flags read at a time, so that both the vector loop and the tail are covered.
+        var rng = new Core.Rng(4);
+        foreach (var length in new[] { 0, 1, 15, 16, 17, 31, 33, 1_000 })
+        {
+            var scores = Enumerable.Range(0, length).Select(i => (i % 11) switch
+            {
+                3 => float.NaN,
+                5 => float.PositiveInfinity,
+                7 => float.NegativeInfinity,
+                _ => (float)(rng.NextDouble() - 0.5),
+            }).ToArray();
+            var allowed = Enumerable.Range(0, length).Select(_ => rng.NextInt(3) == 0).ToArray();
+            var restricted = scores.ToArray();
+            TopN.Restrict(restricted, allowed);
+            for (var i = 0; i < length; i++)
+            {
+                // Bit for bit: an allowed NaN stays NaN (and so is still never selected).
+                Assert.Equal(allowed[i] ? BitConverter.SingleToInt32Bits(scores[i]) : BitConverter.SingleToInt32Bits(float.NegativeInfinity), BitConverter.SingleToInt32Bits(restricted[i]));
+            }
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => TopN.Restrict(new float[5], new bool[4]));
+        Assert.Contains("4 items and the scores 5", error.Message, StringComparison.Ordinal);
     }
 }

@@ -104,6 +104,21 @@ public sealed class RecommenderContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
+    public void A_genre_filtered_list_is_the_top_of_that_genre_in_the_unfiltered_ranking(string name)
+    {
+        // The filter leaves the other genres out and changes nothing else: not the scores, not the order, not the ties.
+        var model = Model(name);
+        foreach (var user in new[] { "user0", "user3", "nobody" })
+        {
+            var everything = model.Recommend(user, Catalog.Count).Items;
+            var horror = everything.Where(i => Catalog.Genres(Catalog.Items.IndexOf(i.ItemId)).Contains("Horror")).Take(10).ToList();
+            Assert.NotEmpty(horror);
+            Assert.Equal(horror, model.Recommend(user, 10, genre: "Horror").Items);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
     public void Parallel_calls_give_the_sequential_answers(string name)
     {
         var model = Model(name);
@@ -127,6 +142,7 @@ public sealed class RecommenderContractTests
             () =>
             {
                 model.Recommend("user5", buffer);
+                model.Recommend("user5", buffer, genre: "Horror");
                 model.Recommend("nobody", buffer);
             },
             calls: 500));

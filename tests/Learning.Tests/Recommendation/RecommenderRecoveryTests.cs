@@ -148,7 +148,12 @@ public sealed class RecommenderRecoveryTests
             }
 
             var genre = user % 2 == 0 ? null : "Horror";
-            var count = TopN.Select(scores, expected, genre is null ? default : horror);
+            for (var item = 0; genre is not null && item < scores.Length; item++)
+            {
+                scores[item] = horror![item] ? scores[item] : float.NegativeInfinity;
+            }
+
+            var count = TopN.Select(scores, expected);
             var (written, source) = model.Recommend(model.History.Users[user], actual, genre: genre);
 
             Assert.Equal(RecommendationSource.FactorModel, source);
