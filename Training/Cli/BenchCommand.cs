@@ -168,7 +168,7 @@ public static class BenchCommand
         var items = new Option<int>("--items") { Description = "Catalogue size.", DefaultValueFactory = _ => 10_000 };
         var rank = new Option<int>("--rank") { Description = "Factor rank.", DefaultValueFactory = _ => 64 };
         var json = NetflixCli.JsonOption();
-        var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue, for the implicit model and the hybrid.") { items, rank, json };
+        var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter.") { items, rank, json };
         command.SetAction(parse =>
         {
             // --items 2,000,000,000 overflowed the factor array's size, and --rank 100,000 ran out of memory, both unhandled.
@@ -185,7 +185,8 @@ public static class BenchCommand
                 io.Console.WriteLine($"Factor scan: {(result.FactorScan == "Float" ? "floats" : "8-bit, " + result.FactorScan + " kernel")}; content similarity: {result.ContentKernel} kernel.");
                 foreach (var m in result.Models)
                 {
-                    io.Console.WriteLine($"{m.Name}: Recommend top {result.N} of {result.Items:N0} items at rank {result.Rank} ({result.TokensPerItem.ToString("F2", CultureInfo.InvariantCulture)} content tokens an item): median {m.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {m.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
+                    var filter = m.Genre is null ? string.Empty : $", genre {m.Genre} ({(100 * result.GenreShare).ToString("F1", CultureInfo.InvariantCulture)} % of items)";
+                    io.Console.WriteLine($"{m.Name}{filter}: Recommend top {result.N} of {result.Items:N0} items at rank {result.Rank} ({result.TokensPerItem.ToString("F2", CultureInfo.InvariantCulture)} content tokens an item): median {m.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {m.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
                 }
             }
 

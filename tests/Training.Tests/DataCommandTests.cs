@@ -285,7 +285,11 @@ public sealed class RecommendationBenchCommandTests
         // Both the factor model and the hybrid the API serves, over a catalogue with the Netflix titles' kind of tokens.
         Assert.InRange(doc.RootElement.GetProperty("tokensPerItem").GetDouble(), 6, 7);
         var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
-        Assert.Equal(["implicit-mf", "hybrid"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["implicit-mf", "implicit-mf", "hybrid", "hybrid"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal([null, "g0", null, "g0"], models.Select(m => m.TryGetProperty("genre", out var genre) ? genre.GetString() : null));
+
+        // One genre of 20 drawn first, and one of two more often than not: about 1/20 + 1/40 of the titles.
+        Assert.InRange(doc.RootElement.GetProperty("genreShare").GetDouble(), 0.04, 0.11);
         Assert.All(models, m => Assert.True(m.GetProperty("medianMicroseconds").GetDouble() > 0 && m.GetProperty("p99Microseconds").GetDouble() >= m.GetProperty("medianMicroseconds").GetDouble()));
 
         // What the figures were measured with: the 8-bit scan wherever AVX2 is, the fastest kernel the machine has.
