@@ -19,7 +19,10 @@ public static class TopN
 {
     private const int Block = 8;
 
-    // The floor's columns: items i, i + 64, i + 128, ... share one, kept in eight registers of eight.
+    /// <summary>The most items <see cref="Floor"/> finds a floor for (1,024 columns, 4 KiB of maxima on the stack).</summary>
+    internal const int MaxFloorCount = 256;
+
+    // The floor's columns for n up to 16: items i, i + 64, i + 128, ... share one, kept in eight registers of eight.
     private const int Columns = 64;
 
     private static Vector256<float> Lowest => Vector256.Create(float.NegativeInfinity);
@@ -142,13 +145,19 @@ public static class TopN
 
     /// <summary>
     /// A score at least <paramref name="n"/> of <paramref name="scores"/> reach, so that every score below it can be
-    /// passed over; negative infinity when none is found cheaply (n above a quarter of the columns, or a short list).
-    /// The largest score of each of 64 columns (items equal modulo 64) is some item's; the n-th largest of those is
-    /// reached by n different items, and in a large catalogue lies near the n-th best score of all.
+    /// passed over; negative infinity when none is found cheaply (n above <see cref="MaxFloorCount"/>, or a list
+    /// shorter than eight rows of columns). The largest score of each of 64 columns (items equal modulo 64; for n
+    /// above 16, 64 more columns for every 16 more) is some item's; the n-th largest of those is reached by n
+    /// different items, and with at least four columns for each of the n lies near the n-th best score of all.
     /// </summary>
     internal static float Floor(ReadOnlySpan<float> scores, int n)
     {
-        if (n > Columns / 4 || scores.Length < Columns * 8)
+        if (n > Columns / 4)
+        {
+            return WideFloor(scores, n);
+        }
+
+        if (scores.Length < Columns * 8)
         {
             return float.NegativeInfinity;
         }
@@ -169,11 +178,40 @@ public static class TopN
             m7 = Vector256.MaxNative(m7, Vector256.LoadUnsafe(ref first, at + 56));
         }
 
-        // The n-th best column value, by the selection itself; it takes no NaN or negative infinity, so with fewer than
-        // n other values nothing is ruled out.
         Span<Vector256<float>> maxima = [m0, m1, m2, m3, m4, m5, m6, m7];
+        return NthBest(MemoryMarshal.Cast<Vector256<float>, float>(maxima), n);
+    }
+
+    // Floor for n above 16: more columns than eight registers hold, so their maxima are kept on the stack.
+    private static float WideFloor(ReadOnlySpan<float> scores, int n)
+    {
+        var columns = Columns * ((n + (Columns / 4) - 1) / (Columns / 4));
+        if (n > MaxFloorCount || scores.Length < columns * 8)
+        {
+            return float.NegativeInfinity;
+        }
+
+        Span<float> maxima = stackalloc float[columns];
+        maxima.Fill(float.NegativeInfinity);
+        ref var top = ref MemoryMarshal.GetReference(maxima);
+        ref var first = ref MemoryMarshal.GetReference(scores);
+        for (nuint at = 0; at + (nuint)columns <= (nuint)scores.Length; at += (nuint)columns)
+        {
+            for (nuint c = 0; c < (nuint)columns; c += Block)
+            {
+                Vector256.MaxNative(Vector256.LoadUnsafe(ref top, c), Vector256.LoadUnsafe(ref first, at + c)).StoreUnsafe(ref top, c);
+            }
+        }
+
+        return NthBest(maxima, n);
+    }
+
+    // The n-th best column value, by the selection itself (too few maxima for a floor of their own); it takes no NaN
+    // or negative infinity, so with fewer than n other values nothing is ruled out.
+    private static float NthBest(ReadOnlySpan<float> maxima, int n)
+    {
         Span<ScoredItem> best = stackalloc ScoredItem[n];
-        return Select(MemoryMarshal.Cast<Vector256<float>, float>(maxima), best) == n ? best[n - 1].Score : float.NegativeInfinity;
+        return Select(maxima, best) == n ? best[n - 1].Score : float.NegativeInfinity;
     }
 
     // "a is better than b": higher score, then lower index.

@@ -92,6 +92,8 @@ public sealed class RankingMetricTests
     [InlineData(4_099, 1)]
     [InlineData(4_099, 10)]
     [InlineData(4_099, 16)]
+    [InlineData(4_099, 17)]
+    [InlineData(4_099, 100)]
     [InlineData(512, 10)]
     public void TopN_skipping_blocks_of_eight_selects_what_a_full_sort_does(int length, int n)
     {
@@ -123,18 +125,22 @@ public sealed class RankingMetricTests
         var rng = new Core.Rng(12);
         var scores = Enumerable.Range(0, 10_000).Select(_ => (float)rng.Gaussian(0, 1)).ToArray();
         var sorted = scores.OrderDescending().ToArray();
-        foreach (var n in new[] { 1, 5, 10, 16 })
+        foreach (var n in new[] { 1, 5, 10, 16, 17, 50, 100, TopN.MaxFloorCount })
         {
             var floor = TopN.Floor(scores, n);
             Assert.True(scores.Count(s => s >= floor) >= n, $"n {n}: floor {floor} reached by fewer than n scores");
 
-            // 64 columns of about 156 scores each: the n-th best column maximum is well within the best 4n scores.
+            // At least 4n columns (64 of about 156 scores each up to n = 16, 1,024 of about 10 for n = 256): the n-th
+            // best column maximum is well within the best 4n scores.
             Assert.True(floor >= sorted[(4 * n) - 1], $"n {n}: floor {floor} below the {4 * n}-th best score {sorted[(4 * n) - 1]}");
         }
 
-        // Too many asked for the 64 columns, a list too short for them, or too few finite scores: nothing is ruled out.
-        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores, 17));
+        // Too many asked, a list shorter than eight rows of the columns (64 up to n = 16, 128 up to 32), or too few
+        // finite scores: nothing is ruled out.
+        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores, TopN.MaxFloorCount + 1));
         Assert.Equal(float.NegativeInfinity, TopN.Floor(scores.AsSpan(0, 511), 10));
+        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores.AsSpan(0, 1_023), 17));
+        Assert.True(TopN.Floor(scores.AsSpan(0, 1_024), 17) > float.NegativeInfinity);
         var sparse = Enumerable.Repeat(float.NegativeInfinity, 4_096).ToArray();
         sparse[100] = sparse[200] = sparse[300] = 1;
         Assert.Equal(float.NegativeInfinity, TopN.Floor(sparse, 4));
