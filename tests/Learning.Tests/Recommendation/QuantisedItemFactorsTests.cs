@@ -113,12 +113,10 @@ public class QuantisedItemFactorsTests
                 }
 
                 // A filter leaves items out the way Recommend applies one: at negative infinity, as seen items.
-                for (var i = 0; u % 2 == 1 && i < trained.Length; i++)
+                if (u % 2 == 1)
                 {
-                    if (!allowed[i])
-                    {
-                        exact[i] = lower[i] = float.NegativeInfinity;
-                    }
+                    TopN.Restrict(exact, allowed);
+                    TopN.Restrict(lower, allowed);
                 }
 
                 var expected = new ScoredItem[n];
