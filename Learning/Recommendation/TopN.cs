@@ -8,18 +8,20 @@ namespace NetflixML.Learning.Recommendation;
 public readonly record struct ScoredItem(int Item, float Score);
 
 /// <summary>
-/// Partial selection of the best n scores: a min-heap of n entries over one pass of the catalogue (O(items log n),
-/// no sort of the catalogue, nothing allocated). Ties go to the lower item index, so results are deterministic. Once
-/// n are held, eight scores at a time are compared with the worst held and skipped together when none beats it:
-/// most of a catalogue, so the pass costs little more than reading it. Before it, a pass of maxima finds a floor that
-/// at least n scores reach (<see cref="Floor"/>), so that the heap is not first filled with whatever comes first and
-/// then replaced item after item, in branches no predictor learns.
+/// Partial selection of the best n scores in two passes of the catalogue, with no sort of the catalogue and nothing
+/// allocated. Ties go to the lower item index, so results are deterministic. A first pass of maxima finds a floor that
+/// at least n scores reach and few more (<see cref="Floor"/>); the scores at or above it are gathered, eight compared
+/// at a time and passed over together when none reaches it, and only those few are sorted. Where no floor is found
+/// cheaply, or too many scores tie at it, a min-heap of n over the whole pass gives the same answer (O(items log n)).
 /// </summary>
 public static class TopN
 {
     private const int Block = 8;
 
-    /// <summary>The most items <see cref="Floor"/> finds a floor for (1,024 columns, 4 KiB of maxima on the stack).</summary>
+    /// <summary>
+    /// The most items <see cref="Floor"/> finds a floor for (1,024 columns, 4 KiB of maxima on the stack, and 8.7 KiB
+    /// of gathered keys).
+    /// </summary>
     internal const int MaxFloorCount = 256;
 
     // The floor's columns for n up to 16: items i, i + 64, i + 128, ... share one, kept in eight registers of eight.
@@ -33,14 +35,97 @@ public static class TopN
     /// </summary>
     public static int Select(ReadOnlySpan<float> scores, Span<ScoredItem> destination)
     {
-        var capacity = destination.Length;
-        if (capacity == 0)
+        var n = destination.Length;
+        if (n == 0)
         {
             return 0;
         }
 
+        // A floor is only found for n up to MaxFloorCount, so the keys stay a few KiB of stack. Usually a few more
+        // than n scores reach the floor; only ties at it make many more, and the heap then does without the keys.
+        var floor = Floor(scores, n);
+        if (floor > float.NegativeInfinity)
+        {
+            Span<ulong> keys = stackalloc ulong[GatherLimit(n)];
+            var gathered = Gather(scores, floor, keys);
+            if (gathered >= 0)
+            {
+                return Best(scores, keys[..gathered], destination);
+            }
+        }
+
+        return SelectByHeap(scores, floor, destination);
+    }
+
+    // How many scores at or above the floor are gathered before the heap takes over.
+    private static int GatherLimit(int n) => (4 * n) + 64;
+
+    // The keys of the scores at or above the floor, in item order; -1 when there are more than keys holds.
+    private static int Gather(ReadOnlySpan<float> scores, float floor, Span<ulong> keys)
+    {
         var count = 0;
-        var floor = Floor(scores, capacity);
+        var bar = Vector256.Create(floor);
+        ref var first = ref MemoryMarshal.GetReference(scores);
+        var i = 0;
+        while (i < scores.Length)
+        {
+            // NaN compares false, so it is never gathered, and a block of it and lower scores is passed over.
+            while (i + Block <= scores.Length && !Vector256.GreaterThanOrEqualAny(Vector256.LoadUnsafe(ref first, (nuint)i), bar))
+            {
+                i += Block;
+            }
+
+            var end = Math.Min(i + Block, scores.Length);
+            for (; i < end; i++)
+            {
+                var score = scores[i];
+                if (score >= floor)
+                {
+                    if (count == keys.Length)
+                    {
+                        return -1;
+                    }
+
+                    keys[count++] = Key(score, i);
+                }
+            }
+        }
+
+        return count;
+    }
+
+    // The best n of the gathered keys, best first: a key's order is the selection's, higher score then lower index.
+    private static int Best(ReadOnlySpan<float> scores, Span<ulong> keys, Span<ScoredItem> destination)
+    {
+        keys.Sort();
+        var written = Math.Min(destination.Length, keys.Length);
+        for (var j = 0; j < written; j++)
+        {
+            var item = (int)~(uint)keys[keys.Length - 1 - j];
+            destination[j] = new ScoredItem(item, scores[item]);
+        }
+
+        return written;
+    }
+
+    // The score's order in the high half (-0 as +0, which compare equal), the item's reverse order in the low half.
+    private static ulong Key(float score, int item) => ((ulong)Ordered(score + 0f) << 32) | ~(uint)item;
+
+    // Float bits as an unsigned integer in the floats' order (NaN aside): negatives flipped, positives above them.
+    private static uint Ordered(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+    }
+
+    private static float FromOrdered(uint ordered) =>
+        BitConverter.UInt32BitsToSingle((ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered);
+
+    // A min-heap of n over the whole pass, for when no floor was found or too many scores tie at it.
+    private static int SelectByHeap(ReadOnlySpan<float> scores, float floor, Span<ScoredItem> destination)
+    {
+        var capacity = destination.Length;
+        var count = 0;
         ref var first = ref MemoryMarshal.GetReference(scores);
         var i = 0;
         while (i < scores.Length)
@@ -145,21 +230,28 @@ public static class TopN
 
     /// <summary>
     /// A score at least <paramref name="n"/> of <paramref name="scores"/> reach, so that every score below it can be
-    /// passed over; negative infinity when none is found cheaply (n above <see cref="MaxFloorCount"/>, or a list
-    /// shorter than eight rows of columns). The largest score of each of 64 columns (items equal modulo 64; for n
-    /// above 16, 64 more columns for every 16 more) is some item's; the n-th largest of those is reached by n
-    /// different items, and with at least four columns for each of the n lies near the n-th best score of all.
+    /// passed over; negative infinity when fewer than n scores are finite or above (NaN and negative infinity never
+    /// count), or n is above <see cref="MaxFloorCount"/>. The largest score of each of 64 columns (items equal modulo
+    /// 64; for n above 16, 64 more columns for every 16 more) is some item's; the n-th largest of those is reached by
+    /// n different items, and with at least four columns for each of the n lies near the n-th best score of all. A
+    /// list shorter than eight rows of columns has no columns worth the name: its floor is its own n-th best score.
     /// </summary>
     internal static float Floor(ReadOnlySpan<float> scores, int n)
     {
-        if (n > Columns / 4)
-        {
-            return WideFloor(scores, n);
-        }
-
-        if (scores.Length < Columns * 8)
+        if (n > MaxFloorCount)
         {
             return float.NegativeInfinity;
+        }
+
+        var columns = Columns * ((n + (Columns / 4) - 1) / (Columns / 4));
+        if (scores.Length < columns * 8)
+        {
+            return NthBest(scores, n);
+        }
+
+        if (n > Columns / 4)
+        {
+            return WideFloor(scores, columns, n);
         }
 
         ref var first = ref MemoryMarshal.GetReference(scores);
@@ -183,14 +275,8 @@ public static class TopN
     }
 
     // Floor for n above 16: more columns than eight registers hold, so their maxima are kept on the stack.
-    private static float WideFloor(ReadOnlySpan<float> scores, int n)
+    private static float WideFloor(ReadOnlySpan<float> scores, int columns, int n)
     {
-        var columns = Columns * ((n + (Columns / 4) - 1) / (Columns / 4));
-        if (n > MaxFloorCount || scores.Length < columns * 8)
-        {
-            return float.NegativeInfinity;
-        }
-
         Span<float> maxima = stackalloc float[columns];
         maxima.Fill(float.NegativeInfinity);
         ref var top = ref MemoryMarshal.GetReference(maxima);
@@ -206,12 +292,58 @@ public static class TopN
         return NthBest(maxima, n);
     }
 
-    // The n-th best column value, by the selection itself (too few maxima for a floor of their own); it takes no NaN
-    // or negative infinity, so with fewer than n other values nothing is ruled out.
-    private static float NthBest(ReadOnlySpan<float> maxima, int n)
+    /// <summary>
+    /// The n-th best of <paramref name="values"/> (ties counted each; NaN and negative infinity never count), or
+    /// negative infinity when fewer than n values count. Found by halving the range of float bit patterns for the
+    /// largest value that n values reach, each count one branch-free pass, about 32 of them: a sort or heap of the
+    /// values would mispredict a branch at most comparisons.
+    /// </summary>
+    internal static float NthBest(ReadOnlySpan<float> values, int n)
     {
-        Span<ScoredItem> best = stackalloc ScoredItem[n];
-        return Select(maxima, best) == n ? best[n - 1].Score : float.NegativeInfinity;
+        var low = Ordered(float.MinValue);
+        if (Reaching(values, low) < n)
+        {
+            return float.NegativeInfinity;
+        }
+
+        var high = Ordered(float.PositiveInfinity);
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            if (Reaching(values, middle) >= n)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return FromOrdered(low);
+    }
+
+    // How many values are at or above the float whose order is `ordered` (NaN never is).
+    private static int Reaching(ReadOnlySpan<float> values, uint ordered)
+    {
+        var bar = FromOrdered(ordered);
+        var bars = Vector256.Create(bar);
+        var counts = Vector256<int>.Zero;
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        for (; i + Block <= values.Length; i += Block)
+        {
+            // A lane that reaches the bar compares as all ones, -1 as an integer.
+            counts -= Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref first, (nuint)i), bars).AsInt32();
+        }
+
+        var count = Vector256.Sum(counts);
+        for (; i < values.Length; i++)
+        {
+            count += values[i] >= bar ? 1 : 0;
+        }
+
+        return count;
     }
 
     // "a is better than b": higher score, then lower index.

@@ -135,16 +135,74 @@ public sealed class RankingMetricTests
             Assert.True(floor >= sorted[(4 * n) - 1], $"n {n}: floor {floor} below the {4 * n}-th best score {sorted[(4 * n) - 1]}");
         }
 
-        // Too many asked, a list shorter than eight rows of the columns (64 up to n = 16, 128 up to 32), or too few
-        // finite scores: nothing is ruled out.
+        // A list shorter than eight rows of the columns (64 up to n = 16, 128 up to 32) has its own n-th best as its
+        // floor; a longer one the columns' n-th best, at or below that.
+        var first511 = scores.Take(511).OrderDescending().ToArray();
+        var first1024 = scores.Take(1_024).OrderDescending().ToArray();
+        Assert.Equal(first511[9], TopN.Floor(scores.AsSpan(0, 511), 10));
+        Assert.Equal(first1024[16], TopN.Floor(scores.AsSpan(0, 1_023), 17), 0f); // the 1,024th is not among the best
+        Assert.True(TopN.Floor(scores.AsSpan(0, 1_024), 17) <= first1024[16]);
+
+        // Too many asked, or too few finite scores: nothing is ruled out.
         Assert.Equal(float.NegativeInfinity, TopN.Floor(scores, TopN.MaxFloorCount + 1));
-        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores.AsSpan(0, 511), 10));
-        Assert.Equal(float.NegativeInfinity, TopN.Floor(scores.AsSpan(0, 1_023), 17));
-        Assert.True(TopN.Floor(scores.AsSpan(0, 1_024), 17) > float.NegativeInfinity);
         var sparse = Enumerable.Repeat(float.NegativeInfinity, 4_096).ToArray();
         sparse[100] = sparse[200] = sparse[300] = 1;
         Assert.Equal(float.NegativeInfinity, TopN.Floor(sparse, 4));
         Assert.Equal(1, TopN.Floor(sparse, 3));
+    }
+
+    [Fact]
+    public void NthBest_is_the_n_th_largest_value_counting_ties_and_leaving_out_nan_and_negative_infinity()
+    {
+        var rng = new Core.Rng(31);
+        foreach (var length in new[] { 1, 7, 8, 13, 64, 333 })
+        {
+            // Values of every sign and size, repeated ones, signed zeros and infinities; lengths off multiples of 8.
+            var values = Enumerable.Range(0, length).Select(i => (i % 9) switch
+            {
+                0 => (float)Math.Round(rng.Gaussian(0, 3)),
+                1 => -0f,
+                2 => 0f,
+                3 => (float)(rng.Gaussian(0, 1) * 1e30),
+                4 => (float)(rng.Gaussian(0, 1) * 1e-30),
+                5 => float.NaN,
+                6 => float.NegativeInfinity,
+                7 => float.PositiveInfinity,
+                _ => (float)rng.Gaussian(0, 1),
+            }).ToArray();
+            var counted = values.Where(v => v > float.NegativeInfinity).OrderDescending().ToArray();
+            for (var n = 1; n <= counted.Length; n++)
+            {
+                // -0 and +0 are one value to a comparison, so either answers for the other.
+                Assert.True(counted[n - 1] == TopN.NthBest(values, n), $"length {length}, n {n}: {TopN.NthBest(values, n)} for {counted[n - 1]}");
+            }
+
+            Assert.Equal(float.NegativeInfinity, TopN.NthBest(values, counted.Length + 1));
+        }
+    }
+
+    [Fact]
+    public void TopN_with_more_ties_at_the_floor_than_are_gathered_still_breaks_them_by_index()
+    {
+        // 10,000 equal scores reach the floor, far more than the selection gathers, so the heap selects; two better
+        // scores, and -0 among +0, which compare equal and so tie as well.
+        var scores = Enumerable.Repeat(1f, 10_000).ToArray();
+        scores[9_000] = 2;
+        scores[5] = 3;
+        var buffer = new ScoredItem[10];
+        Assert.Equal(10, TopN.Select(scores, buffer));
+        Assert.Equal([5, 9_000, 0, 1, 2, 3, 4, 6, 7, 8], buffer.Select(b => b.Item));
+
+        var zeros = Enumerable.Range(0, 2_000).Select(i => i % 3 == 0 ? -0f : 0f).ToArray();
+        zeros[1_500] = float.Epsilon;
+        Assert.Equal(10, TopN.Select(zeros, buffer));
+        Assert.Equal([1_500, 0, 1, 2, 3, 4, 5, 6, 7, 8], buffer.Select(b => b.Item));
+        Assert.True(float.IsNegative(buffer[1].Score) && !float.IsNegative(buffer[2].Score)); // each item's own score
+
+        // Few enough to be gathered and sorted by key: there too -0 and +0 tie, and go by index.
+        var gathered = new ScoredItem[3];
+        Assert.Equal(3, TopN.Select([1f, -0f, 0f, -0f], gathered));
+        Assert.Equal([0, 1, 2], gathered.Select(b => b.Item));
     }
 
     [Fact]
