@@ -167,15 +167,17 @@ public static class BenchCommand
     {
         var items = new Option<int>("--items") { Description = "Catalogue size.", DefaultValueFactory = _ => 10_000 };
         var rank = new Option<int>("--rank") { Description = "Factor rank.", DefaultValueFactory = _ => 64 };
+        var count = new Option<int>("--count") { Description = "How many titles a call returns (1-100, as the API's count).", DefaultValueFactory = _ => 10 };
         var json = NetflixCli.JsonOption();
-        var command = new Command("topn", "Latency of one Recommend call (top 10, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter.") { items, rank, json };
+        var command = new Command("topn", "Latency of one Recommend call (top 10 unless --count, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter.") { items, rank, count, json };
         command.SetAction(parse =>
         {
             // --items 2,000,000,000 overflowed the factor array's size, and --rank 100,000 ran out of memory, both unhandled.
             OptionValueException.Require(parse.GetValue(items) is >= 10 and <= 1_000_000, "--items", parse.GetValue(items), "must be in 10..1,000,000");
             OptionValueException.Require(parse.GetValue(rank) is >= 1 and <= MaxRank, "--rank", parse.GetValue(rank), "must be in 1..1,024");
+            OptionValueException.Require(parse.GetValue(count) is >= 1 and <= 100, "--count", parse.GetValue(count), "must be in 1..100");
 
-            var result = RecommendationBenchmarks.RecommendLatency(parse.GetValue(items), parse.GetValue(rank), 1_000, 10, 1);
+            var result = RecommendationBenchmarks.RecommendLatency(parse.GetValue(items), parse.GetValue(rank), 1_000, parse.GetValue(count), 1);
             if (parse.GetValue(json))
             {
                 io.WriteJson(result);

@@ -12,6 +12,8 @@ public sealed class BenchOptionTests
         { ["bench", "classic", "--features", "0"], "--features is 0, must be in 1..1,000." },
         { ["bench", "topn", "--items", "9"], "--items is 9, must be in 10..1,000,000." },
         { ["bench", "topn", "--rank", "0"], "--rank is 0, must be in 1..1,024." },
+        { ["bench", "topn", "--count", "0"], "--count is 0, must be in 1..100." },
+        { ["bench", "topn", "--count", "101"], "--count is 101, must be in 1..100." },
         // Past these the runs died with unhandled exceptions (an overflowed array size, out of memory) after minutes of work.
         { ["bench", "topn", "--items", "2000000000"], "--items is 2000000000, must be in 10..1,000,000." },
         { ["bench", "topn", "--rank", "100000"], "--rank is 100000, must be in 1..1,024." },

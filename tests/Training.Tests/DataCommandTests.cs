@@ -275,13 +275,14 @@ public sealed class RecommendationBenchCommandTests
     }
 
     [Fact]
-    public void Bench_topn_reports_the_factor_model_and_hybrid_latency_for_the_requested_catalogue()
+    public void Bench_topn_reports_the_factor_model_and_hybrid_latency_for_the_requested_catalogue_and_count()
     {
-        var (code, output, _) = CliRunner.Run("bench", "topn", "--items", "500", "--rank", "16", "--json");
+        var (code, output, _) = CliRunner.Run("bench", "topn", "--items", "500", "--rank", "16", "--count", "25", "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(500, doc.RootElement.GetProperty("items").GetInt32());
         Assert.Equal(16, doc.RootElement.GetProperty("rank").GetInt32());
+        Assert.Equal(25, doc.RootElement.GetProperty("n").GetInt32());
         // Both the factor model and the hybrid the API serves, over a catalogue with the Netflix titles' kind of tokens.
         Assert.InRange(doc.RootElement.GetProperty("tokensPerItem").GetDouble(), 6, 7);
         var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
