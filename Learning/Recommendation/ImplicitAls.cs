@@ -290,6 +290,7 @@ public sealed class ImplicitFactorModel : Recommender
     private readonly float[] _x;
     private readonly float[] _y;
     private readonly bool[] _trainedItem;
+    private readonly FactorCosines _cosines;
 
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
@@ -300,6 +301,7 @@ public sealed class ImplicitFactorModel : Recommender
         _y = y;
         _trainedItem = trainedItem;
         Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
+        _cosines = new FactorCosines(y, rank, trainedItem);
     }
 
     public override string Name => "implicit-mf";
@@ -364,24 +366,24 @@ public sealed class ImplicitFactorModel : Recommender
             ? base.SelectKnownUser(user, scores, destination)
             : Quantised.Select(UserVector(user), scores, scores, destination, default(FactorScore), out _);
 
-    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_y, Rank, _trainedItem, item, scores, Content);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Score(item, scores, Content);
 
     internal SimilaritySource ScoreSimilarByFactors(int item, Span<float> scores) => ScoreSimilar(item, scores);
 
     internal override void WriteParameters(BinaryWriter writer)
     {
         writer.Write(Rank);
-        FactorSimilarity.WriteFloats(writer, _x);
-        FactorSimilarity.WriteFloats(writer, _y);
-        FactorSimilarity.WriteFlags(writer, _trainedItem);
+        FactorArrays.WriteFloats(writer, _x);
+        FactorArrays.WriteFloats(writer, _y);
+        FactorArrays.WriteFlags(writer, _trainedItem);
     }
 
     internal static ImplicitFactorModel ReadParameters(BinaryReader reader, string optionsJson, ItemCatalog catalog, InteractionMatrix history)
     {
         var rank = reader.ReadInt32();
-        var x = FactorSimilarity.ReadFloats(reader, history.Users.Count * rank);
-        var y = FactorSimilarity.ReadFloats(reader, catalog.Count * rank);
-        var trained = FactorSimilarity.ReadFlags(reader, catalog.Count);
+        var x = FactorArrays.ReadFloats(reader, history.Users.Count * rank);
+        var y = FactorArrays.ReadFloats(reader, catalog.Count * rank);
+        var trained = FactorArrays.ReadFlags(reader, catalog.Count);
 
         return new ImplicitFactorModel(optionsJson, catalog, history, rank, x, y, trained);
     }

@@ -12,6 +12,7 @@ public sealed class MatrixFactorizationModel : Recommender
     private readonly float[] _userBias;
     private readonly float[] _itemBias;
     private readonly bool[] _trainedItem;
+    private readonly FactorCosines _cosines;
 
     internal MatrixFactorizationModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float mean, float scale, float min, float max,
         float[] p, float[] q, float[] userBias, float[] itemBias, bool[] trainedItem)
@@ -28,9 +29,13 @@ public sealed class MatrixFactorizationModel : Recommender
         _userBias = userBias;
         _itemBias = itemBias;
         _trainedItem = trainedItem;
+        _cosines = new FactorCosines(q, rank, trainedItem);
     }
 
     public override string Name => "explicit-mf";
+
+    /// <summary>The item vectors, row by row, and which items have them (for tests that check what is computed from them).</summary>
+    internal (float[] Items, bool[] Trained) ItemVectors => (_q, _trainedItem);
 
     public override string Kind => "explicit-mf";
 
@@ -93,7 +98,7 @@ public sealed class MatrixFactorizationModel : Recommender
         return RecommendationSource.FactorModel;
     }
 
-    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => FactorSimilarity.Score(_q, Rank, _trainedItem, item, scores, Content);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Score(item, scores, Content);
 
     internal override void WriteParameters(BinaryWriter writer)
     {
@@ -102,11 +107,11 @@ public sealed class MatrixFactorizationModel : Recommender
         writer.Write(Scale);
         writer.Write(Min);
         writer.Write(Max);
-        FactorSimilarity.WriteFloats(writer, _p);
-        FactorSimilarity.WriteFloats(writer, _q);
-        FactorSimilarity.WriteFloats(writer, _userBias);
-        FactorSimilarity.WriteFloats(writer, _itemBias);
-        FactorSimilarity.WriteFlags(writer, _trainedItem);
+        FactorArrays.WriteFloats(writer, _p);
+        FactorArrays.WriteFloats(writer, _q);
+        FactorArrays.WriteFloats(writer, _userBias);
+        FactorArrays.WriteFloats(writer, _itemBias);
+        FactorArrays.WriteFlags(writer, _trainedItem);
     }
 
     internal static MatrixFactorizationModel ReadParameters(BinaryReader reader, string optionsJson, ItemCatalog catalog, InteractionMatrix history)
@@ -116,48 +121,76 @@ public sealed class MatrixFactorizationModel : Recommender
         var scale = reader.ReadSingle();
         var min = reader.ReadSingle();
         var max = reader.ReadSingle();
-        var p = FactorSimilarity.ReadFloats(reader, history.Users.Count * rank);
-        var q = FactorSimilarity.ReadFloats(reader, catalog.Count * rank);
-        var userBias = FactorSimilarity.ReadFloats(reader, history.Users.Count);
-        var itemBias = FactorSimilarity.ReadFloats(reader, catalog.Count);
-        var trained = FactorSimilarity.ReadFlags(reader, catalog.Count);
+        var p = FactorArrays.ReadFloats(reader, history.Users.Count * rank);
+        var q = FactorArrays.ReadFloats(reader, catalog.Count * rank);
+        var userBias = FactorArrays.ReadFloats(reader, history.Users.Count);
+        var itemBias = FactorArrays.ReadFloats(reader, catalog.Count);
+        var trained = FactorArrays.ReadFlags(reader, catalog.Count);
 
         return new MatrixFactorizationModel(optionsJson, catalog, history, rank, mean, scale, min, max, p, q, userBias, itemBias, trained);
     }
 }
 
-/// <summary>Item-item similarity from factors (cosine), falling back to content for items the factors never saw.</summary>
-internal static class FactorSimilarity
+/// <summary>
+/// Item-item similarity from factors (cosine), falling back to content for items the factors never saw. Each item
+/// vector's length is computed once, when the model is built, instead of again for every item on every call: that
+/// was half the arithmetic of a call. The stored lengths are the same floats, so the cosines are too.
+/// </summary>
+internal sealed class FactorCosines
 {
-    public static unsafe SimilaritySource Score(float[] factors, int rank, bool[] trained, int item, Span<float> scores, ContentIndex content)
+    private readonly float[] _factors;
+    private readonly int _rank;
+    private readonly bool[] _trained;
+    private readonly float[] _norms;
+
+    public unsafe FactorCosines(float[] factors, int rank, bool[] trained)
     {
-        if (!trained[item])
+        _factors = factors;
+        _rank = rank;
+        _trained = trained;
+        _norms = new float[trained.Length];
+        fixed (float* q = factors)
+        {
+            for (var i = 0; i < _norms.Length; i++)
+            {
+                var row = q + ((long)i * rank);
+                _norms[i] = MathF.Sqrt(MatrixFactorizationTrainer.Dot(row, row, rank));
+            }
+        }
+    }
+
+    public unsafe SimilaritySource Score(int item, Span<float> scores, ContentIndex content)
+    {
+        if (!_trained[item])
         {
             content.ScoreSimilar(item, scores);
             return SimilaritySource.Content;
         }
 
-        fixed (float* q = factors)
+        fixed (float* q = _factors)
         {
-            var target = q + (long)item * rank;
-            var targetNorm = MathF.Sqrt(MatrixFactorizationTrainer.Dot(target, target, rank));
+            var target = q + ((long)item * _rank);
+            var targetNorm = _norms[item];
             for (var i = 0; i < scores.Length; i++)
             {
-                if (!trained[i])
+                if (!_trained[i])
                 {
                     scores[i] = float.NegativeInfinity;
                     continue;
                 }
 
-                var other = q + (long)i * rank;
-                var norm = MathF.Sqrt(MatrixFactorizationTrainer.Dot(other, other, rank)) * targetNorm;
-                scores[i] = norm > 0 ? MatrixFactorizationTrainer.Dot(target, other, rank) / norm : 0;
+                var norm = _norms[i] * targetNorm;
+                scores[i] = norm > 0 ? MatrixFactorizationTrainer.Dot(target, q + ((long)i * _rank), _rank) / norm : 0;
             }
         }
 
         return SimilaritySource.Interactions;
     }
+}
 
+/// <summary>Reading and writing a factor model's arrays.</summary>
+internal static class FactorArrays
+{
     public static void WriteFloats(BinaryWriter writer, float[] values)
     {
         writer.Write(values.Length);

@@ -12,19 +12,19 @@ public sealed class FactorFileTests
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            FactorSimilarity.WriteFlags(writer, flags);
+            FactorArrays.WriteFlags(writer, flags);
         }
 
         Assert.Equal(4 + flags.Length, stream.Length);
         stream.Position = 0;
         using (var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            Assert.Equal(flags, FactorSimilarity.ReadFlags(reader, flags.Length));
+            Assert.Equal(flags, FactorArrays.ReadFlags(reader, flags.Length));
         }
 
         stream.Position = 0;
         using var again = new BinaryReader(stream);
-        var error = Assert.Throws<InvalidDataException>(() => FactorSimilarity.ReadFlags(again, 6));
+        var error = Assert.Throws<InvalidDataException>(() => FactorArrays.ReadFlags(again, 6));
         Assert.Equal("5 item flags for 6 items.", error.Message);
     }
 }

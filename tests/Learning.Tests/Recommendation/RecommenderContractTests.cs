@@ -150,6 +150,44 @@ public sealed class RecommenderContractTests
             calls: 500));
     }
 
+    [Theory]
+    [InlineData("explicit-mf")]
+    [InlineData("implicit-mf")]
+    public void Factor_similarity_is_the_cosine_of_the_item_vectors(string name)
+    {
+        var model = Model(name);
+        var ((vectors, trained), rank) = model switch
+        {
+            MatrixFactorizationModel explicitModel => (explicitModel.ItemVectors, explicitModel.Rank),
+            ImplicitFactorModel implicitModel => ((implicitModel.Vectors.Items, implicitModel.Vectors.Trained), implicitModel.Rank),
+            _ => throw new InvalidOperationException(name),
+        };
+
+        // Worked out apart, in doubles: each similar item's score is its cosine with item 5, and no other item's
+        // cosine is above the last one given.
+        double Cosine(int a, int b)
+        {
+            double dot = 0, normA = 0, normB = 0;
+            for (var k = 0; k < rank; k++)
+            {
+                dot += (double)vectors[(a * rank) + k] * vectors[(b * rank) + k];
+                normA += (double)vectors[(a * rank) + k] * vectors[(a * rank) + k];
+                normB += (double)vectors[(b * rank) + k] * vectors[(b * rank) + k];
+            }
+
+            return dot / Math.Sqrt(normA * normB);
+        }
+
+        var similar = model.SimilarItems("item5", 10);
+        Assert.Equal(SimilaritySource.Interactions, similar.Source);
+        var given = similar.Items.Select(i => Catalog.Items.IndexOf(i.ItemId)).ToArray();
+        Assert.Equal(10, given.Length);
+        Assert.DoesNotContain(5, given);
+        Assert.All(similar.Items.Zip(given), pair => Assert.Equal(Cosine(5, pair.Second), pair.First.Score, 1e-5));
+        var others = Enumerable.Range(0, Catalog.Count).Where(i => i != 5 && trained[i] && !given.Contains(i));
+        Assert.All(others, i => Assert.True(Cosine(5, i) <= similar.Items[^1].Score + 1e-5, $"item{i}: cosine {Cosine(5, i)} above the last given, {similar.Items[^1].Score}"));
+    }
+
     public static TheoryData<string, SimilaritySource> SimilaritySources => new()
     {
         { "popularity", SimilaritySource.Content },
