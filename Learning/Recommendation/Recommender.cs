@@ -175,20 +175,30 @@ public abstract class Recommender
         return new RecommendationList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
     }
 
-    /// <summary>The items most similar to <paramref name="itemId"/> and what was compared; empty (by content) when the catalogue does not hold it.</summary>
-    public SimilarItemList SimilarItems(string itemId, int count)
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the items most similar to <paramref name="itemId"/> (itself
+    /// excluded), best first; returns how many were written and what was compared. None (by content) when the
+    /// catalogue does not hold it. Allocates nothing.
+    /// </summary>
+    public (int Count, SimilaritySource Source) SimilarItems(string itemId, Span<ScoredItem> destination)
     {
-        CheckCount(count);
         if (!Catalog.Items.TryGet(itemId, out var item))
         {
-            return new SimilarItemList([], SimilaritySource.Content);
+            return (0, SimilaritySource.Content);
         }
 
         var scores = Scratch(Catalog.Count);
         var source = ScoreSimilar(item, scores);
         scores[item] = float.NegativeInfinity;
+        return (TopN.Select(scores, destination), source);
+    }
+
+    /// <summary>Convenience form: ids and scores (allocates the list); empty (by content) when the catalogue does not hold the item.</summary>
+    public SimilarItemList SimilarItems(string itemId, int count)
+    {
+        CheckCount(count);
         var buffer = new ScoredItem[count];
-        var written = TopN.Select(scores, buffer);
+        var (written, source) = SimilarItems(itemId, buffer);
         return new SimilarItemList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
     }
 

@@ -134,7 +134,7 @@ public sealed class RecommenderContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void The_span_overload_allocates_nothing(string name)
+    public void The_span_overloads_allocate_nothing(string name)
     {
         var model = Model(name);
         var buffer = new ScoredItem[10];
@@ -146,6 +146,8 @@ public sealed class RecommenderContractTests
                 model.Recommend("user5", buffer, genre: "Horror");
                 model.Recommend("nobody", buffer);
                 model.Recommend("user5", longer);
+                model.SimilarItems("item5", buffer);
+                model.SimilarItems("no-such-item", buffer);
             },
             calls: 500));
     }
