@@ -137,11 +137,10 @@ public sealed class RankingMetricTests
 
         // A list shorter than eight rows of the columns (64 up to n = 16, 128 up to 32) has its own n-th best as its
         // floor; a longer one the columns' n-th best, at or below that.
-        var first511 = scores.Take(511).OrderDescending().ToArray();
-        var first1024 = scores.Take(1_024).OrderDescending().ToArray();
-        Assert.Equal(first511[9], TopN.Floor(scores.AsSpan(0, 511), 10));
-        Assert.Equal(first1024[16], TopN.Floor(scores.AsSpan(0, 1_023), 17), 0f); // the 1,024th is not among the best
-        Assert.True(TopN.Floor(scores.AsSpan(0, 1_024), 17) <= first1024[16]);
+        float NthOfFirst(int length, int n) => scores.Take(length).OrderDescending().ElementAt(n - 1);
+        Assert.Equal(NthOfFirst(511, 10), TopN.Floor(scores.AsSpan(0, 511), 10));
+        Assert.Equal(NthOfFirst(1_023, 17), TopN.Floor(scores.AsSpan(0, 1_023), 17));
+        Assert.True(TopN.Floor(scores.AsSpan(0, 1_024), 17) <= NthOfFirst(1_024, 17));
 
         // Too many asked, or too few finite scores: nothing is ruled out.
         Assert.Equal(float.NegativeInfinity, TopN.Floor(scores, TopN.MaxFloorCount + 1));
