@@ -172,7 +172,7 @@ public abstract class Recommender
         var recent = recentItems?.Select(Catalog.Items.IndexOf).Where(i => i >= 0).ToArray() ?? [];
         var buffer = new ScoredItem[count];
         var (written, source) = Recommend(userId, buffer, excludeSeen, genre, recent);
-        return new RecommendationList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
+        return new RecommendationList(Named(buffer.AsSpan(0, written)), source);
     }
 
     /// <summary>
@@ -199,7 +199,19 @@ public abstract class Recommender
         CheckCount(count);
         var buffer = new ScoredItem[count];
         var (written, source) = SimilarItems(itemId, buffer);
-        return new SimilarItemList(buffer.Take(written).Select(s => new RecommendedItem(Catalog.Items[s.Item], s.Score)).ToList(), source);
+        return new SimilarItemList(Named(buffer.AsSpan(0, written)), source);
+    }
+
+    // The convenience forms' answer: catalogue ids in place of indices, in the same order.
+    private List<RecommendedItem> Named(ReadOnlySpan<ScoredItem> selected)
+    {
+        var named = new List<RecommendedItem>(selected.Length);
+        foreach (var s in selected)
+        {
+            named.Add(new RecommendedItem(Catalog.Items[s.Item], s.Score));
+        }
+
+        return named;
     }
 
     private static Span<float> Scratch(int length) => ThreadScratch.Get(ref _scratchScores, length);
