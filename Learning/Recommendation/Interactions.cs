@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace NetflixML.Learning.Recommendation;
 
 /// <summary>One observed (user, item) pair: a rating for explicit models, a strength (watch count, completion) for implicit ones.</summary>
@@ -144,7 +146,6 @@ public sealed class InteractionMatrix
     public static InteractionMatrix Build(IEnumerable<Interaction> interactions, ItemCatalog catalog, bool sumDuplicates, IdMap? users = null)
     {
         users ??= new IdMap();
-        var pairs = new Dictionary<(int, int), int>();
         var u = new List<int>();
         var it = new List<int>();
         var v = new List<float>();
@@ -160,20 +161,100 @@ public sealed class InteractionMatrix
                 throw new ArgumentException($"Interaction ({interaction.User}, {interaction.Item}) has value {interaction.Value}; values must be finite.");
             }
 
-            var user = users.Add(interaction.User);
-            if (pairs.TryGetValue((user, item), out var at))
-            {
-                v[at] = sumDuplicates ? v[at] + interaction.Value : interaction.Value;
-                continue;
-            }
-
-            pairs[(user, item)] = u.Count;
-            u.Add(user);
+            u.Add(users.Add(interaction.User));
             it.Add(item);
             v.Add(interaction.Value);
         }
 
-        return new InteractionMatrix(users, catalog.Count, [.. u], [.. it], [.. v]);
+        return Build(users, catalog.Count, CollectionsMarshal.AsSpan(u), CollectionsMarshal.AsSpan(it), CollectionsMarshal.AsSpan(v), sumDuplicates);
+    }
+
+    /// <summary>
+    /// Builds the matrix from interactions given as indices: users numbered by <paramref name="users"/>, items from 0 to
+    /// <paramref name="itemCount"/> - 1. A repeated pair is merged into its first place, keeping the sum of its values
+    /// (added in the order given) when <paramref name="sumDuplicates"/>, the last value otherwise: the same matrix as
+    /// <see cref="Build(IEnumerable{Interaction}, ItemCatalog, bool, IdMap?)"/> from the same interactions by name.
+    /// Linear in the interactions: the pairs are found by a counting sort by user, not a hash of pairs.
+    /// </summary>
+    public static InteractionMatrix Build(IdMap users, int itemCount, ReadOnlySpan<int> userIndex, ReadOnlySpan<int> itemIndex, ReadOnlySpan<float> values, bool sumDuplicates)
+    {
+        var n = userIndex.Length;
+        if (itemIndex.Length != n || values.Length != n)
+        {
+            throw new ArgumentException($"User, item and value spans must have the same length ({n}, {itemIndex.Length} and {values.Length}).");
+        }
+
+        // Each interaction's users' interactions in order, by a counting sort on the user.
+        var start = new int[users.Count + 1];
+        for (var e = 0; e < n; e++)
+        {
+            if ((uint)userIndex[e] >= (uint)users.Count || (uint)itemIndex[e] >= (uint)itemCount || !float.IsFinite(values[e]))
+            {
+                throw new ArgumentException($"Interaction {e} (user {userIndex[e]}, item {itemIndex[e]}, value {values[e]}) is out of range: users 0..{users.Count - 1}, items 0..{itemCount - 1}, finite values.");
+            }
+
+            start[userIndex[e] + 1]++;
+        }
+
+        for (var user = 0; user < users.Count; user++)
+        {
+            start[user + 1] += start[user];
+        }
+
+        var byUser = new int[n];
+        var next = (int[])start.Clone();
+        for (var e = 0; e < n; e++)
+        {
+            byUser[next[userIndex[e]]++] = e;
+        }
+
+        // first[e]: the interaction that first named e's pair, found with each item's last user and where it was.
+        var first = new int[n];
+        var lastUser = new int[itemCount];
+        Array.Fill(lastUser, -1);
+        var lastAt = new int[itemCount];
+        for (var user = 0; user < users.Count; user++)
+        {
+            foreach (var e in byUser.AsSpan(start[user], start[user + 1] - start[user]))
+            {
+                var item = itemIndex[e];
+                if (lastUser[item] == user)
+                {
+                    first[e] = lastAt[item];
+                }
+                else
+                {
+                    (lastUser[item], lastAt[item], first[e]) = (user, e, e);
+                }
+            }
+        }
+
+        var merged = values.ToArray();
+        var pairs = 0;
+        for (var e = 0; e < n; e++)
+        {
+            if (first[e] == e)
+            {
+                pairs++;
+            }
+            else
+            {
+                merged[first[e]] = sumDuplicates ? merged[first[e]] + values[e] : values[e];
+            }
+        }
+
+        var (u, it, v) = (new int[pairs], new int[pairs], new float[pairs]);
+        var at = 0;
+        for (var e = 0; e < n; e++)
+        {
+            if (first[e] == e)
+            {
+                (u[at], it[at], v[at]) = (userIndex[e], itemIndex[e], merged[e]);
+                at++;
+            }
+        }
+
+        return new InteractionMatrix(users, itemCount, u, it, v);
     }
 
     /// <summary>
