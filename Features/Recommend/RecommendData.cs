@@ -119,7 +119,7 @@ public static class RecommendData
     public static RecommendSplit Load(SqliteConnection db, double testFraction = 0.2)
     {
         var catalog = Catalog(db);
-        var watches = Events(db, $"SELECT user_id, movie_id, watch_date, 1.0 FROM {GoldTables.WatchEvents} ORDER BY watch_date, session_id");
+        var watches = EventLog.Read(db, GoldTables.WatchEvents, $"SELECT user_id, movie_id, watch_date, 1.0 FROM {GoldTables.WatchEvents} ORDER BY watch_date, session_id", catalog);
         if (watches.Count == 0)
         {
             throw new TaskDataException("The database has no watch events; the recommendation task needs watch_history.csv.");
@@ -130,40 +130,36 @@ public static class RecommendData
             throw new TaskDataException($"The recommendation task needs at least {MinimumWatchEvents} watch events; there are {watches.Count}.");
         }
 
-        var ratings = Events(db, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source");
-        var clicks = Events(db, $"SELECT user_id, movie_id, recommendation_date, 1.0 FROM {GoldTables.Recommendations} WHERE was_clicked = 1 ORDER BY recommendation_date, recommendation_id");
-        var (cutoff, before, test) = SplitInTime(watches, testFraction);
+        var ratings = EventLog.Read(db, GoldTables.Ratings, $"SELECT user_id, movie_id, rated_at, rating FROM {GoldTables.Ratings} ORDER BY rated_at, user_id, movie_id, source", catalog);
+        var clicks = EventLog.Read(db, GoldTables.Recommendations, $"SELECT user_id, movie_id, recommendation_date, 1.0 FROM {GoldTables.Recommendations} WHERE was_clicked = 1 ORDER BY recommendation_date, recommendation_id", catalog);
+        var all = watches.Positions.ToArray();
+        var (cutoff, before, trainWatches, test) = SplitInTime(watches, all, testFraction);
 
-        if (before.Count == 0 || test.Count == 0)
+        if (before.Length == 0 || test.Count == 0)
         {
             // Every event on one day, or no subscriber watching anything new after the cut-off: nothing to train on or judge by.
             throw new TaskDataException(
                 $"The recommendation task trains on watch events before {cutoff.ToString("yyyy-MM-dd", Inv)} (the date before which {1 - testFraction:P0} fall) and judges "
-                + $"titles first watched from then on, and needs both: {before.Count} events fall before it and {test.Count} subscribers watch a title new to them after it.");
+                + $"titles first watched from then on, and needs both: {before.Length} events fall before it and {test.Count} subscribers watch a title new to them after it.");
         }
-
-        InteractionMatrix Watched(IEnumerable<(string User, string Item, DateTime Date, float Value)> events) =>
-            InteractionMatrix.Build(events.Select(w => new Interaction(w.User, w.Item, 1)), catalog, sumDuplicates: true);
 
         // The same watches plus the clicks before `until` by subscribers who watched, over the same users.
         (InteractionMatrix Matrix, int Clicks) WithClicks(InteractionMatrix watched, DateTime until)
         {
-            var kept = clicks.Where(c => c.Date < until && watched.Users.TryGet(c.User, out _)).Select(c => new Interaction(c.User, c.Item, c.Value)).ToList();
+            var kept = clicks.Interactions(clicks.Positions.Where(c => clicks.Date[c] < until && watched.Users.TryGet(clicks.UserOf(c), out _))).ToList();
             return (watched.Plus(kept, catalog), kept.Count);
         }
 
-        var trainWatches = Watched(before);
-        var trainRatings = InteractionMatrix.Build(ratings.Where(r => r.Date < cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
-        var allWatches = Watched(watches);
-        var allRatings = InteractionMatrix.Build(ratings.Select(r => new Interaction(r.User, r.Item, r.Value)), catalog, sumDuplicates: false);
-        var testRatings = ratings.Where(r => r.Date >= cutoff).Select(r => new Interaction(r.User, r.Item, r.Value)).ToList();
+        var trainRatings = ratings.Matrix(ratings.Before(ratings.Positions, cutoff), sumDuplicates: false);
+        var allWatches = watches.Matrix(all, sumDuplicates: true);
+        var allRatings = ratings.Matrix([.. ratings.Positions], sumDuplicates: false);
+        var testRatings = ratings.Interactions(ratings.Positions.Where(r => ratings.Date[r] >= cutoff)).ToList();
         RecommendValidation? validation = null;
-        if (before.Count >= MinimumWatchEvents)
+        if (before.Length >= MinimumWatchEvents)
         {
-            var (innerCutoff, innerBefore, innerTest) = SplitInTime(before, testFraction);
-            if (innerBefore.Count > 0 && innerTest.Count > 0)
+            var (innerCutoff, innerBefore, innerWatches, innerTest) = SplitInTime(watches, before, testFraction);
+            if (innerBefore.Length > 0 && innerTest.Count > 0)
             {
-                var innerWatches = Watched(innerBefore);
                 var (innerWithClicks, innerClicks) = WithClicks(innerWatches, innerCutoff);
                 validation = new RecommendValidation(innerCutoff, innerWatches, innerTest) { TrainWithClicks = innerWithClicks, Clicks = innerClicks };
             }
@@ -180,34 +176,123 @@ public static class RecommendData
     }
 
     /// <summary>
-    /// The cut-off before which 1 - <paramref name="testFraction"/> of <paramref name="watches"/> fall, the events
-    /// before it, and per subscriber the titles first watched on or after it (and never before), in id order.
+    /// Splits <paramref name="events"/> (watch events, in date order) at the date before which 1 -
+    /// <paramref name="testFraction"/> of them fall: the events before it, their matrix, and per subscriber the titles
+    /// first watched on or after it (and never before), subscribers in id order and titles in the order first watched.
     /// </summary>
-    private static (DateTime Cutoff, List<(string User, string Item, DateTime Date, float Value)> Before, List<HeldOut> Test) SplitInTime(
-        List<(string User, string Item, DateTime Date, float Value)> watches, double testFraction)
+    private static (DateTime Cutoff, int[] Before, InteractionMatrix Train, List<HeldOut> Test) SplitInTime(EventLog watches, int[] events, double testFraction)
     {
-        var cutoff = TemporalSplit.CutoffForFraction(watches.Select(w => w.Date).ToArray(), testFraction);
-        var before = watches.Where(w => w.Date < cutoff).ToList();
-        var seenBefore = before.Select(w => (w.User, w.Item)).ToHashSet();
-        var test = watches.Where(w => w.Date >= cutoff && !seenBefore.Contains((w.User, w.Item)))
-            .GroupBy(w => w.User)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new HeldOut(g.Key, g.Select(w => w.Item).Distinct(StringComparer.Ordinal).ToDictionary(i => i, _ => 1)))
-            .ToList();
-        return (cutoff, before, test);
-    }
-
-    private static List<(string User, string Item, DateTime Date, float Value)> Events(SqliteConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var events = new List<(string, string, DateTime, float)>();
-        while (reader.Read())
+        var cutoff = TemporalSplit.CutoffForFraction(events.Select(e => watches.Date[e]).ToArray(), testFraction);
+        var before = watches.Before(events, cutoff);
+        var train = watches.Matrix(before, sumDuplicates: true);
+        var newTitles = new List<int>?[watches.Users.Count];
+        foreach (var e in events)
         {
-            events.Add((reader.GetString(0), reader.GetString(1), DateTime.Parse(reader.GetString(2), Inv), (float)reader.GetDouble(3)));
+            if (watches.Date[e] >= cutoff && train.ItemsOf(watches.UserOf(e)).BinarySearch(watches.Item[e]) < 0)
+            {
+                (newTitles[watches.User[e]] ??= []).Add(watches.Item[e]);
+            }
         }
 
-        return events;
+        var test = Enumerable.Range(0, newTitles.Length)
+            .Where(user => newTitles[user] is not null)
+            .OrderBy(user => watches.Users[user], StringComparer.Ordinal)
+            .Select(user => new HeldOut(watches.Users[user], newTitles[user]!.Distinct().ToDictionary(item => watches.Catalog.Items[item], _ => 1, StringComparer.Ordinal)))
+            .ToList();
+        return (cutoff, before, train, test);
+    }
+
+    /// <summary>
+    /// Events read once, in the query's order, with their subscribers numbered in order of first appearance and their
+    /// titles by the catalogue: each split and matrix takes the events it needs by position, not by copying them.
+    /// </summary>
+    private sealed class EventLog
+    {
+        private EventLog(ItemCatalog catalog, IdMap users, int[] user, int[] item, DateTime[] date, float[] value)
+        {
+            (Catalog, Users, User, Item, Date, Value) = (catalog, users, user, item, date, value);
+        }
+
+        public ItemCatalog Catalog { get; }
+
+        public IdMap Users { get; }
+
+        public int[] User { get; }
+
+        public int[] Item { get; }
+
+        public DateTime[] Date { get; }
+
+        public float[] Value { get; }
+
+        public int Count => User.Length;
+
+        /// <summary>Every event's position, in order.</summary>
+        public IEnumerable<int> Positions => Enumerable.Range(0, Count);
+
+        public string UserOf(int e) => Users[User[e]];
+
+        /// <summary>
+        /// Reads (user id, title id, date, value) rows. A title outside the catalogue stops the read, with the table and
+        /// ids named: ingest refuses such rows, so only a database built some other way has them.
+        /// </summary>
+        public static EventLog Read(SqliteConnection db, string table, string sql, ItemCatalog catalog)
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var users = new IdMap();
+            List<int> user = [], item = [];
+            List<DateTime> date = [];
+            List<float> value = [];
+            while (reader.Read())
+            {
+                var id = reader.GetString(0);
+                var title = reader.GetString(1);
+                if (!catalog.Items.TryGet(title, out var index))
+                {
+                    throw new TaskDataException($"{table} names title '{title}' (subscriber '{id}'), which is not in {GoldTables.Movies}.");
+                }
+
+                user.Add(users.Add(id));
+                item.Add(index);
+                date.Add(DateTime.Parse(reader.GetString(2), Inv));
+                value.Add((float)reader.GetDouble(3));
+            }
+
+            return new EventLog(catalog, users, [.. user], [.. item], [.. date], [.. value]);
+        }
+
+        /// <summary>The events of <paramref name="events"/> dated before <paramref name="cutoff"/>, in order.</summary>
+        public int[] Before(IEnumerable<int> events, DateTime cutoff) => [.. events.Where(e => Date[e] < cutoff)];
+
+        /// <summary>The events as interactions by id, in order.</summary>
+        public IEnumerable<Interaction> Interactions(IEnumerable<int> events) => events.Select(e => new Interaction(UserOf(e), Catalog.Items[Item[e]], Value[e]));
+
+        /// <summary>
+        /// The matrix of <paramref name="events"/> over the subscribers among them (numbered in order of first
+        /// appearance), as <see cref="InteractionMatrix.Build(IEnumerable{Interaction}, ItemCatalog, bool, IdMap?)"/>
+        /// builds it from the same events by id.
+        /// </summary>
+        public InteractionMatrix Matrix(int[] events, bool sumDuplicates)
+        {
+            var local = new int[Users.Count];
+            Array.Fill(local, -1);
+            var ids = new List<string>();
+            var (user, item, value) = (new int[events.Length], new int[events.Length], new float[events.Length]);
+            for (var at = 0; at < events.Length; at++)
+            {
+                var e = events[at];
+                if (local[User[e]] < 0)
+                {
+                    local[User[e]] = ids.Count;
+                    ids.Add(Users[User[e]]);
+                }
+
+                (user[at], item[at], value[at]) = (local[User[e]], Item[e], Value[e]);
+            }
+
+            return InteractionMatrix.Build(new IdMap(ids), Catalog.Count, user, item, value, sumDuplicates);
+        }
     }
 }
