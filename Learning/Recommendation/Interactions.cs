@@ -184,7 +184,7 @@ public sealed class InteractionMatrix
             throw new ArgumentException($"User, item and value spans must have the same length ({n}, {itemIndex.Length} and {values.Length}).");
         }
 
-        // Each interaction's users' interactions in order, by a counting sort on the user.
+        // Every user's interactions in the order given, by a counting sort on the user.
         var start = new int[users.Count + 1];
         for (var e = 0; e < n; e++)
         {
