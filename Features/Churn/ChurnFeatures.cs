@@ -131,7 +131,8 @@ public static class ChurnFeatures
             var sessions30 = Count(w, 2);
             var sessions31To90 = Count(w, 4);
             var impressions90 = Count(rc, 1);
-            var numeric = new Dictionary<string, double>
+            // Sized as the last row's, so it is filled without growing.
+            var numeric = new Dictionary<string, double>(rows.Count > 0 ? rows[^1].Numeric.Count : 0)
             {
                 ["tenure_days"] = (snapshot - start).TotalDays,
                 ["monthly_spend"] = Get(3),
@@ -227,7 +228,9 @@ public static class ChurnFeatures
             var values = new object?[reader.FieldCount - 1];
             for (var i = 1; i < reader.FieldCount; i++)
             {
-                values[i - 1] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                // GetValue answers DBNull for NULL; asking IsDBNull first reads the column's type a second time.
+                var value = reader.GetValue(i);
+                values[i - 1] = value is DBNull ? null : value;
             }
 
             result[reader.GetString(0)] = values;
