@@ -76,6 +76,8 @@ public sealed class ChurnFeatureTests : IDisposable
         Assert.Equal(0, u2["searches_90d"]);
         Assert.Equal(1, u2["searches_after_snapshot"]);
         Assert.Equal(153 - 20.0 / 24, u2["days_since_last_watch"], 9); // Jun 1 20:00
+        Assert.True(double.IsNaN(u2["completion_rate_90d"]), $"{u2["completion_rate_90d"]}"); // no session in 90 days: the average is NULL
+        Assert.Equal(0, u2["minutes_30d"]); // total() of no rows is 0, not NULL
         Assert.Equal("Premium", rows[1].Categorical["subscription_plan"]);
     }
 
