@@ -99,6 +99,37 @@ public sealed class ViewingFactsTests : IDisposable
         Assert.False(_viewing.IsSubscriber("u4"));
     }
 
+    [Fact]
+    public void Watched_titles_are_in_ordinal_id_order_whatever_order_they_were_watched_in()
+    {
+        // Watched against id order, with repeats; ordinal order puts capitals first and "t10" before "t2".
+        var path = Path.Combine(Path.GetTempPath(), $"viewing-order-{Guid.NewGuid():N}.db");
+        try
+        {
+            ViewingFacts viewing;
+            using (var db = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                db.Open();
+                using var command = db.CreateCommand();
+                command.CommandText = """
+                    CREATE TABLE gold_users(user_id TEXT, subscription_plan TEXT, primary_device TEXT, country TEXT, age REAL);
+                    CREATE TABLE gold_watch_events(user_id TEXT, movie_id TEXT, device_type TEXT, watch_duration_minutes REAL);
+                    INSERT INTO gold_watch_events VALUES ('a', 't2', 'TV', 1), ('b', 't1', 'TV', 1), ('a', 't10', 'TV', 1), ('a', 't2', 'TV', 1),
+                      ('a', 'T3', 'TV', 1), ('a', 't1', 'TV', 1), ('b', 'T3', 'TV', 1), ('a', 't10', 'TV', 1);
+                    """;
+                command.ExecuteNonQuery();
+                viewing = ViewingFacts.Read(db, Movies);
+            }
+
+            Assert.Equal(["T3", "t1", "t10", "t2"], viewing.WatchedBy("a"));
+            Assert.Equal(["T3", "t1"], viewing.WatchedBy("b"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(null, "Unknown")]
     [InlineData(24.9, "under 25")]
