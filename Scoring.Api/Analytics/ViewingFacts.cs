@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using NetflixML.Features.Ingestion;
+using NetflixML.Learning.Recommendation;
 using NetflixML.Scoring.Api.Data;
 
 namespace NetflixML.Scoring.Api.Analytics;
@@ -26,7 +27,7 @@ public sealed class ViewingFacts
     private readonly string[][] _watched;
     private readonly IReadOnlyList<string> _genres;
     private readonly int[][] _titleGenres;
-    private readonly Dictionary<string, int> _userIndex;
+    private readonly IdMap _userIndex;
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly Subscriber?[] _profile;
 
@@ -36,21 +37,21 @@ public sealed class ViewingFacts
         GoldData.Read(db, $"SELECT user_id, {Label("subscription_plan")}, {Label("primary_device")}, {Label("country")}, age FROM {GoldTables.Users}", r =>
             _subscribers[r.GetString(0)] = new Subscriber(r.GetString(1), r.GetString(2), r.GetString(3), AgeBand(r.IsDBNull(4) ? null : r.GetDouble(4))));
 
-        var users = new Interned();
-        var titles = new Interned();
-        var devices = new Interned();
+        var users = new IdMap();
+        var titles = new IdMap();
+        var devices = new IdMap();
         List<int> eventUser = [], eventTitle = [], eventDevice = [];
         List<double> eventMinutes = [];
         // A missing duration adds nothing, as in SQL's TOTAL.
         GoldData.Read(db, $"SELECT user_id, movie_id, {Label("device_type")}, ifnull(watch_duration_minutes, 0) FROM {GoldTables.WatchEvents}", r =>
         {
-            eventUser.Add(users.Index(r.GetString(0)));
-            eventTitle.Add(titles.Index(r.GetString(1)));
-            eventDevice.Add(devices.Index(r.GetString(2)));
+            eventUser.Add(users.Add(r.GetString(0)));
+            eventTitle.Add(titles.Add(r.GetString(1)));
+            eventDevice.Add(devices.Add(r.GetString(2)));
             eventMinutes.Add(r.GetDouble(3));
         });
-        (_users, _userIndex) = ([.. users.Values], users.Indexes);
-        (_titles, _devices) = ([.. titles.Values], [.. devices.Values]);
+        (_users, _userIndex) = ([.. users.Ids], users);
+        (_titles, _devices) = ([.. titles.Ids], [.. devices.Ids]);
         (_eventUser, _eventTitle, _eventDevice, _eventMinutes) = ([.. eventUser], [.. eventTitle], [.. eventDevice], [.. eventMinutes]);
         _profile = [.. _users.Select(u => _subscribers.GetValueOrDefault(u))];
 
@@ -75,9 +76,9 @@ public sealed class ViewingFacts
         })];
 
         // Each watched title's genres (none for a title outside the catalogue), numbered in order of first sight.
-        var genres = new Interned();
-        _titleGenres = [.. _titles.Select(t => movies.TryGetValue(t, out var info) ? info.Genres.Select(genres.Index).ToArray() : [])];
-        _genres = genres.Values;
+        var genres = new IdMap();
+        _titleGenres = [.. _titles.Select(t => movies.TryGetValue(t, out var info) ? info.Genres.Select(genres.Add).ToArray() : [])];
+        _genres = genres.Ids;
     }
 
     /// <summary>Viewing events.</summary>
@@ -87,7 +88,7 @@ public sealed class ViewingFacts
     public bool IsSubscriber(string userId) => _subscribers.ContainsKey(userId);
 
     /// <summary>Every title the subscriber has watched, in id order (ordinal).</summary>
-    public IReadOnlyList<string> WatchedBy(string userId) => _userIndex.TryGetValue(userId, out var u) ? _watched[u] : [];
+    public IReadOnlyList<string> WatchedBy(string userId) => _userIndex.TryGet(userId, out var u) ? _watched[u] : [];
 
     /// <summary>Reads the events and subscribers of <paramref name="db"/>; <paramref name="movies"/> gives each title's genres.</summary>
     internal static ViewingFacts Read(SqliteConnection db, IReadOnlyDictionary<string, TitleInfo> movies) => new(db, movies);
@@ -210,9 +211,9 @@ public sealed class ViewingFacts
             "age" => s => s.Age,
             _ => throw new ArgumentOutOfRangeException(nameof(grouping), grouping, $"must be one of {string.Join(", ", Groupings)}"),
         };
-        var groups = new Interned();
-        var groupOf = _profile.Select(p => p is null ? -1 : groups.Index(group(p))).ToArray();
-        var views = new int[groups.Values.Count, _genres.Count];
+        var groups = new IdMap();
+        var groupOf = _profile.Select(p => p is null ? -1 : groups.Add(group(p))).ToArray();
+        var views = new int[groups.Count, _genres.Count];
         for (var e = 0; e < Count; e++)
         {
             if (groupOf[_eventUser[e]] is var s and >= 0)
@@ -224,10 +225,10 @@ public sealed class ViewingFacts
             }
         }
 
-        return [.. from s in Enumerable.Range(0, groups.Values.Count)
+        return [.. from s in Enumerable.Range(0, groups.Count)
                    from g in Enumerable.Range(0, _genres.Count)
                    where views[s, g] > 0
-                   select (groups.Values[s], _genres[g], views[s, g])];
+                   select (groups[s], _genres[g], views[s, g])];
     }
 
     /// <summary>The age bands of the genre flows (null: no age).</summary>
@@ -256,25 +257,4 @@ public sealed class ViewingFacts
     }
 
     private sealed record Subscriber(string Plan, string Device, string Country, string Age);
-
-    /// <summary>Distinct strings numbered in order of first sight.</summary>
-    private sealed class Interned
-    {
-        private readonly List<string> _values = [];
-
-        public Dictionary<string, int> Indexes { get; } = new(StringComparer.Ordinal);
-
-        public IReadOnlyList<string> Values => _values;
-
-        public int Index(string value)
-        {
-            if (!Indexes.TryGetValue(value, out var i))
-            {
-                Indexes[value] = i = _values.Count;
-                _values.Add(value);
-            }
-
-            return i;
-        }
-    }
 }
