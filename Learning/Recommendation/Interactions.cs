@@ -55,7 +55,7 @@ public sealed class InteractionMatrix
     }
 
     /// <summary>A stable reordering of <paramref name="input"/> (indices) by <paramref name="key"/>.</summary>
-    private static int[] CountingOrder(int[] key, int keys, int[] input)
+    private static int[] CountingOrder(ReadOnlySpan<int> key, int keys, int[] input)
     {
         var offset = new int[keys + 1];
         foreach (var e in input)
@@ -184,48 +184,30 @@ public sealed class InteractionMatrix
             throw new ArgumentException($"User, item and value spans must have the same length ({n}, {itemIndex.Length} and {values.Length}).");
         }
 
-        // Every user's interactions in the order given, by a counting sort on the user.
-        var start = new int[users.Count + 1];
         for (var e = 0; e < n; e++)
         {
             if ((uint)userIndex[e] >= (uint)users.Count || (uint)itemIndex[e] >= (uint)itemCount || !float.IsFinite(values[e]))
             {
                 throw new ArgumentException($"Interaction {e} (user {userIndex[e]}, item {itemIndex[e]}, value {values[e]}) is out of range: users 0..{users.Count - 1}, items 0..{itemCount - 1}, finite values.");
             }
-
-            start[userIndex[e] + 1]++;
         }
 
-        for (var user = 0; user < users.Count; user++)
-        {
-            start[user + 1] += start[user];
-        }
-
-        var byUser = new int[n];
-        var next = (int[])start.Clone();
-        for (var e = 0; e < n; e++)
-        {
-            byUser[next[userIndex[e]]++] = e;
-        }
-
-        // first[e]: the interaction that first named e's pair, found with each item's last user and where it was.
+        // first[e]: the interaction that first named e's pair. Taken user by user (each user's interactions in the order
+        // given), a pair repeats where its item's last user is this one.
         var first = new int[n];
         var lastUser = new int[itemCount];
         Array.Fill(lastUser, -1);
         var lastAt = new int[itemCount];
-        for (var user = 0; user < users.Count; user++)
+        foreach (var e in CountingOrder(userIndex, users.Count, [.. Enumerable.Range(0, n)]))
         {
-            foreach (var e in byUser.AsSpan(start[user], start[user + 1] - start[user]))
+            var (user, item) = (userIndex[e], itemIndex[e]);
+            if (lastUser[item] == user)
             {
-                var item = itemIndex[e];
-                if (lastUser[item] == user)
-                {
-                    first[e] = lastAt[item];
-                }
-                else
-                {
-                    (lastUser[item], lastAt[item], first[e]) = (user, e, e);
-                }
+                first[e] = lastAt[item];
+            }
+            else
+            {
+                (lastUser[item], lastAt[item], first[e]) = (user, e, e);
             }
         }
 
