@@ -130,6 +130,21 @@ public sealed class HybridRecommender : Recommender
     }
 
     /// <summary>
+    /// A user the factor model does not know, with a history: content similarity to it and popularity in equal parts
+    /// (standardised scores, as for a known user), which is where <see cref="Weights"/> leaves a user as the factors'
+    /// trust falls to nothing. Content alone ignores how much more some titles are watched than others.
+    /// </summary>
+    protected override RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores)
+    {
+        Content.ScoreProfile(seen, default, scores);
+        Brackets(scores, _popularityScore, NewUserWeight, NewUserWeight);
+        return RecommendationSource.ContentSimilarity;
+    }
+
+    /// <summary>The weight of content similarity, and of popularity, for a user the factor model does not know.</summary>
+    public const double NewUserWeight = 0.5;
+
+    /// <summary>
     /// Exactly the best blends: every item whose blend, at its factor score's upper bound, reaches the n-th
     /// best lower bound is blended with its float factor score, and the best of those are selected, as selecting from
     /// every item's exact blend would.

@@ -91,6 +91,17 @@ public abstract class Recommender
     protected abstract RecommendationSource ScoreKnownUser(int user, Span<float> scores);
 
     /// <summary>
+    /// Writes a score for every catalogue item for a user the model does not know, from the items they have seen
+    /// (at least one, as catalogue indices), and says what produced them: by default content similarity to those
+    /// items.
+    /// </summary>
+    protected virtual RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores)
+    {
+        Content.ScoreProfile(seen, default, scores);
+        return RecommendationSource.ContentSimilarity;
+    }
+
+    /// <summary>
     /// The best items for a known user from what <see cref="ScoreKnownUser"/> wrote, once the excluded items (those
     /// seen, and those a genre filter leaves out) are set to negative infinity: by default, those values are the
     /// scores and the best are selected.
@@ -123,8 +134,7 @@ public abstract class Recommender
         }
         else if (!recentItems.IsEmpty)
         {
-            Content.ScoreProfile(recentItems, default, scores);
-            source = RecommendationSource.ContentSimilarity;
+            source = ScoreNewUser(recentItems, scores);
         }
         else
         {

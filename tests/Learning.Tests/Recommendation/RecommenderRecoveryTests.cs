@@ -1,3 +1,5 @@
+using NetflixML.Learning.Core;
+using NetflixML.Learning.Metrics;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
 using NetflixML.Learning.Tests.Support;
@@ -358,6 +360,100 @@ public sealed class RecommenderRecoveryTests
         Assert.Equal(RecommendationSource.ContentSimilarity, list.Source);
         Assert.All(list.Items, i => Assert.Equal("Horror", catalog.Genres(catalog.Items.IndexOf(i.ItemId))[0]));
         Assert.Equal(RecommendationSource.FactorModel, hybrid.Recommend("user3", 5).Source);
+    }
+
+    [Fact]
+    public void Hybrid_serves_a_viewer_it_does_not_know_near_the_planted_best_where_content_or_popularity_alone_falls_short()
+    {
+        // Each watch picks item i with probability proportional to exp(bias_i + 1.5 [i in the user's favourite
+        // genre]): popularity and taste both matter. Users 0-299 train the model; users 300-399 are viewers it does
+        // not know, who give their first 15 titles and are judged on the next 5.
+        var catalog = RecommenderTestData.Catalog(200);
+        var rng = new Rng(11);
+        var bias = Enumerable.Range(0, 200).Select(_ => rng.Gaussian(0, 1)).ToArray();
+        var train = new List<Interaction>();
+        var viewers = new List<(int Favourite, int[] Given, HeldOut Next)>();
+        for (var u = 0; u < 400; u++)
+        {
+            var favourite = u % 4;
+            var logits = Enumerable.Range(0, 200).Select(i => bias[i] + (i % 4 == favourite ? 1.5 : 0)).ToArray();
+            var watched = new List<int>();
+            while (watched.Count < 20)
+            {
+                var item = rng.Choose(logits.Select(Math.Exp).ToArray());
+                if (!watched.Contains(item))
+                {
+                    watched.Add(item);
+                }
+            }
+
+            if (u < 300)
+            {
+                train.AddRange(watched.Select(i => new Interaction($"user{u}", $"item{i}", 1)));
+            }
+            else
+            {
+                viewers.Add((favourite, [.. watched.Take(15)], new HeldOut($"viewer{u}", watched.Skip(15).ToDictionary(i => $"item{i}", _ => 1))));
+            }
+        }
+
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var hybrid = new HybridRecommender(factors);
+        double Ndcg(Func<(int Favourite, int[] Given, HeldOut Next), int[]> ranking) => viewers.Average(v =>
+            RankingMetrics.NdcgAtK(ranking(v), v.Next.Items.Keys.Select(catalog.Items.IndexOf).ToHashSet(), 10));
+        int[] Served(Recommender model, int[] given)
+        {
+            var top = new ScoredItem[10];
+            var (count, source) = model.Recommend("someone new", top, recentItems: given);
+            Assert.Equal(RecommendationSource.ContentSimilarity, source);
+            return [.. top[..count].Select(s => s.Item)];
+        }
+
+        int[] Best(Func<int, double> score, int[] given) =>
+            [.. Enumerable.Range(0, 200).Where(i => !given.Contains(i)).OrderByDescending(score).ThenBy(i => i).Take(10)];
+
+        var blend = Ndcg(v => Served(hybrid, v.Given));
+        var content = Ndcg(v => Served(factors, v.Given)); // the factor model alone: content similarity only
+        var popularity = Ndcg(v => Best(i => hybrid.Popularity[i], v.Given));
+        var planted = Ndcg(v => Best(i => bias[i] + (i % 4 == v.Favourite ? 1.5 : 0), v.Given));
+        var figures = $"blend {blend:F4}, content {content:F4}, popularity {popularity:F4}, planted {planted:F4}";
+        Assert.True(blend > 1.2 * Math.Max(content, popularity), figures);
+        Assert.True(blend > 0.85 * planted, figures);
+    }
+
+    [Fact]
+    public void Hybrid_blends_content_and_popularity_in_equal_parts_for_a_viewer_it_does_not_know()
+    {
+        var catalog = RecommenderTestData.Catalog(120);
+        var (train, _) = RecommenderTestData.Clustered(80, 120, 9);
+        var hybrid = new HybridRecommender(new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog));
+        int[] given = [3, 7, 10, 42];
+        var content = new float[120];
+        hybrid.Content.ScoreProfile(given, default, content);
+        static double[] Z(IEnumerable<double> values)
+        {
+            var v = values.ToArray();
+            var (mean, sd) = (v.Average(), Math.Sqrt(v.Average(x => x * x) - (v.Average() * v.Average())));
+            return [.. v.Select(x => (x - mean) / sd)];
+        }
+
+        var (zc, zp) = (Z(content.Select(c => (double)c)), Z(hybrid.Popularity.Select(p => Math.Log(1 + p))));
+        var expected = Enumerable.Range(0, 120).Select(i => given.Contains(i) ? double.NegativeInfinity : (0.5 * zc[i]) + (0.5 * zp[i])).ToArray();
+
+        var list = hybrid.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]);
+
+        Assert.Equal(RecommendationSource.ContentSimilarity, list.Source);
+        Assert.Equal(20, list.Items.Count);
+        var twentyFirst = expected.OrderDescending().ElementAt(20);
+        foreach (var item in list.Items)
+        {
+            Assert.Equal(expected[catalog.Items.IndexOf(item.ItemId)], item.Score, 1e-5);
+            Assert.True(item.Score >= twentyFirst - 1e-5, $"{item.ItemId} scores {item.Score}; the 21st best blend is {twentyFirst}");
+        }
+
+        Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
+        // Popularity's half matters: content alone would not list the same titles.
+        Assert.NotEqual(list.Items.Select(i => i.ItemId), hybrid.Factors.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]).Items.Select(i => i.ItemId));
     }
 
     [Fact]
