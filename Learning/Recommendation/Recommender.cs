@@ -256,6 +256,9 @@ public sealed class PopularityRecommender(ItemCatalog catalog, InteractionMatrix
         return RecommendationSource.Popularity;
     }
 
+    /// <summary>Popularity for a user with a history too: the baseline uses nothing else.</summary>
+    protected override RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores) => ScoreKnownUser(-1, scores);
+
     internal override void WriteParameters(BinaryWriter writer)
     {
     }

@@ -54,10 +54,20 @@ public sealed class RecommenderContractTests
         Assert.Equal(10, stranger.Items.Count);
         Assert.All(stranger.Items, i => Assert.True(double.IsFinite(i.Score)));
         var withHistory = model.Recommend("nobody", 10, recentItems: ["item2", "item6"]);
-        Assert.Equal(RecommendationSource.ContentSimilarity, withHistory.Source);
         Assert.DoesNotContain(withHistory.Items, i => i.ItemId is "item2" or "item6");
-        // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
-        Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
+        if (name == "popularity")
+        {
+            // The baseline is popularity for everyone: the most popular titles, less those given.
+            Assert.Equal(RecommendationSource.Popularity, withHistory.Source);
+            Assert.Equal(model.Recommend("nobody", 12).Items.Where(i => i.ItemId is not ("item2" or "item6")).Take(10), withHistory.Items);
+        }
+        else
+        {
+            Assert.Equal(RecommendationSource.ContentSimilarity, withHistory.Source);
+            // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
+            Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
+        }
+
         Assert.Empty(model.SimilarItems("no-such-item", 5).Items);
         // No id at all is a stranger too, with or without a history.
         Assert.Equal(stranger, model.Recommend(null, 10), RecommendationListComparer.Instance);
