@@ -47,7 +47,10 @@ public static class RankingEvaluator
     /// <param name="alsoSeen">Per user, items seen in training that the model's own history may not hold (e.g. watched
     /// but never rated, for a rating model): excluded too, and for a user the model does not know, the history
     /// content similarity starts from.</param>
-    public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10, Func<string, int[]>? alsoSeen = null)
+    /// <param name="asViewers">Serves every user as a viewer the model does not know (no id), from <paramref name="alsoSeen"/>
+    /// alone, whose genres the genre-match rate then counts: how the model does for people who arrive after it was
+    /// trained.</param>
+    public static RankingReport Evaluate(Recommender model, IReadOnlyList<HeldOut> test, int k = 10, Func<string, int[]>? alsoSeen = null, bool asViewers = false)
     {
         var perUser = new (double P, double R, double N, double G, double Ap, bool Hit, int GenreHits, int GenreTotal)[test.Count];
         var recommended = new int[test.Count][];
@@ -66,9 +69,10 @@ public static class RankingEvaluator
 
             var relevant = labels.Keys.ToHashSet();
             var buffer = new ScoredItem[k];
-            var (count, _) = model.Recommend(held.User, buffer, recentItems: alsoSeen?.Invoke(held.User) ?? []);
+            var given = alsoSeen?.Invoke(held.User) ?? [];
+            var (count, _) = model.Recommend(asViewers ? null : held.User, buffer, recentItems: given);
             var ranked = buffer.Take(count).Select(s => s.Item).ToArray();
-            var (genreHits, genreTotal) = GenreMatch(model, held.User, ranked);
+            var (genreHits, genreTotal) = asViewers ? GenreMatch(model, given, ranked) : GenreMatch(model, held.User, ranked);
             perUser[u] = (RankingMetrics.PrecisionAtK(ranked, relevant, k), RankingMetrics.RecallAtK(ranked, relevant, k),
                 RankingMetrics.NdcgAtK(ranked, relevant, k), RankingMetrics.NdcgAtKGraded(ranked, labels, k),
                 RankingMetrics.AveragePrecisionAtK(ranked, relevant, k), RankingMetrics.HitAtK(ranked, relevant, k), genreHits, genreTotal);
@@ -127,9 +131,12 @@ public static class RankingEvaluator
     }
 
     /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>
-    public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked)
+    public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked) =>
+        GenreMatch(model, model.History.ItemsOf(user), ranked);
+
+    /// <summary>How many of <paramref name="ranked"/> share a genre with the items of <paramref name="history"/> (none: 0 of 0).</summary>
+    public static (int Hits, int Total) GenreMatch(Recommender model, ReadOnlySpan<int> history, ReadOnlySpan<int> ranked)
     {
-        var history = model.History.ItemsOf(user);
         if (history.IsEmpty)
         {
             return (0, 0);

@@ -42,10 +42,15 @@ public static class EvaluateCommand
                 var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
-                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
+                var popularity = new PopularityRecommender(split.Catalog, split.TrainWatches);
+                var baseline = RankingEvaluator.Evaluate(popularity, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
+
+                // The same subscribers as viewers the model does not know, from what they watched before the cut-off.
+                var viewers = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
+                var baselineViewers = RankingEvaluator.Evaluate(popularity, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
                 var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
-                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, ratings, ratingRmseFloor };
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers, ratings, ratingRmseFloor };
                 if (!parse.GetValue(json))
                 {
                     var inv = CultureInfo.InvariantCulture;
@@ -59,6 +64,9 @@ public static class EvaluateCommand
                     {
                         table.AddRow(metric, value(report).ToString("F4", inv), value(baseline).ToString("F4", inv));
                     }
+
+                    table.AddRow("NDCG@10 as new viewers", viewers.NdcgAtK.ToString("F4", inv), baselineViewers.NdcgAtK.ToString("F4", inv));
+                    table.AddRow("genre match as new viewers", viewers.GenreMatchRate.ToString("F4", inv), baselineViewers.GenreMatchRate.ToString("F4", inv));
 
                     io.Console.Write(table);
                     if (ratings is not null)

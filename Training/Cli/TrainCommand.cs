@@ -160,6 +160,12 @@ public static class TrainCommand
                     + string.Join("; ", tuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {tuning.Chosen}.");
             }
 
+            if (entry.Candidates.Any(c => c.Test.ContainsKey("viewerNdcgAtK")))
+            {
+                io.Console.WriteLine("The same subscribers served as viewers the model does not know, from the titles they watched before the cut-off (as POST /api/recommendations serves them), NDCG@10 and genre match: "
+                    + string.Join("; ", entry.Candidates.Where(c => c.Test.ContainsKey("viewerNdcgAtK")).Select(c => $"{c.Trainer} {F(c.Test["viewerNdcgAtK"])}, {F(c.Test.GetValueOrDefault("viewerGenreMatchRate", double.NaN), "F3")}")) + ".");
+            }
+
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)
             {
                 io.Console.WriteLine(RatingFigures.Describe(

@@ -16,7 +16,10 @@ namespace NetflixML.Training.Pipeline;
 /// refit on all interactions for serving. The implicit factor model's settings, and whether clicks help it, are
 /// chosen first on a split inside the training part. Explicit MF, which predicts ratings, is also judged on the
 /// ratings given after the cut-off (RMSE, MAE, R²), beside the training ratings' mean as its baseline; on generated
-/// data the planted oracle's figures stand beside all.
+/// data the planted oracle's figures stand beside all. Each candidate is also judged with the same subscribers served
+/// as viewers it does not know, from the titles they watched before the cut-off (<c>viewerNdcgAtK</c>,
+/// <c>viewerGenreMatchRate</c>): how it serves people who arrive after it was trained, as the API's viewer endpoint
+/// and a subscriber new since training are served.
 /// </summary>
 public static class RecommendTaskRunner
 {
@@ -50,6 +53,9 @@ public static class RecommendTaskRunner
             popularity ??= report;
             var entryName = $"recommend-{name}-{set.Name}";
             var test = Figures(report);
+            var viewers = RankingEvaluator.Evaluate(model, split.Test, K, split.WatchedBefore, asViewers: true);
+            test["viewerNdcgAtK"] = R(viewers.NdcgAtK);
+            test["viewerGenreMatchRate"] = R(viewers.GenreMatchRate);
             var baseline = new Dictionary<string, double> { ["precisionAtK"] = R(popularity.PrecisionAtK), ["ndcgAtK"] = R(popularity.NdcgAtK), ["coverage"] = R(popularity.Coverage) };
             if (JudgeRatings(model, split) is { } ratings)
             {

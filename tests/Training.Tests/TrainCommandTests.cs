@@ -216,6 +216,37 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.Contains($"Chosen: {entry.Tuning!.Chosen}.", unwrapped, StringComparison.Ordinal);
         var explicitMf = entry.Candidates.Single(c => c.Trainer == "explicit-mf");
         Assert.Contains($"explicit-mf on the {explicitMf.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {explicitMf.Test["ratingRmse"].ToString("F4", inv)}", unwrapped, StringComparison.Ordinal);
+        var hybrid = entry.Candidates.Single(c => c.Trainer == "hybrid");
+        Assert.Contains("served as viewers the model does not know", unwrapped, StringComparison.Ordinal);
+        Assert.Contains($"hybrid {hybrid.Test["viewerNdcgAtK"].ToString("F4", inv)}, {hybrid.Test["viewerGenreMatchRate"].ToString("F3", inv)}.", unwrapped, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_recommender_is_also_judged_serving_its_test_subscribers_as_viewers_it_does_not_know()
+    {
+        var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
+        IReadOnlyDictionary<string, double> Of(string trainer) => entry.Candidates.Single(c => c.Trainer == trainer).Test;
+        Assert.All(entry.Candidates, c => Assert.InRange(c.Test["viewerNdcgAtK"], 0, 1));
+
+        // Popularity is the same for everyone, and content starts from the same watches either way.
+        Assert.Equal(Of("popularity")["ndcgAtK"], Of("popularity")["viewerNdcgAtK"]);
+        Assert.Equal(Of("content")["ndcgAtK"], Of("content")["viewerNdcgAtK"]);
+        Assert.Equal(Of("content")["genreMatchRate"], Of("content")["viewerGenreMatchRate"]);
+
+        // The factor model alone serves a viewer it does not know by content; the hybrid blends in popularity and
+        // does better than either.
+        Assert.Equal(Of("content")["viewerNdcgAtK"], Of("implicit-mf")["viewerNdcgAtK"]);
+        var figures = $"hybrid {Of("hybrid")["viewerNdcgAtK"]}, content {Of("content")["viewerNdcgAtK"]}, popularity {Of("popularity")["viewerNdcgAtK"]}";
+        Assert.True(Of("hybrid")["viewerNdcgAtK"] > 1.3 * Of("content")["viewerNdcgAtK"], figures);
+        Assert.True(Of("hybrid")["viewerNdcgAtK"] >= Of("popularity")["viewerNdcgAtK"], figures);
+
+        // evaluate reports the same figures for a candidate file.
+        var path = Path.Combine(trained.Models, "candidates", entry.Candidates.Single(c => c.Trainer == "hybrid").Name + ".zip");
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database, "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(Of("hybrid")["viewerNdcgAtK"], doc.RootElement.GetProperty("viewers").GetProperty("ndcgAtK").GetDouble(), 5);
+        Assert.Equal(Of("popularity")["viewerNdcgAtK"], doc.RootElement.GetProperty("baselineViewers").GetProperty("ndcgAtK").GetDouble(), 5);
     }
 
     [Fact]
