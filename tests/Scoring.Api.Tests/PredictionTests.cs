@@ -525,6 +525,9 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.Equal(expected.Items.Select(i => Math.Round(i.Score, 6)), titles.Select(t => t!["score"]!.GetValue<double>()));
         Assert.DoesNotContain(titles, t => watched.Contains(t!["titleId"]!.GetValue<string>()));
         Assert.True(titles.Count(t => Strings(t!["genres"]).Contains("Horror")) >= 8, "content similarity to three Horror titles");
+        // The champion is the hybrid, which weighs content with popularity for a viewer it does not know, and says so.
+        Assert.IsType<Learning.Recommendation.HybridRecommender>(model);
+        Assert.All(titles, t => Assert.Equal("similar to what you watched, and popular with subscribers (content similarity and popularity)", t!["reason"]!.GetValue<string>()));
         Assert.All(titles, t => Assert.NotEqual(t!["titleId"]!.GetValue<string>(), t["name"]!.GetValue<string>()));
 
         Assert.Equal("Comedy", comedy["genre"]!.GetValue<string>());
