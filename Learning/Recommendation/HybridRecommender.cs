@@ -141,8 +141,8 @@ public sealed class HybridRecommender : Recommender
         return RecommendationSource.ContentSimilarity;
     }
 
-    /// <summary>The weight of content similarity, and of popularity, for a user the factor model does not know.</summary>
-    public const double NewUserWeight = 0.5;
+    // The weight of content similarity, and of popularity, for a user the factor model does not know.
+    private const double NewUserWeight = 0.5;
 
     /// <summary>
     /// Exactly the best blends: every item whose blend, at its factor score's upper bound, reaches the n-th

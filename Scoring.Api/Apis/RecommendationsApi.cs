@@ -77,8 +77,8 @@ public static class RecommendationsApi
     /// <remarks>
     /// For a subscriber who has just joined, or one whose viewing lives elsewhere: titles similar in content to those
     /// watched (source content-similarity; weighed with popularity when the champion is the hybrid), or the most
-    /// popular titles when none are given (source popularity). The
-    /// titles given are never recommended back. Works without the database (titles are then named by their id).
+    /// popular titles when none are given (source popularity). The titles given are never recommended back. Works
+    /// without the database (titles are then named by their id).
     /// </remarks>
     /// <param name="request">The titles watched, how many to return, and an optional genre.</param>
     /// <param name="registry">Served models.</param>
