@@ -792,7 +792,9 @@ public sealed class EvaluateCommandTests(TrainedModels trained)
         Assert.Equal(entry.Baseline["ndcgAtK"], doc.RootElement.GetProperty("baseline").GetProperty("ndcgAtK").GetDouble(), 4);
         Assert.Equal(entry.Baseline["precisionAtK"], doc.RootElement.GetProperty("baseline").GetProperty("precisionAtK").GetDouble(), 4);
         var table = CliRunner.Run("evaluate", "--model", path, "--db", trained.Database).Output;
-        Assert.Contains($"│ NDCG@10     │ {entry.Test["ndcgAtK"]:F4} │ {entry.Baseline["ndcgAtK"]:F4}     │", table, StringComparison.Ordinal);
+        Assert.Matches($"│ NDCG@10 +│ {entry.Test["ndcgAtK"]:F4} │ {entry.Baseline["ndcgAtK"]:F4} +│", table);
+        var popularity = trained.Leaderboard.Task("recommend")!.Candidates.Single(c => c.Trainer == "popularity");
+        Assert.Matches($"│ NDCG@10 as new viewers +│ {entry.Test["viewerNdcgAtK"]:F4} │ {popularity.Test["viewerNdcgAtK"]:F4} +│", table);
     }
 
     [Fact]
