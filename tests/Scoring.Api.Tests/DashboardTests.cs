@@ -116,6 +116,17 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         var oracleRow = _page.Locator("#leaderboards table").Nth(2).Locator("tbody tr").Last;
         Assert.StartsWith("planted oracle (the best ranking there is)", await oracleRow.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains($"{(double)recommend["plantedOracle"]!["ndcgAtK"]!:0.###}", await oracleRow.InnerTextAsync(), StringComparison.Ordinal);
+
+        // Each candidate's NDCG@10 serving its test subscribers as viewers it does not know, in the last column.
+        var board = _page.Locator("#leaderboards table").Nth(2);
+        Assert.Equal("NDCG@10 as new viewers", await board.Locator("thead th").Last.InnerTextAsync());
+        var candidates = recommend["candidates"]!.AsArray();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            Assert.Equal($"{(double)candidates[i]!["test"]!["viewerNdcgAtK"]!:0.###}", await board.Locator("tbody tr").Nth(i).Locator("td").Last.InnerTextAsync());
+        }
+
+        Assert.Equal(string.Empty, await oracleRow.Locator("td").Last.InnerTextAsync());
         Assert.Empty(_problems);
     }
 

@@ -145,8 +145,9 @@ function leaderboardTable(entry) {
   const cv = (c, m) => (c.cv?.[m] ? `${fmt(c.cv[m].mean)} +- ${fmt(c.cv[m].std)}` : "");
   const headers = binary
     ? ["candidate", "trainer", "feature set", "deployable", "CV AUC", "test AUC", "test accuracy", "baseline accuracy", "F1"]
-    : ["candidate", "trainer", "deployable", "P@10", "R@10", "NDCG@10", "coverage", "genre match"];
-  const ranking = (t) => [t.precisionAtK, t.recallAtK, t.ndcgAtK, t.coverage, t.genreMatchRate];
+    : ["candidate", "trainer", "deployable", "P@10", "R@10", "NDCG@10", "coverage", "genre match", "NDCG@10 as new viewers"];
+  // The last: the same subscribers served as viewers the model does not know (absent from older leaderboards).
+  const ranking = (t) => [t.precisionAtK, t.recallAtK, t.ndcgAtK, t.coverage, t.genreMatchRate, t.viewerNdcgAtK ?? ""];
   const rows = entry.candidates.map((c) => binary
     ? [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.featureSet, c.deployable ? "yes" : "no (leaky)", cv(c, "auc"), c.test.auc, c.test.accuracy, c.baseline.accuracy, c.test.f1]
     : [c.name + (c.name === entry.champion ? " (champion)" : ""), c.trainer, c.deployable ? "yes" : "no", ...ranking(c.test)]);
