@@ -51,6 +51,15 @@ public static class RecommenderFile
                 "hybrid" => ModelFile.Deserialize(entries, "parameters.bin", r =>
                 {
                     var hybridOptions = new HybridOptions { ContentWeight = r.ReadDouble(), HistoryHalfWeight = r.ReadDouble() };
+
+                    // A file from before the new-viewer weight was an option has none in its manifest: the default.
+                    if (manifest.TrainerOptions?[nameof(HybridOptions.NewViewerContentWeight)] is { } newViewer)
+                    {
+                        hybridOptions = newViewer is JsonValue value && value.TryGetValue<double>(out var weight)
+                            ? hybridOptions with { NewViewerContentWeight = weight }
+                            : throw new InvalidDataException($"trainer option {nameof(HybridOptions.NewViewerContentWeight)} is {newViewer.ToJsonString()}, not a number");
+                    }
+
                     var factorOptions = manifest.TrainerOptions?["factors"]?.ToJsonString() ?? "{}";
                     return new HybridRecommender(ImplicitFactorModel.ReadParameters(r, factorOptions, catalog, history), hybridOptions);
                 }),

@@ -47,4 +47,20 @@ public sealed class MovieLensTests
         Assert.True(report.NdcgAtK >= 0.40, $"NDCG@10 {report.NdcgAtK:F3}");
         Assert.True(report.NdcgAtK > 1.8 * popularity.NdcgAtK, $"NDCG@10 {report.NdcgAtK:F3} vs popularity {popularity.NdcgAtK:F3}");
     }
+
+    [Fact]
+    public void Hybrid_serves_viewers_it_does_not_know_better_than_popularity_or_content_alone()
+    {
+        // Each test user served with no id, from their training ratings: the default share (0.1 content, chosen on
+        // seeds 7 and 13) against either part alone, on a split with another seed.
+        var (catalog, all) = Load("u.data");
+        var (train, test) = RankingEvaluator.SplitPerUser(all.Select(r => new Interaction(r.User, r.Item, r.Rating)), seed: 3);
+        var history = InteractionMatrix.Build(train, catalog, false);
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Iterations = 3 }).Fit(history, catalog);
+        double Viewers(Recommender model) => RankingEvaluator.Evaluate(model, test, alsoSeen: user => [.. history.ItemsOf(user)], asViewers: true).NdcgAtK;
+        var blend = Viewers(new HybridRecommender(factors));
+        var popularity = Viewers(new PopularityRecommender(catalog, history));
+        var content = Viewers(factors);
+        Assert.True(blend > 1.02 * popularity && blend > 2 * content, $"blend {blend:F4}, popularity {popularity:F4}, content {content:F4}");
+    }
 }

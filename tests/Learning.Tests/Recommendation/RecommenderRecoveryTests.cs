@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
 using NetflixML.Learning.Core;
 using NetflixML.Learning.Metrics;
 using NetflixML.Learning.Persistence;
@@ -398,7 +400,9 @@ public sealed class RecommenderRecoveryTests
         }
 
         var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
-        var hybrid = new HybridRecommender(factors);
+
+        // Taste weighs as much as popularity here, so content gets half (the default, 0.1, was chosen on MovieLens).
+        var hybrid = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0.5 });
         double Ndcg(Func<(int Favourite, int[] Given, HeldOut Next), int[]> ranking) => viewers.Average(v =>
             RankingMetrics.NdcgAtK(ranking(v), v.Next.Items.Keys.Select(catalog.Items.IndexOf).ToHashSet(), 10));
         int[] Served(Recommender model, int[] given)
@@ -421,12 +425,15 @@ public sealed class RecommenderRecoveryTests
         Assert.True(blend > 0.85 * planted, figures);
     }
 
-    [Fact]
-    public void Hybrid_blends_content_and_popularity_in_equal_parts_for_a_viewer_it_does_not_know()
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(0.8)]
+    public void Hybrid_blends_content_and_popularity_by_its_new_viewer_weight_for_a_viewer_it_does_not_know(double weight)
     {
         var catalog = RecommenderTestData.Catalog(120);
         var (train, _) = RecommenderTestData.Clustered(80, 120, 9);
-        var hybrid = new HybridRecommender(new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog));
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var hybrid = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = weight });
         int[] given = [3, 7, 10, 42];
         var content = new float[120];
         hybrid.Content.ScoreProfile(given, default, content);
@@ -438,7 +445,7 @@ public sealed class RecommenderRecoveryTests
         }
 
         var (zc, zp) = (Z(content.Select(c => (double)c)), Z(hybrid.Popularity.Select(p => Math.Log(1 + p))));
-        var expected = Enumerable.Range(0, 120).Select(i => given.Contains(i) ? double.NegativeInfinity : (0.5 * zc[i]) + (0.5 * zp[i])).ToArray();
+        var expected = Enumerable.Range(0, 120).Select(i => given.Contains(i) ? double.NegativeInfinity : (weight * zc[i]) + ((1 - weight) * zp[i])).ToArray();
 
         var list = hybrid.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]);
 
@@ -452,8 +459,50 @@ public sealed class RecommenderRecoveryTests
         }
 
         Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
-        // Popularity's half matters: content alone would not list the same titles.
+        // Popularity's part matters: content alone would not list the same titles.
         Assert.NotEqual(list.Items.Select(i => i.ItemId), hybrid.Factors.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]).Items.Select(i => i.ItemId));
+
+        // With no weight on content the answer is popularity, and says so.
+        var popular = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0 }).Recommend(null, 5, recentItems: ["item3"]);
+        Assert.Equal(RecommendationSource.Popularity, popular.Source);
+    }
+
+    [Fact]
+    public void A_hybrids_new_viewer_weight_is_kept_in_its_file_and_an_older_file_without_it_gets_the_default()
+    {
+        var catalog = RecommenderTestData.Catalog(40);
+        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 2 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        using var dir = new TempDirectory();
+        var path = dir.File("hybrid.zip");
+        RecommenderFile.Save(path, new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0.35 }), new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        Assert.Equal(0.35, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
+
+        void Options(Action<JsonObject> change)
+        {
+            using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+            var entry = zip.GetEntry(ModelFile.ManifestName)!;
+            JsonObject manifest;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                manifest = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
+            }
+
+            change(manifest["trainerOptions"]!.AsObject());
+            entry.Delete();
+            using var output = zip.CreateEntry(ModelFile.ManifestName).Open();
+            output.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        }
+
+        Options(o => o.Remove(nameof(HybridOptions.NewViewerContentWeight)));
+        Assert.Equal(new HybridOptions().NewViewerContentWeight, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
+
+        Options(o => o[nameof(HybridOptions.NewViewerContentWeight)] = "half");
+        var error = Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
+        Assert.Contains("trainer option NewViewerContentWeight is \"half\", not a number", error.Message, StringComparison.Ordinal);
+
+        Options(o => o[nameof(HybridOptions.NewViewerContentWeight)] = 1.5);
+        Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
     }
 
     [Fact]
