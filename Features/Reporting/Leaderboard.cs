@@ -94,6 +94,12 @@ public sealed record TaskEntry
     /// </summary>
     public Tuning? Tuning { get; init; }
 
+    /// <summary>
+    /// Recommend: the hybrid's content share for viewers it does not know, tried on the same validation split with its
+    /// judged subscribers served as such viewers, and the one chosen; null when there is no validation split.
+    /// </summary>
+    public Tuning? ViewerTuning { get; init; }
+
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }

@@ -150,11 +150,11 @@ public static class BenchCommand
 
             var inv = CultureInfo.InvariantCulture;
             var table = new Table().Title($"Top-{result.K} on MovieLens-100K ({result.TestUsers} users, 75/25 split, seed {result.Seed})")
-                .AddColumns("model", "P@10", "R@10", "NDCG@10", "NDCG@10 (ML.NET)", "MAP@10", "hit rate", "coverage", "genre match", "train s");
+                .AddColumns("model", "P@10", "R@10", "NDCG@10", "NDCG@10 (ML.NET)", "MAP@10", "hit rate", "coverage", "genre match", "NDCG@10 new viewers", "train s");
             foreach (var m in result.Models)
             {
                 table.AddRow(m.Name, m.PrecisionAtK.ToString("F4", inv), m.RecallAtK.ToString("F4", inv), m.NdcgAtK.ToString("F4", inv), m.NdcgAtKGraded.ToString("F4", inv),
-                    m.MapAtK.ToString("F4", inv), m.HitRate.ToString("F3", inv), m.Coverage.ToString("F3", inv), m.GenreMatchRate.ToString("F3", inv), m.TrainSeconds.ToString("F3", inv));
+                    m.MapAtK.ToString("F4", inv), m.HitRate.ToString("F3", inv), m.Coverage.ToString("F3", inv), m.GenreMatchRate.ToString("F3", inv), m.ViewerNdcgAtK.ToString("F4", inv), m.TrainSeconds.ToString("F3", inv));
             }
 
             io.Console.Write(table);

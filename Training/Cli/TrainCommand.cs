@@ -160,6 +160,12 @@ public static class TrainCommand
                     + string.Join("; ", tuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {tuning.Chosen}.");
             }
 
+            if (entry.ViewerTuning is { } viewerTuning)
+            {
+                io.Console.WriteLine("The hybrid's shares for viewers it does not know tried on the same validation split, NDCG@10 as such viewers: "
+                    + string.Join("; ", viewerTuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {viewerTuning.Chosen}.");
+            }
+
             if (entry.Candidates.Any(c => c.Test.ContainsKey("viewerNdcgAtK")))
             {
                 io.Console.WriteLine("The same subscribers served as viewers the model does not know, from the titles they watched before the cut-off (as POST /api/recommendations serves them), NDCG@10 and genre match: "

@@ -218,8 +218,17 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.Contains($"explicit-mf on the {explicitMf.Test["ratingCount"].ToString("N0", inv)} ratings given after the cut-off: RMSE {explicitMf.Test["ratingRmse"].ToString("F4", inv)}", unwrapped, StringComparison.Ordinal);
         var hybrid = entry.Candidates.Single(c => c.Trainer == "hybrid");
         Assert.Contains("served as viewers the model does not know", unwrapped, StringComparison.Ordinal);
+        Assert.Contains($"The hybrid's shares for viewers it does not know tried on the same validation split, NDCG@10 as such viewers: {entry.ViewerTuning!.Trials[0].Setting} {entry.ViewerTuning.Trials[0].Value.ToString("F4", inv)};", unwrapped, StringComparison.Ordinal);
+        Assert.Contains($"Chosen: {entry.ViewerTuning.Chosen}.", unwrapped, StringComparison.Ordinal);
         Assert.Contains($"hybrid {hybrid.Test["viewerNdcgAtK"].ToString("F4", inv)}, {hybrid.Test["viewerGenreMatchRate"].ToString("F3", inv)}.", unwrapped, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(new[] { 0.03, 0.05, 0.04, 0.02 }, new[] { 0.5, 0.79, 0.85, 0.95 }, 2)] // the best NDCG misses 80 % of genres
+    [InlineData(new[] { 0.03, 0.05, 0.05, 0.02 }, new[] { 0.9, 0.8, 0.85, 0.95 }, 1)]  // 0.8 reaches it; the first of equals
+    [InlineData(new[] { 0.03, 0.05, 0.04 }, new[] { 0.5, 0.6, 0.7 }, 1)]              // none reaches it: the best of all
+    public void New_viewer_shares_are_chosen_by_ndcg_among_those_matching_the_studys_80_percent_of_genres(double[] ndcg, double[] genres, int chosen) =>
+        Assert.Equal(chosen, RecommendTaskRunner.ChooseWithinGenreTarget([.. ndcg.Zip(genres)]));
 
     [Fact]
     public void Every_recommender_is_also_judged_serving_its_test_subscribers_as_viewers_it_does_not_know()
@@ -239,6 +248,22 @@ public sealed class TrainCommandTests(TrainedModels trained)
         var figures = $"hybrid {Of("hybrid")["viewerNdcgAtK"]}, content {Of("content")["viewerNdcgAtK"]}, popularity {Of("popularity")["viewerNdcgAtK"]}";
         Assert.True(Of("hybrid")["viewerNdcgAtK"] > 1.3 * Of("content")["viewerNdcgAtK"], figures);
         Assert.True(Of("hybrid")["viewerNdcgAtK"] >= Of("popularity")["viewerNdcgAtK"], figures);
+
+        // The hybrid's shares for such viewers were chosen on the validation split: the best NDCG@10 among those
+        // matching the study's 80 % of genres (or among all, when none does), and both hybrid files carry the choice.
+        var tuning = entry.ViewerTuning!;
+        Assert.Equal("viewerNdcgAtK", tuning.Metric);
+        Assert.Equal(RecommendTaskRunner.NewViewerGrid.Length, tuning.Trials.Count);
+        double Genres(SettingTrial t) => double.Parse(System.Text.RegularExpressions.Regex.Match(t.Setting, @"genre match ([0-9.]+)\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(tuning.Trials[RecommendTaskRunner.ChooseWithinGenreTarget([.. tuning.Trials.Select(t => (t.Value, Genres(t)))])].Setting, tuning.Chosen);
+        var chosen = RecommendTaskRunner.NewViewerGrid[tuning.Trials.ToList().FindIndex(t => t.Setting == tuning.Chosen)];
+        foreach (var file in new[] { Path.Combine(trained.Models, "candidates", entry.Candidates.Single(c => c.Trainer == "hybrid").Name + ".zip"), Path.Combine(trained.Models, "recommend.zip") })
+        {
+            if (RecommenderFile.Load(file).Model is HybridRecommender hybrid)
+            {
+                Assert.Equal(chosen, hybrid.Options.NewViewerContentWeight);
+            }
+        }
 
         // evaluate reports the same figures for a candidate file.
         var path = Path.Combine(trained.Models, "candidates", entry.Candidates.Single(c => c.Trainer == "hybrid").Name + ".zip");

@@ -154,7 +154,8 @@ function leaderboardTable(entry) {
   // On generated data: the planted watch-choice model's own ranking, the best there is (as Bayes AUC for the others).
   const best = entry.plantedOracle;
   if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", ...ranking(best)]);
-  const tuned = entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "";
+  const tuned = (entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "")
+    + (entry.viewerTuning ? ` The hybrid's shares for viewers it does not know, chosen on the same split: ${entry.viewerTuning.chosen}.` : "");
   const caption = `${entry.task}: ${entry.split ?? ""}` + tuned + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";
