@@ -25,7 +25,8 @@ public static class RecommendationService
         var reason = list.Source switch
         {
             RecommendationSource.FactorModel => "matches your viewing (factor model)",
-            // The hybrid weighs content with popularity whenever content leads (less history than its factors need).
+            // The hybrid weighs content with popularity whenever it answers by content: for a subscriber with too little
+            // history for its factors, and for one it does not know.
             RecommendationSource.ContentSimilarity when served.Model is HybridRecommender => "similar to what you watched, and popular with subscribers (content similarity and popularity)",
             RecommendationSource.ContentSimilarity => "similar to what you watched (content similarity)",
             _ => "popular with subscribers (new subscriber: no history yet)",
