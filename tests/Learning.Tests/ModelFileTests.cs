@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json.Nodes;
 using NetflixML.Learning.Linear;
 using NetflixML.Learning.Persistence;
@@ -92,7 +91,7 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void A_wrong_format_version_is_refused()
     {
-        Rewrite(zip => ReplaceManifest(zip, m => m["formatVersion"] = 2));
+        Rewrite(zip => ManifestEdit.Replace(zip, m => m["formatVersion"] = 2));
         var error = Assert.Throws<ModelFileException>(() => ModelFile.LoadBinaryClassifier(_path));
         Assert.Equal(_path + ": format version 2 is not supported (this build reads version 1)", error.Message);
     }
@@ -132,7 +131,7 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void A_declared_size_that_disagrees_is_refused()
     {
-        Rewrite(zip => ReplaceManifest(zip, m => m["entries"]![1]!["bytes"] = 3));
+        Rewrite(zip => ManifestEdit.Replace(zip, m => m["entries"]![1]!["bytes"] = 3));
         var error = Assert.Throws<ModelFileException>(() => ModelFile.LoadBinaryClassifier(_path));
         Assert.Matches("entry 'encoder.bin' is [0-9]+ bytes; the manifest says 3", error.Message);
     }
@@ -162,20 +161,5 @@ public sealed class ModelFileTests : IDisposable
     {
         using var zip = ZipFile.Open(_path, ZipArchiveMode.Update);
         change(zip);
-    }
-
-    private static void ReplaceManifest(ZipArchive zip, Action<JsonObject> change)
-    {
-        var entry = zip.GetEntry(ModelFile.ManifestName)!;
-        JsonObject manifest;
-        using (var reader = new StreamReader(entry.Open()))
-        {
-            manifest = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
-        }
-
-        change(manifest);
-        entry.Delete();
-        using var output = zip.CreateEntry(ModelFile.ManifestName).Open();
-        output.Write(Encoding.UTF8.GetBytes(manifest.ToJsonString()));
     }
 }

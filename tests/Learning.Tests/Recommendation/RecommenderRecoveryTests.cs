@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using NetflixML.Learning.Core;
 using NetflixML.Learning.Metrics;
@@ -478,21 +477,7 @@ public sealed class RecommenderRecoveryTests
         RecommenderFile.Save(path, new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0.35 }), new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
         Assert.Equal(0.35, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
 
-        void Options(Action<JsonObject> change)
-        {
-            using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-            var entry = zip.GetEntry(ModelFile.ManifestName)!;
-            JsonObject manifest;
-            using (var reader = new StreamReader(entry.Open()))
-            {
-                manifest = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
-            }
-
-            change(manifest["trainerOptions"]!.AsObject());
-            entry.Delete();
-            using var output = zip.CreateEntry(ModelFile.ManifestName).Open();
-            output.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
-        }
+        void Options(Action<JsonObject> change) => ManifestEdit.Replace(path, m => change(m["trainerOptions"]!.AsObject()));
 
         Options(o => o.Remove(nameof(HybridOptions.NewViewerContentWeight)));
         Assert.Equal(new HybridOptions().NewViewerContentWeight, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
