@@ -17,7 +17,6 @@ public sealed class ViewingFacts
     /// <summary>The groupings of subscribers the genre flows offer, by name.</summary>
     public static readonly IReadOnlyList<string> Groupings = ["plan", "device", "country", "age"];
 
-    private readonly string[] _users;
     private readonly string[] _titles;
     private readonly string[] _devices;
     private readonly int[] _eventUser;
@@ -27,7 +26,7 @@ public sealed class ViewingFacts
     private readonly string[][] _watched;
     private readonly IReadOnlyList<string> _genres;
     private readonly int[][] _titleGenres;
-    private readonly IdMap _userIndex;
+    private readonly IdMap _users;
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly Subscriber?[] _profile;
 
@@ -50,10 +49,10 @@ public sealed class ViewingFacts
             eventDevice.Add(devices.Add(r.GetString(2)));
             eventMinutes.Add(r.GetDouble(3));
         });
-        (_users, _userIndex) = ([.. users.Ids], users);
+        _users = users;
         (_titles, _devices) = ([.. titles.Ids], [.. devices.Ids]);
         (_eventUser, _eventTitle, _eventDevice, _eventMinutes) = ([.. eventUser], [.. eventTitle], [.. eventDevice], [.. eventMinutes]);
-        _profile = [.. _users.Select(u => _subscribers.GetValueOrDefault(u))];
+        _profile = [.. _users.Ids.Select(u => _subscribers.GetValueOrDefault(u))];
 
         // Each subscriber's titles by their place in id order: sorting and de-duplicating integers, not strings.
         var byId = Enumerable.Range(0, _titles.Length).Order(Comparer<int>.Create((a, b) => string.CompareOrdinal(_titles[a], _titles[b]))).ToArray();
@@ -63,7 +62,7 @@ public sealed class ViewingFacts
             rank[byId[r]] = r;
         }
 
-        var watched = new List<int>[_users.Length];
+        var watched = new List<int>[_users.Count];
         for (var e = 0; e < _eventUser.Length; e++)
         {
             (watched[_eventUser[e]] ??= []).Add(rank[_eventTitle[e]]);
@@ -88,7 +87,7 @@ public sealed class ViewingFacts
     public bool IsSubscriber(string userId) => _subscribers.ContainsKey(userId);
 
     /// <summary>Every title the subscriber has watched, in id order (ordinal).</summary>
-    public IReadOnlyList<string> WatchedBy(string userId) => _userIndex.TryGet(userId, out var u) ? _watched[u] : [];
+    public IReadOnlyList<string> WatchedBy(string userId) => _users.TryGet(userId, out var u) ? _watched[u] : [];
 
     /// <summary>Reads the events and subscribers of <paramref name="db"/>; <paramref name="movies"/> gives each title's genres.</summary>
     internal static ViewingFacts Read(SqliteConnection db, IReadOnlyDictionary<string, TitleInfo> movies) => new(db, movies);
@@ -99,14 +98,14 @@ public sealed class ViewingFacts
         var views = new int[_genres.Count];
         var minutes = new double[_genres.Count];
         var titles = new int[_genres.Count];
-        var viewed = new System.Collections.BitArray(_genres.Count * _users.Length);
+        var viewed = new System.Collections.BitArray(_genres.Count * _users.Count);
         for (var e = 0; e < Count; e++)
         {
             foreach (var g in _titleGenres[_eventTitle[e]])
             {
                 views[g]++;
                 minutes[g] += _eventMinutes[e];
-                viewed[(g * _users.Length) + _eventUser[e]] = true;
+                viewed[(g * _users.Count) + _eventUser[e]] = true;
             }
         }
 
@@ -115,7 +114,7 @@ public sealed class ViewingFacts
             titles[g]++; // every title here has been watched
         }
 
-        return [.. _genres.Select((genre, g) => new Contracts.GenrePopularity(genre, views[g], CountSet(viewed, g * _users.Length, _users.Length), Math.Round(minutes[g] / 60.0, 1), titles[g]))
+        return [.. _genres.Select((genre, g) => new Contracts.GenrePopularity(genre, views[g], CountSet(viewed, g * _users.Count, _users.Count), Math.Round(minutes[g] / 60.0, 1), titles[g]))
             .OrderByDescending(p => p.Views).ThenBy(p => p.Genre, StringComparer.Ordinal)];
     }
 
@@ -126,7 +125,7 @@ public sealed class ViewingFacts
     public Contracts.DeviceEngagement DeviceEngagement(int top)
     {
         var events = new int[_devices.Length];
-        var total = new double[_users.Length];
+        var total = new double[_users.Count];
         for (var e = 0; e < Count; e++)
         {
             events[_eventDevice[e]]++;
@@ -140,8 +139,8 @@ public sealed class ViewingFacts
             column[devices[c]] = c;
         }
 
-        var chosen = Enumerable.Range(0, _users.Length).OrderByDescending(u => total[u]).ThenBy(u => _users[u], StringComparer.Ordinal).Take(top).ToArray();
-        var row = Enumerable.Repeat(-1, _users.Length).ToArray();
+        var chosen = Enumerable.Range(0, _users.Count).OrderByDescending(u => total[u]).ThenBy(u => _users[u], StringComparer.Ordinal).Take(top).ToArray();
+        var row = Enumerable.Repeat(-1, _users.Count).ToArray();
         for (var r = 0; r < chosen.Length; r++)
         {
             row[chosen[r]] = r;
