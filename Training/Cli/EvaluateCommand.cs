@@ -42,12 +42,13 @@ public static class EvaluateCommand
                 var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
-                var popularity = new PopularityRecommender(split.Catalog, split.TrainWatches);
-                var baseline = RankingEvaluator.Evaluate(popularity, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
+                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The same subscribers as viewers the model does not know, from what they watched before the cut-off.
+                // Popularity answers them exactly as it answers the subscribers it knows (its history is those watches),
+                // so its figures are the baseline's.
                 var viewers = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
-                var baselineViewers = RankingEvaluator.Evaluate(popularity, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
+                var baselineViewers = baseline;
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
                 var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
                 result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers, ratings, ratingRmseFloor };
