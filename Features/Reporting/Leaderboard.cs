@@ -95,8 +95,9 @@ public sealed record TaskEntry
     public Tuning? Tuning { get; init; }
 
     /// <summary>
-    /// Recommend: the hybrid's content share for viewers it does not know, tried on the same validation split with its
-    /// judged subscribers served as such viewers, and the one chosen; null when there is no validation split.
+    /// Recommend: the factor models' and the hybrid's content share for viewers they do not know (popularity has the
+    /// rest), tried on the same validation split with its judged subscribers served as such viewers, and the one
+    /// chosen; null when there is no validation split.
     /// </summary>
     public Tuning? ViewerTuning { get; init; }
 

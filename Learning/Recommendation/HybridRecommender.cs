@@ -23,23 +23,15 @@ public sealed record HybridOptions
     /// n / (n + this); the rest goes to content similarity and popularity in equal parts, so new users lean on them.
     /// </summary>
     public double HistoryHalfWeight { get; init; } = 3;
-
-    /// <summary>
-    /// Content similarity's share for a viewer the factor model does not know, from the items they say they have seen;
-    /// popularity has the rest (standardised scores). 0.1 on MovieLens per-user 75/25 splits with seeds 7 and 13
-    /// (NDCG@10 with the test users served as such viewers: 0.2585 and 0.2590, against 0.2477 and 0.2472 by
-    /// popularity alone, 0.2509 and 0.2488 at 0.2, 0.2226 and 0.2220 at 0.3). It depends on the data: where titles
-    /// are alike in content as they are in who watches them, more (the recommend task chooses it on its validation
-    /// split).
-    /// </summary>
-    public double NewViewerContentWeight { get; init; } = 0.1;
 }
 
 /// <summary>
 /// Implicit factors blended with content similarity and popularity. With trust t = n / (n + HistoryHalfWeight) for
 /// a user with n interactions: factor weight t (1 - c), content t c + (1 - t) / 2, popularity (1 - t) / 2, where c is
 /// <see cref="HybridOptions.ContentWeight"/>. Scores are standardised per user so the scales mix fairly; items the
-/// factor model never saw get no factor part.
+/// factor model never saw get no factor part. A viewer the factor model does not know gets content and popularity
+/// as every factor model gives them (<see cref="Recommender.NewViewerContentWeight"/>, taken from the factor model
+/// it is built on).
 /// </summary>
 public sealed class HybridRecommender : Recommender
 {
@@ -62,17 +54,12 @@ public sealed class HybridRecommender : Recommender
     {
         Factors = factors;
         Options = options ?? new HybridOptions();
-        _popularityScore = Popularity.Select(p => MathF.Log(1 + p)).ToArray();
-        Standardise(_popularityScore);
         (_factorMean, _factorSecondMoment, _factorItems) = VectorMoments(factors);
-        if (Options.ContentWeight is < 0 or > 1 || Options.NewViewerContentWeight is < 0 or > 1 || Options.HistoryHalfWeight < 0)
+        if (Options.ContentWeight is < 0 or > 1 || Options.HistoryHalfWeight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Content weights lie in [0, 1]; the half-weight history is non-negative.");
         }
     }
-
-    // Standardised log popularity, computed once.
-    private readonly float[] _popularityScore;
 
     // The mean and the mean outer product (rank x rank) of the vectors of the items the factor model has, and how many.
     private readonly double[] _factorMean;
@@ -121,7 +108,7 @@ public sealed class HybridRecommender : Recommender
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, bracket);
         var (wf, wc, wp) = Weights(count);
-        var largest = Brackets(bracket, _popularityScore, wc, wp);
+        var largest = Brackets(bracket, PopularityScore, wc, wp);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var x = Factors.UserVector(user);
         var moments = FactorMoments(x);
@@ -136,21 +123,7 @@ public sealed class HybridRecommender : Recommender
             AddFactor(factor, bracket, (float)wf, moments, scores);
         }
 
-        return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
-    }
-
-    /// <summary>
-    /// A user the factor model does not know, with a history: content similarity to it and popularity, weighed by
-    /// <see cref="HybridOptions.NewViewerContentWeight"/> (standardised scores, as for a known user). Content alone
-    /// ignores how much more some titles are watched than others; popularity alone ignores what the viewer watched.
-    /// The source is content similarity unless content has no weight.
-    /// </summary>
-    protected override RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores)
-    {
-        var wc = Options.NewViewerContentWeight;
-        Content.ScoreProfile(seen, default, scores);
-        Brackets(scores, _popularityScore, wc, 1 - wc);
-        return wc > 0 ? RecommendationSource.ContentSimilarity : RecommendationSource.Popularity;
+        return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentAndPopularity : RecommendationSource.Popularity;
     }
 
     /// <summary>

@@ -20,8 +20,17 @@ public static class RecommenderFile
             ["parameters.bin"] = ModelFile.Serialize(model.WriteParameters),
         };
         var preprocessing = new JsonObject { ["model"] = model.Name, ["items"] = model.Catalog.Count, ["users"] = model.History.Users.Count, ["interactions"] = model.History.Count };
-        return ModelFile.Write(path, ModelFile.Manifest(Kind, model.Kind, model.OptionsJson, preprocessing, metadata), entries);
+        var options = JsonNode.Parse(model.OptionsJson)!.AsObject();
+        if (model.BlendsNewViewers)
+        {
+            options[NewViewerOption] = model.NewViewerContentWeight;
+        }
+
+        return ModelFile.Write(path, ModelFile.Manifest(Kind, model.Kind, options.ToJsonString(), preprocessing, metadata), entries);
     }
+
+    // Kept beside the trainer's options in the manifest; the binary parameters are the same with or without it.
+    private const string NewViewerOption = nameof(Recommender.NewViewerContentWeight);
 
     public static (Recommender Model, ModelManifest Manifest) Load(string path) => Load(ModelFile.ReadVerified(path), path);
 
@@ -41,7 +50,10 @@ public static class RecommenderFile
         {
             var catalog = ModelFile.Deserialize(entries, "catalog.bin", ItemCatalog.Read);
             var history = ModelFile.Deserialize(entries, "history.bin", InteractionMatrix.Read);
-            var options = manifest.TrainerOptions?.ToJsonString() ?? "{}";
+            // The trainer's options, as the model was given them; the new-viewer share beside them is applied below.
+            var trainerOptions = manifest.TrainerOptions?.DeepClone();
+            (trainerOptions as JsonObject)?.Remove(NewViewerOption);
+            var options = trainerOptions?.ToJsonString() ?? "{}";
             Recommender model = manifest.Trainer switch
             {
                 "popularity" => ModelFile.Deserialize(entries, "parameters.bin", _ => new PopularityRecommender(catalog, history)),
@@ -51,25 +63,32 @@ public static class RecommenderFile
                 "hybrid" => ModelFile.Deserialize(entries, "parameters.bin", r =>
                 {
                     var hybridOptions = new HybridOptions { ContentWeight = r.ReadDouble(), HistoryHalfWeight = r.ReadDouble() };
-
-                    // A file from before the new-viewer weight was an option has none in its manifest: the default.
-                    if (manifest.TrainerOptions?[nameof(HybridOptions.NewViewerContentWeight)] is { } newViewer)
-                    {
-                        hybridOptions = newViewer is JsonValue value && value.TryGetValue<double>(out var weight)
-                            ? hybridOptions with { NewViewerContentWeight = weight }
-                            : throw new InvalidDataException($"trainer option {nameof(HybridOptions.NewViewerContentWeight)} is {newViewer.ToJsonString()}, not a number");
-                    }
-
                     var factorOptions = manifest.TrainerOptions?["factors"]?.ToJsonString() ?? "{}";
                     return new HybridRecommender(ImplicitFactorModel.ReadParameters(r, factorOptions, catalog, history), hybridOptions);
                 }),
                 _ => throw new ModelFileException(path, $"unknown recommender '{manifest.Trainer}'"),
             };
-            return (model, manifest);
+            return (WithNewViewerOption(model, manifest), manifest);
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ArgumentException or IOException)
         {
             throw new ModelFileException(path, "parameters are malformed: " + ex.Message, ex);
         }
+    }
+
+    /// <summary>
+    /// The model with the new-viewer share its manifest holds; a file from before the share was kept there gets the
+    /// default.
+    /// </summary>
+    private static Recommender WithNewViewerOption(Recommender model, ModelManifest manifest)
+    {
+        if (!model.BlendsNewViewers || manifest.TrainerOptions?[NewViewerOption] is not { } option)
+        {
+            return model;
+        }
+
+        return option is JsonValue value && value.TryGetValue<double>(out var weight)
+            ? model.WithNewViewerContentWeight(weight)
+            : throw new InvalidDataException($"trainer option {NewViewerOption} is {option.ToJsonString()}, not a number");
     }
 }

@@ -37,8 +37,9 @@ public static class RecommendationsApi
     /// <summary>Recommends titles for a subscriber, with the reason for each.</summary>
     /// <remarks>
     /// A subscriber the model knows gets the champion's personal ranking; a subscriber with history the model never
-    /// saw gets titles similar to what they watched (weighed with popularity when the champion is the hybrid); a new
-    /// subscriber with no history gets the most popular titles.
+    /// saw gets titles similar to what they watched, weighed with popularity (source content-and-popularity;
+    /// content-similarity alone when the champion is the content model); a new subscriber with no history gets the
+    /// most popular titles.
     /// The response's source says which.
     /// </remarks>
     /// <param name="userId">Subscriber id.</param>
@@ -76,8 +77,8 @@ public static class RecommendationsApi
     /// <summary>Recommends titles for a viewer the database does not hold, from the titles they say they watched.</summary>
     /// <remarks>
     /// For a subscriber who has just joined, or one whose viewing lives elsewhere: titles similar in content to those
-    /// watched (source content-similarity; weighed with popularity when the champion is the hybrid), or the most
-    /// popular titles when none are given (source popularity). The titles given are never recommended back. Works
+    /// watched, weighed with popularity (source content-and-popularity; content-similarity alone when the champion is
+    /// the content model), or the most popular titles when none are given (source popularity). The titles given are never recommended back. Works
     /// without the database (titles are then named by their id).
     /// </remarks>
     /// <param name="request">The titles watched, how many to return, and an optional genre.</param>

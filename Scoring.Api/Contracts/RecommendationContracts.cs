@@ -39,7 +39,11 @@ public sealed record RecommendationsResponse
     /// <example>user_00042</example>
     public string? UserId { get; init; }
 
-    /// <summary>factor-model, content-similarity or popularity.</summary>
+    /// <summary>
+    /// factor-model, content-and-popularity (titles like those watched, weighed with how widely they are watched: a
+    /// factor model's answer for a viewer it does not know, the hybrid's for a short history), content-similarity (the
+    /// content model) or popularity.
+    /// </summary>
     /// <example>factor-model</example>
     public required string Source { get; init; }
 

@@ -25,9 +25,7 @@ public static class RecommendationService
         var reason = list.Source switch
         {
             RecommendationSource.FactorModel => "matches your viewing (factor model)",
-            // The hybrid weighs content with popularity whenever it answers by content: for a subscriber with too little
-            // history for its factors, and for one it does not know.
-            RecommendationSource.ContentSimilarity when served.Model is HybridRecommender => "similar to what you watched, and popular with subscribers (content similarity and popularity)",
+            RecommendationSource.ContentAndPopularity => "similar to what you watched, and popular with subscribers (content similarity and popularity)",
             RecommendationSource.ContentSimilarity => "similar to what you watched (content similarity)",
             _ => "popular with subscribers (new subscriber: no history yet)",
         };
@@ -105,6 +103,7 @@ public static class RecommendationService
     {
         RecommendationSource.FactorModel => "factor-model",
         RecommendationSource.ContentSimilarity => "content-similarity",
+        RecommendationSource.ContentAndPopularity => "content-and-popularity",
         _ => "popularity",
     };
 

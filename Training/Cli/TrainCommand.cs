@@ -162,7 +162,7 @@ public static class TrainCommand
 
             if (entry.ViewerTuning is { } viewerTuning)
             {
-                io.Console.WriteLine("The hybrid's shares for viewers it does not know tried on the same validation split, NDCG@10 as such viewers: "
+                io.Console.WriteLine("Content's share (popularity has the rest) for viewers the factor models and the hybrid do not know, tried on the same validation split, NDCG@10 as such viewers: "
                     + string.Join("; ", viewerTuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {viewerTuning.Chosen}.");
             }
 

@@ -35,8 +35,8 @@ public static class RecommendTaskRunner
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
         var (implicitOptions, clicks, tuning, validationFactors) = TuneImplicit(split, settings.Seed, progress);
-        var (hybridOptions, viewerTuning) = TuneNewViewers(split, validationFactors, progress);
-        var builders = Builders(split, settings.Seed, implicitOptions, clicks, hybridOptions);
+        var (newViewerWeight, viewerTuning) = TuneNewViewers(split, validationFactors, progress);
+        var builders = Builders(split, settings.Seed, implicitOptions, clicks, newViewerWeight);
         if (split.TrainRatings.Count == 0)
         {
             // Watch events without ratings (user_rating and reviews both empty) are a recommendation task still.
@@ -182,36 +182,36 @@ public static class RecommendTaskRunner
     /// <summary>The genre-match rate the recommendation study this project started from asked for.</summary>
     public const double GenreMatchTarget = 0.8;
 
-    /// <summary>The content shares <see cref="TuneNewViewers"/> tries for viewers the hybrid does not know.</summary>
+    /// <summary>The content shares <see cref="TuneNewViewers"/> tries for viewers the models do not know.</summary>
     public static readonly double[] NewViewerGrid = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
 
     /// <summary>
-    /// The hybrid's content share for viewers it does not know (<see cref="HybridOptions.NewViewerContentWeight"/>),
+    /// The factor models' content share for viewers they do not know (<see cref="Recommender.NewViewerContentWeight"/>),
     /// chosen on the validation split: the judged subscribers served as such viewers, from what they watched before
-    /// the inner cut-off, by a hybrid over the chosen validation factors. The best NDCG@10 (the first of equals) among
-    /// the shares whose genre-match rate reaches <see cref="GenreMatchTarget"/>, or among all when none does. On the
-    /// default data's validation split content 0.3 had the best NDCG@10 alone (0.0308) but matched 0.736 of genres;
-    /// 0.4 is chosen (0.0306, 0.828). Without a validation split, the default.
+    /// the inner cut-off, by the chosen validation factors (served with no id, the factors play no part: the blend is
+    /// content and popularity alone). The best NDCG@10 (the first of equals) among the shares whose genre-match rate
+    /// reaches <see cref="GenreMatchTarget"/>, or among all when none does. On the default data's validation split
+    /// content 0.3 had the best NDCG@10 alone (0.0308) but matched 0.736 of genres; 0.4 is chosen (0.0306, 0.828).
+    /// Without a validation split, the default.
     /// </summary>
-    private static (HybridOptions Options, Tuning? Tuning) TuneNewViewers(RecommendSplit split, ImplicitFactorModel? factors, IProgress<string>? progress)
+    private static (double Weight, Tuning? Tuning) TuneNewViewers(RecommendSplit split, ImplicitFactorModel? factors, IProgress<string>? progress)
     {
         if (split.Validation is not { } validation || factors is null)
         {
-            return (new HybridOptions(), null);
+            return (Recommender.DefaultNewViewerContentWeight, null);
         }
 
         var trials = new List<(RankingReport Report, SettingTrial Trial)>();
         foreach (var weight in NewViewerGrid)
         {
-            var hybrid = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = weight });
-            var report = RankingEvaluator.Evaluate(hybrid, validation.Test, K, validation.WatchedBefore, asViewers: true);
+            var report = RankingEvaluator.Evaluate(factors.WithNewViewerContentWeight(weight), validation.Test, K, validation.WatchedBefore, asViewers: true);
             var setting = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"content {weight:0.##}, popularity {1 - weight:0.##} (genre match {report.GenreMatchRate:F3})");
             trials.Add((report, new SettingTrial(setting, R(report.NdcgAtK))));
-            progress?.Report($"recommend: hybrid for new viewers with {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
+            progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
         }
 
         var best = ChooseWithinGenreTarget([.. trials.Select(t => (t.Report.NdcgAtK, t.Report.GenreMatchRate))]);
-        return (new HybridOptions { NewViewerContentWeight = NewViewerGrid[best] }, new Tuning(InnerSplit(validation), "viewerNdcgAtK", [.. trials.Select(t => t.Trial)], trials[best].Trial.Setting));
+        return (NewViewerGrid[best], new Tuning(InnerSplit(validation), "viewerNdcgAtK", [.. trials.Select(t => t.Trial)], trials[best].Trial.Setting));
     }
 
     /// <summary>
@@ -259,9 +259,10 @@ public static class RecommendTaskRunner
     /// <summary>
     /// Each candidate's fit (the model and its training seconds) and its refit on every interaction. The implicit
     /// factors are fitted once for both the implicit-mf and hybrid candidates; the hybrid's seconds include them, as
-    /// they would if it were fitted alone. Explicit MF is left out when there are no ratings to fit it on.
+    /// they would if it were fitted alone. Explicit MF is left out when there are no ratings to fit it on. Every model
+    /// that blends content and popularity for viewers it does not know is given <paramref name="newViewerWeight"/>.
     /// </summary>
-    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, HybridOptions hybridOptions)
+    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight)
     {
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
         ImplicitFactorModel Refit() => FitFactors(implicitOptions, clicks, split.AllWatches, split.AllWatchesAndClicks, split.Catalog);
@@ -275,16 +276,20 @@ public static class RecommendTaskRunner
             ("hybrid", () =>
             {
                 var shared = factors.Value;
-                var (hybrid, seconds) = Timed(() => new HybridRecommender(shared.Model, hybridOptions));
+                var (hybrid, seconds) = Timed(() => new HybridRecommender(shared.Model));
                 return (hybrid, shared.Seconds + seconds);
-            }, () => new HybridRecommender(Refit(), hybridOptions)),
+            }, () => new HybridRecommender(Refit())),
         ];
         if (split.TrainRatings.Count == 0)
         {
             builders.RemoveAll(b => b.Name == "explicit-mf");
         }
 
-        return builders;
+        return builders.ConvertAll(b => (b.Name, new Func<(Recommender, double)>(() =>
+        {
+            var (model, seconds) = b.Fit();
+            return (model.WithNewViewerContentWeight(newViewerWeight), seconds);
+        }), new Func<Recommender>(() => b.Refit().WithNewViewerContentWeight(newViewerWeight))));
     }
 
     private static (T Model, double Seconds) Timed<T>(Func<T> fit)

@@ -155,7 +155,7 @@ function leaderboardTable(entry) {
   const best = entry.plantedOracle;
   if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", ...ranking(best)]);
   const tuned = (entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "")
-    + (entry.viewerTuning ? ` The hybrid's shares for viewers it does not know, chosen on the same split: ${entry.viewerTuning.chosen}.` : "");
+    + (entry.viewerTuning ? ` Content's and popularity's shares for viewers the factor models do not know, chosen on the same split: ${entry.viewerTuning.chosen}.` : "");
   const caption = `${entry.task}: ${entry.split ?? ""}` + tuned + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";

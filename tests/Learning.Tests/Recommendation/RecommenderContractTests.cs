@@ -29,6 +29,11 @@ public sealed class RecommenderContractTests
             Assert.Equal(model.Recommend(user, 10), reloaded.Recommend(user, 10), RecommendationListComparer.Instance);
         }
 
+        // A viewer it does not know, with a share for them other than the default.
+        var shared = model.WithNewViewerContentWeight(0.35);
+        RecommenderFile.Save(dir.File("s.zip"), shared, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        Assert.Equal(shared.Recommend(null, 10, recentItems: ["item2", "item9"]), RecommenderFile.Load(dir.File("s.zip")).Model.Recommend(null, 10, recentItems: ["item2", "item9"]), RecommendationListComparer.Instance);
+
         Assert.Equal(model.SimilarItems("item5", 5).Items, reloaded.SimilarItems("item5", 5).Items);
         Assert.Equal(model.SimilarItems("item5", 5).Source, reloaded.SimilarItems("item5", 5).Source);
     }
@@ -63,9 +68,12 @@ public sealed class RecommenderContractTests
         }
         else
         {
-            Assert.Equal(RecommendationSource.ContentSimilarity, withHistory.Source);
-            // Both recent items are Action (index % 4 == 2): content similarity proposes Action first.
-            Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(withHistory.Items[0].ItemId))[0]);
+            // The factor models weigh content with popularity; the content model has content alone.
+            Assert.Equal(model.BlendsNewViewers ? RecommendationSource.ContentAndPopularity : RecommendationSource.ContentSimilarity, withHistory.Source);
+            // Both recent items are Action (index % 4 == 2): content similarity, given the whole share, proposes Action first.
+            var byContent = model.WithNewViewerContentWeight(1).Recommend("nobody", 10, recentItems: ["item2", "item6"]);
+            Assert.Equal(RecommendationSource.ContentSimilarity, byContent.Source);
+            Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(byContent.Items[0].ItemId))[0]);
         }
 
         Assert.Empty(model.SimilarItems("no-such-item", 5).Items);
@@ -230,14 +238,5 @@ public sealed class RecommenderContractTests
         {
             Assert.NotEqual(content.SimilarItems("item5", 8).Items, known.Items);
         }
-    }
-
-    private sealed class RecommendationListComparer : IEqualityComparer<RecommendationList>
-    {
-        public static readonly RecommendationListComparer Instance = new();
-
-        public bool Equals(RecommendationList? x, RecommendationList? y) => x!.Source == y!.Source && x.Items.SequenceEqual(y.Items);
-
-        public int GetHashCode(RecommendationList obj) => obj.Items.Count;
     }
 }

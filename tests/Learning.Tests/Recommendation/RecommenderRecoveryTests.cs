@@ -358,13 +358,13 @@ public sealed class RecommenderRecoveryTests
         var hybrid = new HybridRecommender(new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8 }).Fit(history, catalog));
         Assert.True(hybrid.FactorWeight(1) < 0.5 && hybrid.FactorWeight(50) > 0.85);
         var list = hybrid.Recommend("newcomer", 5);
-        Assert.Equal(RecommendationSource.ContentSimilarity, list.Source);
+        Assert.Equal(RecommendationSource.ContentAndPopularity, list.Source);
         Assert.All(list.Items, i => Assert.Equal("Horror", catalog.Genres(catalog.Items.IndexOf(i.ItemId))[0]));
         Assert.Equal(RecommendationSource.FactorModel, hybrid.Recommend("user3", 5).Source);
     }
 
     [Fact]
-    public void Hybrid_serves_a_viewer_it_does_not_know_near_the_planted_best_where_content_or_popularity_alone_falls_short()
+    public void Factor_models_serve_a_viewer_they_do_not_know_near_the_planted_best_where_content_or_popularity_alone_falls_short()
     {
         // Each watch picks item i with probability proportional to exp(bias_i + 1.5 [i in the user's favourite
         // genre]): popularity and taste both matter. Users 0-299 train the model; users 300-399 are viewers it does
@@ -398,44 +398,50 @@ public sealed class RecommenderRecoveryTests
             }
         }
 
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
 
         // Taste weighs as much as popularity here, so content gets half (the default, 0.1, was chosen on MovieLens).
-        var hybrid = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0.5 });
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(history, catalog).WithNewViewerContentWeight(0.5);
+        var hybrid = new HybridRecommender((ImplicitFactorModel)factors);
         double Ndcg(Func<(int Favourite, int[] Given, HeldOut Next), int[]> ranking) => viewers.Average(v =>
             RankingMetrics.NdcgAtK(ranking(v), v.Next.Items.Keys.Select(catalog.Items.IndexOf).ToHashSet(), 10));
-        int[] Served(Recommender model, int[] given)
+        int[] Served(Recommender model, int[] given, RecommendationSource expected)
         {
             var top = new ScoredItem[10];
             var (count, source) = model.Recommend("someone new", top, recentItems: given);
-            Assert.Equal(RecommendationSource.ContentSimilarity, source);
+            Assert.Equal(expected, source);
             return [.. top[..count].Select(s => s.Item)];
         }
 
         int[] Best(Func<int, double> score, int[] given) =>
             [.. Enumerable.Range(0, 200).Where(i => !given.Contains(i)).OrderByDescending(score).ThenBy(i => i).Take(10)];
 
-        var blend = Ndcg(v => Served(hybrid, v.Given));
-        var content = Ndcg(v => Served(factors, v.Given)); // the factor model alone: content similarity only
-        var popularity = Ndcg(v => Best(i => hybrid.Popularity[i], v.Given));
+        var blend = Ndcg(v => Served(factors, v.Given, RecommendationSource.ContentAndPopularity));
+        var content = Ndcg(v => Served(new ContentRecommender(catalog, history), v.Given, RecommendationSource.ContentSimilarity));
+        var popularity = Ndcg(v => Served(new PopularityRecommender(catalog, history), v.Given, RecommendationSource.Popularity));
         var planted = Ndcg(v => Best(i => bias[i] + (i % 4 == v.Favourite ? 1.5 : 0), v.Given));
         var figures = $"blend {blend:F4}, content {content:F4}, popularity {popularity:F4}, planted {planted:F4}";
         Assert.True(blend > 1.2 * Math.Max(content, popularity), figures);
         Assert.True(blend > 0.85 * planted, figures);
+
+        // The hybrid built on the factor model serves such a viewer as it does.
+        Assert.Equal(blend, Ndcg(v => Served(hybrid, v.Given, RecommendationSource.ContentAndPopularity)));
     }
 
     [Theory]
-    [InlineData(0.3)]
-    [InlineData(0.8)]
-    public void Hybrid_blends_content_and_popularity_by_its_new_viewer_weight_for_a_viewer_it_does_not_know(double weight)
+    [InlineData("implicit-mf", 0.3)]
+    [InlineData("hybrid", 0.3)]
+    [InlineData("hybrid", 0.8)]
+    [InlineData("explicit-mf", 0.5)]
+    public void Factor_models_blend_content_and_popularity_by_their_new_viewer_weight_for_a_viewer_they_do_not_know(string name, double weight)
     {
         var catalog = RecommenderTestData.Catalog(120);
         var (train, _) = RecommenderTestData.Clustered(80, 120, 9);
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
-        var hybrid = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = weight });
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(weight);
         int[] given = [3, 7, 10, 42];
         var content = new float[120];
-        hybrid.Content.ScoreProfile(given, default, content);
+        model.Content.ScoreProfile(given, default, content);
         static double[] Z(IEnumerable<double> values)
         {
             var v = values.ToArray();
@@ -443,12 +449,13 @@ public sealed class RecommenderRecoveryTests
             return [.. v.Select(x => (x - mean) / sd)];
         }
 
-        var (zc, zp) = (Z(content.Select(c => (double)c)), Z(hybrid.Popularity.Select(p => Math.Log(1 + p))));
+        var (zc, zp) = (Z(content.Select(c => (double)c)), Z(model.Popularity.Select(p => Math.Log(1 + p))));
         var expected = Enumerable.Range(0, 120).Select(i => given.Contains(i) ? double.NegativeInfinity : (weight * zc[i]) + ((1 - weight) * zp[i])).ToArray();
+        var recent = given.Select(i => catalog.Items[i]).ToArray();
 
-        var list = hybrid.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]);
+        var list = model.Recommend(null, 20, recentItems: recent);
 
-        Assert.Equal(RecommendationSource.ContentSimilarity, list.Source);
+        Assert.Equal(RecommendationSource.ContentAndPopularity, list.Source);
         Assert.Equal(20, list.Items.Count);
         var twentyFirst = expected.OrderDescending().ElementAt(20);
         foreach (var item in list.Items)
@@ -459,35 +466,83 @@ public sealed class RecommenderRecoveryTests
 
         Assert.Equal(list.Items.Select(i => i.Score).OrderDescending(), list.Items.Select(i => i.Score));
         // Popularity's part matters: content alone would not list the same titles.
-        Assert.NotEqual(list.Items.Select(i => i.ItemId), hybrid.Factors.Recommend(null, 20, recentItems: [.. given.Select(i => catalog.Items[i])]).Items.Select(i => i.ItemId));
+        Assert.NotEqual(list.Items.Select(i => i.ItemId), new ContentRecommender(catalog, history).Recommend(null, 20, recentItems: recent).Items.Select(i => i.ItemId));
 
-        // With no weight on content the answer is popularity, and says so.
-        var popular = new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0 }).Recommend(null, 5, recentItems: ["item3"]);
+        // The whole share to one side is that side alone, and says so.
+        var popular = model.WithNewViewerContentWeight(0).Recommend(null, 5, recentItems: ["item3"]);
         Assert.Equal(RecommendationSource.Popularity, popular.Source);
+        Assert.Equal(new PopularityRecommender(catalog, history).Recommend(null, 5, recentItems: ["item3"]).Items.Select(i => i.ItemId), popular.Items.Select(i => i.ItemId));
+        var similar = model.WithNewViewerContentWeight(1).Recommend(null, 5, recentItems: recent);
+        Assert.Equal(RecommendationSource.ContentSimilarity, similar.Source);
+        Assert.Equal(new ContentRecommender(catalog, history).Recommend(null, 5, recentItems: recent).Items.Select(i => i.ItemId), similar.Items.Select(i => i.ItemId));
+
+        // The copy shares the model: known users are served as before.
+        Assert.Equal(BlendingModel(name, catalog, history).Recommend("user5", 10), model.Recommend("user5", 10), RecommendationListComparer.Instance);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.WithNewViewerContentWeight(1.5));
     }
 
-    [Fact]
-    public void A_hybrids_new_viewer_weight_is_kept_in_its_file_and_an_older_file_without_it_gets_the_default()
+    private static Recommender BlendingModel(string name, ItemCatalog catalog, InteractionMatrix history)
+    {
+        if (name == "explicit-mf")
+        {
+            return new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = 4, NumberOfIterations = 3 }).Fit(history, catalog);
+        }
+
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(history, catalog);
+        return name == "hybrid" ? new HybridRecommender(factors) : factors;
+    }
+
+    [Theory]
+    [InlineData("implicit-mf")]
+    [InlineData("hybrid")]
+    [InlineData("explicit-mf")]
+    public void A_factor_models_new_viewer_weight_is_kept_in_its_file_and_an_older_file_without_it_gets_the_default(string name)
     {
         var catalog = RecommenderTestData.Catalog(40);
         var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 2 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
         using var dir = new TempDirectory();
-        var path = dir.File("hybrid.zip");
-        RecommenderFile.Save(path, new HybridRecommender(factors, new HybridOptions { NewViewerContentWeight = 0.35 }), new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
-        Assert.Equal(0.35, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
+        var path = dir.File("model.zip");
+        var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(0.35);
+        RecommenderFile.Save(path, model, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        var (reloaded, manifest) = RecommenderFile.Load(path);
+        Assert.Equal(0.35, reloaded.NewViewerContentWeight);
+        Assert.Equal(model.Recommend(null, 10, recentItems: ["item3", "item9"]), reloaded.Recommend(null, 10, recentItems: ["item3", "item9"]), RecommendationListComparer.Instance);
+
+        // The share sits beside the trainer's options, which the model keeps as they were: saved again, the file is the same.
+        Assert.Equal(model.OptionsJson, reloaded.OptionsJson);
+        var again = dir.File("again.zip");
+        RecommenderFile.Save(again, reloaded, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
+        Assert.Equal(0.35, manifest.TrainerOptions![nameof(Recommender.NewViewerContentWeight)]!.GetValue<double>());
 
         void Options(Action<JsonObject> change) => ManifestEdit.Replace(path, m => change(m["trainerOptions"]!.AsObject()));
 
-        Options(o => o.Remove(nameof(HybridOptions.NewViewerContentWeight)));
-        Assert.Equal(new HybridOptions().NewViewerContentWeight, ((HybridRecommender)RecommenderFile.Load(path).Model).Options.NewViewerContentWeight);
+        Options(o => o.Remove(nameof(Recommender.NewViewerContentWeight)));
+        Assert.Equal(Recommender.DefaultNewViewerContentWeight, RecommenderFile.Load(path).Model.NewViewerContentWeight);
 
-        Options(o => o[nameof(HybridOptions.NewViewerContentWeight)] = "half");
+        Options(o => o[nameof(Recommender.NewViewerContentWeight)] = "half");
         var error = Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
         Assert.Contains("trainer option NewViewerContentWeight is \"half\", not a number", error.Message, StringComparison.Ordinal);
 
-        Options(o => o[nameof(HybridOptions.NewViewerContentWeight)] = 1.5);
-        Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
+        Options(o => o[nameof(Recommender.NewViewerContentWeight)] = 1.5);
+        Assert.Contains("[0, 1]", Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("popularity")]
+    [InlineData("content")]
+    public void Popularity_and_content_models_answer_new_viewers_by_their_one_signal_and_keep_no_share(string name)
+    {
+        var catalog = RecommenderTestData.Catalog(40);
+        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
+        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        Recommender model = name == "popularity" ? new PopularityRecommender(catalog, history) : new ContentRecommender(catalog, history);
+        Assert.False(model.BlendsNewViewers);
+        Assert.Equal(model.Recommend(null, 10, recentItems: ["item3"]), model.WithNewViewerContentWeight(0.5).Recommend(null, 10, recentItems: ["item3"]), RecommendationListComparer.Instance);
+        using var dir = new TempDirectory();
+        RecommenderFile.Save(dir.File("m.zip"), model.WithNewViewerContentWeight(0.5), new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        Assert.Null(ModelFile.ReadManifest(dir.File("m.zip")).TrainerOptions?[nameof(Recommender.NewViewerContentWeight)]);
     }
 
     [Fact]
