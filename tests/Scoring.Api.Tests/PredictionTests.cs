@@ -540,6 +540,36 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_subscriber_whose_viewing_all_came_after_training_gets_content_weighed_with_popularity_from_a_factor_model()
+    {
+        // Implicit MF fitted before the cut-off, served as the champion: a subscriber who first watched after it is
+        // new to the model, while the database holds what they watched.
+        var models = fixture.CopyModels();
+        var candidate = Path.Combine(models, "candidates", "recommend-implicit-mf-interactions.zip");
+        File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
+        var (model, _) = Learning.Recommendation.RecommenderFile.Load(candidate);
+        var newcomer = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
+            .First(u => model.History.Users.IndexOf(u) < 0);
+        var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", newcomer));
+        using var factory = fixture.Factory(models);
+
+        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{newcomer}/recommendations?count=10"))!;
+
+        Assert.Equal("content-and-popularity", body["source"]!.GetValue<string>());
+        var ids = body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList();
+        var expected = model.Recommend(newcomer, 10, recentItems: watched);
+        Assert.Equal(expected.Items.Select(i => i.ItemId), ids);
+        Assert.DoesNotContain(ids, watched.Contains);
+        Assert.All(body["titles"]!.AsArray(), t => Assert.Equal("similar to what you watched, and popular with subscribers (content similarity and popularity)", t!["reason"]!.GetValue<string>()));
+
+        // With the share training chose, not content alone as the factor models answered before.
+        var chosen = JsonNode.Parse(File.ReadAllText(Path.Combine(models, "leaderboard.json")))!["tasks"]!.AsArray()
+            .Single(t => t!["task"]!.GetValue<string>() == "recommend")!["viewerTuning"]!["chosen"]!.GetValue<string>();
+        Assert.StartsWith($"content {model.NewViewerContentWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)},", chosen, StringComparison.Ordinal);
+        Assert.NotEqual(model.WithNewViewerContentWeight(1).Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
+    }
+
+    [Fact]
     public async Task Similar_titles_share_viewers_or_content()
     {
         var client = _factory.CreateClient();
