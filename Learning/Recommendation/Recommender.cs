@@ -6,10 +6,16 @@ public enum RecommendationSource
     /// <summary>A factor model (or the hybrid led by one) scored the user's own history.</summary>
     FactorModel,
 
-    /// <summary>Titles similar in content to what the user watched (new users with a history, or a content model).</summary>
+    /// <summary>
+    /// Titles similar in content to what the user watched, and nothing else: a content model, or a factor model whose
+    /// share for viewers it does not know is all content.
+    /// </summary>
     ContentSimilarity,
 
-    /// <summary>The most watched titles: the user is unknown and has no history to go on.</summary>
+    /// <summary>
+    /// The most watched titles: the user is unknown and has no history to go on, the model is the popularity baseline,
+    /// or its share for viewers it does not know gives content nothing.
+    /// </summary>
     Popularity,
 
     /// <summary>

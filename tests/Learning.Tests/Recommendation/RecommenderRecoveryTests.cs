@@ -435,9 +435,7 @@ public sealed class RecommenderRecoveryTests
     [InlineData("explicit-mf", 0.5)]
     public void Factor_models_blend_content_and_popularity_by_their_new_viewer_weight_for_a_viewer_they_do_not_know(string name, double weight)
     {
-        var catalog = RecommenderTestData.Catalog(120);
-        var (train, _) = RecommenderTestData.Clustered(80, 120, 9);
-        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var (catalog, history) = ClusteredHistory(80, 120, 9);
         var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(weight);
         int[] given = [3, 7, 10, 42];
         var content = new float[120];
@@ -481,6 +479,13 @@ public sealed class RecommenderRecoveryTests
         Assert.Throws<ArgumentOutOfRangeException>(() => model.WithNewViewerContentWeight(1.5));
     }
 
+    /// <summary>The training part of <see cref="RecommenderTestData.Clustered"/> over its catalogue.</summary>
+    private static (ItemCatalog Catalog, InteractionMatrix History) ClusteredHistory(int users, int items, ulong seed)
+    {
+        var catalog = RecommenderTestData.Catalog(items);
+        return (catalog, InteractionMatrix.Build(RecommenderTestData.Clustered(users, items, seed).Train, catalog, sumDuplicates: true));
+    }
+
     private static Recommender BlendingModel(string name, ItemCatalog catalog, InteractionMatrix history)
     {
         if (name == "explicit-mf")
@@ -498,9 +503,7 @@ public sealed class RecommenderRecoveryTests
     [InlineData("explicit-mf")]
     public void A_factor_models_new_viewer_weight_is_kept_in_its_file_and_an_older_file_without_it_gets_the_default(string name)
     {
-        var catalog = RecommenderTestData.Catalog(40);
-        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var (catalog, history) = ClusteredHistory(30, 40, 6);
         using var dir = new TempDirectory();
         var path = dir.File("model.zip");
         var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(0.35);
@@ -534,9 +537,7 @@ public sealed class RecommenderRecoveryTests
     [InlineData("content")]
     public void Popularity_and_content_models_answer_new_viewers_by_their_one_signal_and_keep_no_share(string name)
     {
-        var catalog = RecommenderTestData.Catalog(40);
-        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
+        var (catalog, history) = ClusteredHistory(30, 40, 6);
         Recommender model = name == "popularity" ? new PopularityRecommender(catalog, history) : new ContentRecommender(catalog, history);
         Assert.False(model.BlendsNewViewers);
         Assert.Equal(model.Recommend(null, 10, recentItems: ["item3"]), model.WithNewViewerContentWeight(0.5).Recommend(null, 10, recentItems: ["item3"]), RecommendationListComparer.Instance);
