@@ -78,8 +78,8 @@ public static class RecommendationsApi
     /// <remarks>
     /// For a subscriber who has just joined, or one whose viewing lives elsewhere: titles similar in content to those
     /// watched, weighed with popularity (source content-and-popularity; content-similarity alone when the champion is
-    /// the content model), or the most popular titles when none are given (source popularity). The titles given are never recommended back. Works
-    /// without the database (titles are then named by their id).
+    /// the content model), or the most popular titles when none are given (source popularity). The titles given are
+    /// never recommended back. Works without the database (titles are then named by their id).
     /// </remarks>
     /// <param name="request">The titles watched, how many to return, and an optional genre.</param>
     /// <param name="registry">Served models.</param>
