@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NetflixML.Learning.Core;
 
 namespace NetflixML.Learning.Recommendation;
@@ -95,11 +94,11 @@ public sealed class HybridRecommender : Recommender
     public double FactorWeight(int history) => Weights(history).Factor;
 
     /// <summary>
-    /// The blend of every item (<see cref="Brackets"/>, then <see cref="AddFactor"/>), or, where the factor model
-    /// finds its top n from 8-bit vectors, the blend of each item's lower bound on its factor score: a lower bound
-    /// on the blend, since the blend never falls as the factor score rises. The factor bounds, the brackets and the
-    /// blend's factor weight and moments stay in per-thread buffers, from which <see cref="SelectKnownUser"/> finishes
-    /// the selection exactly.
+    /// The blend of every item (<see cref="StandardScores.Brackets"/>, then <see cref="AddFactor"/>), or, where the
+    /// factor model finds its top n from 8-bit vectors, the blend of each item's lower bound on its factor score: a
+    /// lower bound on the blend, since the blend never falls as the factor score rises. The factor bounds, the brackets
+    /// and the blend's factor weight and moments stay in per-thread buffers, from which <see cref="SelectKnownUser"/>
+    /// finishes the selection exactly.
     /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
@@ -108,7 +107,7 @@ public sealed class HybridRecommender : Recommender
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, bracket);
         var (wf, wc, wp) = Weights(count);
-        var largest = Brackets(bracket, PopularityScore, wc, wp);
+        var largest = StandardScores.Brackets(bracket, PopularityScore, wc, wp);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var x = Factors.UserVector(user);
         var moments = FactorMoments(x);
@@ -239,80 +238,6 @@ public sealed class HybridRecommender : Recommender
         return (mean, second, items);
     }
 
-    /// <summary>z-scores over the finite entries; infinite and NaN entries stay as they are.</summary>
-    internal static void Standardise(Span<float> values)
-    {
-        var (shift, scale) = Moments(values);
-        var (shifts, scales) = (Vector256.Create(shift), Vector256.Create(scale));
-        ref var first = ref MemoryMarshal.GetReference(values);
-        var i = 0;
-        for (; i + 8 <= values.Length; i += 8)
-        {
-            ZScores(Vector256.LoadUnsafe(ref first, (nuint)i), shifts, scales).StoreUnsafe(ref first, (nuint)i);
-        }
-
-        for (; i < values.Length; i++)
-        {
-            values[i] = ZScore(values[i], shift, scale);
-        }
-    }
-
-    /// <summary>
-    /// The blend's part that does not depend on the factor model, in place of <paramref name="content"/>: wc x content
-    /// (standardised as <see cref="Standardise"/> does) + wp x popularity, in double precision, eight items at a time,
-    /// each exactly as one at a time would be. Returns the largest bracket in magnitude, NaN brackets aside (infinite
-    /// where a content score is).
-    /// </summary>
-    internal static float Brackets(Span<float> content, ReadOnlySpan<float> popularity, double wc, double wp)
-    {
-        var (cShift, cScale) = Moments(content);
-        ref var c = ref MemoryMarshal.GetReference(content);
-        ref var p = ref MemoryMarshal.GetReference(popularity);
-        var (cShifts, cScales) = (Vector256.Create(cShift), Vector256.Create(cScale));
-        var contentWeight = Vector256.Create(wc);
-        var popularityWeight = Vector256.Create(wp);
-        var largest = Vector256<float>.Zero;
-        var i = 0;
-        for (; i + 8 <= content.Length; i += 8)
-        {
-            var content8 = ZScores(Vector256.LoadUnsafe(ref c, (nuint)i), cShifts, cScales);
-            var popularity8 = Vector256.LoadUnsafe(ref p, (nuint)i);
-            Vector256<float> bracket;
-            if (Avx512F.IsSupported)
-            {
-                // The same products and sums, eight doubles to a register: one conversion each way, not two.
-                var sum = (Vector512.Create(wc) * Avx512F.ConvertToVector512Double(content8)) + (Vector512.Create(wp) * Avx512F.ConvertToVector512Double(popularity8));
-                bracket = Avx512F.ConvertToVector256Single(sum);
-            }
-            else
-            {
-                var (contentLow, contentHigh) = Vector256.Widen(content8);
-                var (popularityLow, popularityHigh) = Vector256.Widen(popularity8);
-                bracket = Vector256.Narrow((contentWeight * contentLow) + (popularityWeight * popularityLow), (contentWeight * contentHigh) + (popularityWeight * popularityHigh));
-            }
-
-            bracket.StoreUnsafe(ref c, (nuint)i);
-
-            // NaN lanes count as 0: an item with a NaN bracket blends to NaN, which no selection takes.
-            var magnitude = Vector256.Abs(bracket);
-            largest = Vector256.MaxNative(largest, magnitude & Vector256.Equals(magnitude, magnitude));
-        }
-
-        var result = 0f;
-        for (var lane = 0; lane < Vector256<float>.Count; lane++)
-        {
-            result = Math.Max(result, largest[lane]);
-        }
-
-        for (; i < content.Length; i++)
-        {
-            content[i] = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
-            result = float.IsNaN(content[i]) ? result : Math.Max(result, Math.Abs(content[i]));
-        }
-
-        return result;
-    }
-
     /// <summary>
     /// The blend: wf x the factor score standardised by <paramref name="moments"/>, plus the item's bracket; an item
     /// with no factor score (negative infinity) gets its bracket alone. <paramref name="destination"/> may be
@@ -349,13 +274,13 @@ public sealed class HybridRecommender : Recommender
 
         public float Blend(float factor, int item)
         {
-            var z = ZScore(factor, moments.Shift, moments.Scale);
+            var z = StandardScores.ZScore(factor, moments.Shift, moments.Scale);
             return float.IsNegativeInfinity(z) ? _bracket[item] : (wf * z) + _bracket[item];
         }
 
         public Vector256<float> Blend(Vector256<float> factor, int at)
         {
-            var z = ZScores(factor, Vector256.Create(moments.Shift), Vector256.Create(moments.Scale));
+            var z = StandardScores.ZScores(factor, Vector256.Create(moments.Shift), Vector256.Create(moments.Scale));
             var rest = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_bracket), (nuint)at);
             return Vector256.ConditionalSelect(Vector256.Equals(z, Vector256.Create(float.NegativeInfinity)), rest, (Vector256.Create(wf) * z) + rest);
         }
@@ -371,54 +296,6 @@ public sealed class HybridRecommender : Recommender
             var rounding = 1e-4 * ((slope * (magnitude + rise + Math.Abs(moments.Shift))) + largest);
             return QuantisedItemFactors.RoundDown(threshold - (slope * (rise + (1e-4 * (magnitude + rise)))) - rounding);
         }
-    }
-
-    private static Vector256<float> ZScores(Vector256<float> v, Vector256<float> shift, Vector256<float> scale) =>
-        Vector256.ConditionalSelect(Vector256.Equals(v - v, Vector256<float>.Zero), (v - shift) * scale, v);
-
-    private static float ZScore(float v, float shift, float scale) => float.IsFinite(v) ? (v - shift) * scale : v;
-
-    /// <summary>
-    /// The shift and scale that standardise the finite entries (mean and 1 / standard deviation, summed in double
-    /// precision eight floats at a time); 0 and 1, which change nothing, when there are none.
-    /// </summary>
-    internal static (float Shift, float Scale) Moments(ReadOnlySpan<float> values)
-    {
-        ref var first = ref MemoryMarshal.GetReference(values);
-        var sum = Vector256<double>.Zero;
-        var sumSq = Vector256<double>.Zero;
-        var n = 0;
-        var i = 0;
-        for (; i + 8 <= values.Length; i += 8)
-        {
-            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-            var finite = Vector256.Equals(v - v, Vector256<float>.Zero);
-            var clean = Vector256.ConditionalSelect(finite, v, Vector256<float>.Zero);
-            n += BitOperations.PopCount(finite.ExtractMostSignificantBits());
-            var (lower, upper) = Vector256.Widen(clean);
-            sum += lower + upper;
-            sumSq += (lower * lower) + (upper * upper);
-        }
-
-        double total = Vector256.Sum(sum), totalSq = Vector256.Sum(sumSq);
-        for (; i < values.Length; i++)
-        {
-            if (float.IsFinite(values[i]))
-            {
-                total += values[i];
-                totalSq += (double)values[i] * values[i];
-                n++;
-            }
-        }
-
-        if (n == 0)
-        {
-            return (0, 1);
-        }
-
-        var mean = total / n;
-        var sd = Math.Sqrt(Math.Max((totalSq / n) - (mean * mean), 1e-12));
-        return ((float)mean, (float)(1 / sd));
     }
 
     internal override void WriteParameters(BinaryWriter writer)

@@ -75,7 +75,7 @@ public abstract class Recommender
         }
 
         PopularityScore = Popularity.Select(p => MathF.Log(1 + p)).ToArray();
-        HybridRecommender.Standardise(PopularityScore);
+        StandardScores.Standardise(PopularityScore);
     }
 
     /// <summary>A recommender over the same catalogue and history as <paramref name="basis"/>, sharing its content index and popularity.</summary>
@@ -157,7 +157,7 @@ public abstract class Recommender
     {
         var wc = NewViewerContentWeight;
         Content.ScoreProfile(seen, default, scores);
-        HybridRecommender.Brackets(scores, PopularityScore, wc, 1 - wc);
+        StandardScores.Brackets(scores, PopularityScore, wc, 1 - wc);
         return wc switch
         {
             <= 0 => RecommendationSource.Popularity,

@@ -247,7 +247,7 @@ public sealed class RecommenderRecoveryTests
         var sd = Math.Sqrt(finite.Average(v => (v - mean) * (v - mean)));
 
         var standardised = values.ToArray();
-        HybridRecommender.Standardise(standardised);
+        StandardScores.Standardise(standardised);
 
         for (var i = 0; i < length; i++)
         {
@@ -279,8 +279,8 @@ public sealed class RecommenderRecoveryTests
         // The definition: each part standardised on its own, then the blend one item at a time.
         var expected = factor.ToArray();
         var standardisedContent = content.ToArray();
-        HybridRecommender.Standardise(expected);
-        HybridRecommender.Standardise(standardisedContent);
+        StandardScores.Standardise(expected);
+        StandardScores.Standardise(standardisedContent);
         for (var i = 0; i < length; i++)
         {
             var bracket = (float)((wc * standardisedContent[i]) + (wp * popularity[i]));
@@ -290,9 +290,9 @@ public sealed class RecommenderRecoveryTests
         // The two passes: the brackets in place of the content scores, then the factor part added. The first also
         // gives the largest bracket in magnitude, NaN aside (a NaN bracket blends to NaN, which is never selected).
         var blended = content.ToArray();
-        var largest = HybridRecommender.Brackets(blended, popularity, wc, wp);
+        var largest = StandardScores.Brackets(blended, popularity, wc, wp);
         Assert.Equal(blended.Where(v => !float.IsNaN(v)).Max(MathF.Abs), largest);
-        HybridRecommender.AddFactor(factor, blended, (float)wf, HybridRecommender.Moments(factor), blended);
+        HybridRecommender.AddFactor(factor, blended, (float)wf, StandardScores.Moments(factor), blended);
 
         // Bit for bit (NaN stays NaN), so the vector passes change no recommendation.
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), blended.Select(BitConverter.SingleToInt32Bits));
