@@ -154,22 +154,23 @@ public static class TrainCommand
 
             io.Console.Write(table);
             io.Console.WriteLine(entry.Split);
+            // A tuning's trials and choice, after what was tried.
+            string Tried(string what, Tuning tuning) => what + string.Join("; ", tuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {tuning.Chosen}.";
             if (entry.Tuning is { } tuning)
             {
-                io.Console.WriteLine($"implicit-mf settings tried on a validation split ({tuning.Split}), NDCG@10: "
-                    + string.Join("; ", tuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {tuning.Chosen}.");
+                io.Console.WriteLine(Tried($"implicit-mf settings tried on a validation split ({tuning.Split}), NDCG@10: ", tuning));
             }
 
             if (entry.ViewerTuning is { } viewerTuning)
             {
-                io.Console.WriteLine("Content's share (popularity has the rest) for viewers the factor models and the hybrid do not know, tried on the same validation split, NDCG@10 as such viewers: "
-                    + string.Join("; ", viewerTuning.Trials.Select(t => $"{t.Setting} {F(t.Value)}")) + $". Chosen: {viewerTuning.Chosen}.");
+                io.Console.WriteLine(Tried("Content's share (popularity has the rest) for viewers the factor models and the hybrid do not know, tried on the same validation split, NDCG@10 as such viewers: ", viewerTuning));
             }
 
-            if (entry.Candidates.Any(c => c.Test.ContainsKey("viewerNdcgAtK")))
+            var judgedAsViewers = entry.Candidates.Where(c => c.Test.ContainsKey("viewerNdcgAtK")).ToList();
+            if (judgedAsViewers.Count > 0)
             {
                 io.Console.WriteLine("The same subscribers served as viewers the model does not know, from the titles they watched before the cut-off (as POST /api/recommendations serves them), NDCG@10 and genre match: "
-                    + string.Join("; ", entry.Candidates.Where(c => c.Test.ContainsKey("viewerNdcgAtK")).Select(c => $"{c.Trainer} {F(c.Test["viewerNdcgAtK"])}, {F(c.Test.GetValueOrDefault("viewerGenreMatchRate", double.NaN), "F3")}")) + ".");
+                    + string.Join("; ", judgedAsViewers.Select(c => $"{c.Trainer} {F(c.Test["viewerNdcgAtK"])}, {F(c.Test.GetValueOrDefault("viewerGenreMatchRate", double.NaN), "F3")}")) + ".");
             }
 
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)
