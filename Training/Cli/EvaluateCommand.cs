@@ -48,10 +48,9 @@ public static class EvaluateCommand
                 // Popularity answers them exactly as it answers the subscribers it knows (its history is those watches),
                 // so its figures are the baseline's.
                 var viewers = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
-                var baselineViewers = baseline;
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
                 var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
-                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers, ratings, ratingRmseFloor };
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers = baseline, ratings, ratingRmseFloor };
                 if (!parse.GetValue(json))
                 {
                     var inv = CultureInfo.InvariantCulture;
@@ -66,8 +65,8 @@ public static class EvaluateCommand
                         table.AddRow(metric, value(report).ToString("F4", inv), value(baseline).ToString("F4", inv));
                     }
 
-                    table.AddRow("NDCG@10 as new viewers", viewers.NdcgAtK.ToString("F4", inv), baselineViewers.NdcgAtK.ToString("F4", inv));
-                    table.AddRow("genre match as new viewers", viewers.GenreMatchRate.ToString("F4", inv), baselineViewers.GenreMatchRate.ToString("F4", inv));
+                    table.AddRow("NDCG@10 as new viewers", viewers.NdcgAtK.ToString("F4", inv), baseline.NdcgAtK.ToString("F4", inv));
+                    table.AddRow("genre match as new viewers", viewers.GenreMatchRate.ToString("F4", inv), baseline.GenreMatchRate.ToString("F4", inv));
 
                     io.Console.Write(table);
                     if (ratings is not null)
