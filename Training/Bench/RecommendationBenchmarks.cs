@@ -19,8 +19,11 @@ public sealed record RecsModel(string Name, double PrecisionAtK, double RecallAt
 
 public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOnlyList<RecsModel> Models);
 
-/// <summary>One model's Recommend latency, without a genre filter (Genre null) or with one.</summary>
-public sealed record TopNModelLatency(string Name, string? Genre, double MedianMicroseconds, double P99Microseconds);
+/// <summary>
+/// One model's latency for one call: Operation is "Recommend" (a user's top n, without a genre filter, Genre null, or
+/// with one) or "SimilarItems" (an item's n most similar, which takes no filter).
+/// </summary>
+public sealed record TopNModelLatency(string Name, string Operation, string? Genre, double MedianMicroseconds, double P99Microseconds);
 
 /// <summary>
 /// `bench topn`'s result. FactorScan is the instructions the 8-bit top-n scan multiplied with ("Float" where every
@@ -267,8 +270,15 @@ public static class RecommendationBenchmarks
             foreach (var genre in new[] { null, FilteredGenre })
             {
                 var latency = LatencyProbe.Measure(20_000, i => model.Recommend(ids[i % users], buffer, genre: genre));
-                models.Add(new TopNModelLatency(model.Name, genre, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
+                models.Add(new TopNModelLatency(model.Name, "Recommend", genre, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
             }
+        }
+
+        foreach (var model in new Recommender[] { factors, new HybridRecommender(factors) })
+        {
+            // Items in a fixed pseudo-random order, so that no run of calls finds the last one's vectors in cache.
+            var latency = LatencyProbe.Measure(20_000, i => model.SimilarItems(itemIds[(int)((i * 7919L) % items)], buffer));
+            models.Add(new TopNModelLatency(model.Name, "SimilarItems", null, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
         }
 
         var scan = factors.ScanKernel?.ToString() ?? "Float";
