@@ -43,8 +43,8 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static double[]? _scratchUser;
 
-    // The factor weight and moments ScoreKnownUser blended this thread's last user with, and its largest bracket
-    // (in magnitude), for SelectKnownUser.
+    // The factor weight and moments ScoreKnownUser blended this thread's last user with (or ScoreSimilar its last
+    // item), and its largest bracket (in magnitude), for SelectKnownUser (or SelectSimilar).
     [ThreadStatic]
     private static (float Weight, float Shift, float Scale, float Bracket) _scratchBlend;
 
@@ -173,20 +173,37 @@ public sealed class HybridRecommender : Recommender
         return ((float)mean, (float)(1 / sd));
     }
 
+    /// <summary>
+    /// (1 - c) x the factor cosine + c x the content cosine, where c is <see cref="HybridOptions.ContentWeight"/>;
+    /// content alone for an item with no factor vector, or for items without one. The content part is each item's
+    /// bracket and the cosine its factor score, blended as a known user's (unstandardised: both are cosines), so that
+    /// where the factor model has 8-bit vectors this writes the blend of each cosine's lower bound and
+    /// <see cref="SelectSimilar"/> finishes the selection exactly.
+    /// </summary>
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores)
     {
-        // An item outside every history: the factor model has already fallen back to content (the same index).
-        if (Factors.ScoreSimilarByFactors(item, scores) == SimilaritySource.Content)
+        var cosines = Factors.Cosines;
+        if (!cosines.Covers(item))
         {
+            Content.ScoreSimilar(item, scores);
             return SimilaritySource.Content;
         }
 
-        var content = ThreadScratch.Get(ref _scratchContent, scores.Length);
-        Content.ScoreSimilar(item, content);
+        var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
+        Content.ScoreSimilar(item, bracket);
         var c = (float)Options.ContentWeight;
-        for (var i = 0; i < scores.Length; i++)
+        var largest = StandardScores.Scale(bracket, c);
+
+        var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
+        _scratchBlend = (1 - c, 0, 1, largest);
+        if (cosines.Quantised is { } quantised)
         {
-            scores[i] = float.IsNegativeInfinity(scores[i]) ? c * content[i] : (1 - c) * scores[i] + c * content[i];
+            quantised.LowerBounds(cosines.Unit(item), factor, scores, new FactorBlend(bracket, 1 - c, (0, 1)));
+        }
+        else
+        {
+            cosines.ScoreEvery(item, factor);
+            AddFactor(factor, bracket, 1 - c, (0, 1), scores);
         }
 
         return c switch
@@ -195,6 +212,21 @@ public sealed class HybridRecommender : Recommender
             >= 1 => SimilaritySource.Content,
             _ => SimilaritySource.InteractionsAndContent,
         };
+    }
+
+    /// <summary>The same items, in the same order with the same scores, as blending every item's float cosine.</summary>
+    protected override int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination)
+    {
+        var cosines = Factors.Cosines;
+        if (cosines.Quantised is not { } quantised || !cosines.Covers(item) || destination.IsEmpty)
+        {
+            return base.SelectSimilar(item, scores, destination);
+        }
+
+        var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
+        var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
+        var (wf, shift, scale, largest) = _scratchBlend;
+        return quantised.Select(cosines.Unit(item), factor, scores, destination, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
     }
 
     private static (double[] Mean, double[] SecondMoment, int Items) VectorMoments(ImplicitFactorModel factors)

@@ -290,7 +290,6 @@ public sealed class ImplicitFactorModel : Recommender
     private readonly float[] _x;
     private readonly float[] _y;
     private readonly bool[] _trainedItem;
-    private readonly FactorCosines _cosines;
 
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
@@ -301,7 +300,7 @@ public sealed class ImplicitFactorModel : Recommender
         _y = y;
         _trainedItem = trainedItem;
         Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
-        _cosines = new FactorCosines(y, rank, trainedItem);
+        Cosines = new FactorCosines(y, rank, trainedItem, quantise);
     }
 
     public override string Name => "implicit-mf";
@@ -312,7 +311,7 @@ public sealed class ImplicitFactorModel : Recommender
 
     public int Rank { get; }
 
-    /// <summary>The same model, scoring every item in floats to find a user's top n (to compare the two scans).</summary>
+    /// <summary>The same model, scoring every item in floats to find a user's top n and an item's most similar (to compare the two scans).</summary>
     internal ImplicitFactorModel WithFloatScan() => new(OptionsJson, Catalog, History, Rank, _x, _y, _trainedItem, quantise: false);
 
     /// <summary>The item vectors in 8 bits, for finding a user's top n (null where the machine lacks the instructions).</summary>
@@ -366,9 +365,12 @@ public sealed class ImplicitFactorModel : Recommender
             ? base.SelectKnownUser(user, scores, destination)
             : Quantised.Select(UserVector(user), scores, scores, destination, default(FactorScore), out _);
 
-    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Score(item, scores, Content);
+    /// <summary>Item-item cosines of the item vectors, which <see cref="Recommender.SimilarItems(string, Span{ScoredItem})"/> answers by.</summary>
+    internal FactorCosines Cosines { get; }
 
-    internal SimilaritySource ScoreSimilarByFactors(int item, Span<float> scores) => ScoreSimilar(item, scores);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => Cosines.Score(item, scores, Content);
+
+    protected override int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination) => Cosines.Select(item, scores, destination);
 
     internal override void WriteParameters(BinaryWriter writer)
     {

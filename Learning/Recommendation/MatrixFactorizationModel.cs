@@ -100,6 +100,8 @@ public sealed class MatrixFactorizationModel : Recommender
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Score(item, scores, Content);
 
+    protected override int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination) => _cosines.Select(item, scores, destination);
+
     internal override void WriteParameters(BinaryWriter writer)
     {
         writer.Write(Rank);
@@ -132,34 +134,66 @@ public sealed class MatrixFactorizationModel : Recommender
 }
 
 /// <summary>
-/// Item-item similarity from factors (cosine), falling back to content for items the factors never saw. Each item
-/// vector's length is computed once, when the model is built, instead of again for every item on every call: that
-/// was half the arithmetic of a call. The stored lengths are the same floats, so the cosines are too.
+/// Item-item similarity from factors (cosine), falling back to content for items the factors never saw. Each item's
+/// vector is divided by its length once, when the model is built, so a cosine is one dot product of two unit
+/// vectors: an item's similarities are a user's scores with the item's unit vector as the user. An 8-bit copy of the
+/// unit vectors (<see cref="QuantisedItemFactors"/>) then finds an item's most similar items as a user's top n is
+/// found, scoring exactly only the items that can make the list; the answer is what scoring every item in floats
+/// gives (<see cref="ScoreEvery"/>).
 /// </summary>
 internal sealed class FactorCosines
 {
-    private readonly float[] _factors;
+    private readonly float[] _unit;
     private readonly int _rank;
     private readonly bool[] _trained;
-    private readonly float[] _norms;
 
-    public unsafe FactorCosines(float[] factors, int rank, bool[] trained)
+    /// <param name="factors">The item vectors, row by row.</param>
+    /// <param name="rank">Their length.</param>
+    /// <param name="trained">Which items have vectors.</param>
+    /// <param name="quantise">Whether to keep the 8-bit copy (where the machine can scan it); false scores every item in floats.</param>
+    /// <param name="kernel">The instructions the 8-bit scan multiplies with (the machine's fastest unless a test names one).</param>
+    public FactorCosines(float[] factors, int rank, bool[] trained, bool quantise = true, DotKernel? kernel = null)
     {
-        _factors = factors;
         _rank = rank;
         _trained = trained;
-        _norms = new float[trained.Length];
-        fixed (float* q = factors)
+        _unit = new float[factors.Length];
+        for (var i = 0; i < trained.Length; i++)
         {
-            for (var i = 0; i < _norms.Length; i++)
+            var row = factors.AsSpan(i * rank, rank);
+            double square = 0;
+            foreach (var v in row)
             {
-                var row = q + ((long)i * rank);
-                _norms[i] = MathF.Sqrt(MatrixFactorizationTrainer.Dot(row, row, rank));
+                square += (double)v * v;
+            }
+
+            // A vector of zeros stays zeros: its cosine with every item is 0, as it was when lengths divided the dot.
+            var inverse = square > 0 ? 1 / Math.Sqrt(square) : 0;
+            for (var a = 0; a < rank; a++)
+            {
+                _unit[(i * rank) + a] = (float)(row[a] * inverse);
             }
         }
+
+        Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(_unit, rank, trained, kernel) : null;
     }
 
-    public unsafe SimilaritySource Score(int item, Span<float> scores, ContentIndex content)
+    /// <summary>The unit vectors in 8 bits (null where the machine lacks the instructions, or when not asked for).</summary>
+    public QuantisedItemFactors? Quantised { get; }
+
+    /// <summary>Whether <paramref name="item"/> has a factor vector (else its similarities come from content).</summary>
+    public bool Covers(int item) => _trained[item];
+
+    /// <summary>The item's vector divided by its length (zeros for a vector of zeros).</summary>
+    public ReadOnlySpan<float> Unit(int item) => _unit.AsSpan(item * _rank, _rank);
+
+    /// <summary>Every item's cosine with <paramref name="item"/> in floats (negative infinity for items with no vector): the definition.</summary>
+    public void ScoreEvery(int item, Span<float> scores) => MatrixFactorizationTrainer.DotEveryItem(Unit(item), _unit, _rank, _trained, scores);
+
+    /// <summary>
+    /// Every item's similarity to <paramref name="item"/>: content similarity for an item with no vector; else the
+    /// cosines, or, with the 8-bit copy, lower bounds on them that <see cref="Select"/> finishes exactly.
+    /// </summary>
+    public SimilaritySource Score(int item, Span<float> scores, ContentIndex content)
     {
         if (!_trained[item])
         {
@@ -167,25 +201,23 @@ internal sealed class FactorCosines
             return SimilaritySource.Content;
         }
 
-        fixed (float* q = _factors)
+        if (Quantised is null)
         {
-            var target = q + ((long)item * _rank);
-            var targetNorm = _norms[item];
-            for (var i = 0; i < scores.Length; i++)
-            {
-                if (!_trained[i])
-                {
-                    scores[i] = float.NegativeInfinity;
-                    continue;
-                }
-
-                var norm = _norms[i] * targetNorm;
-                scores[i] = norm > 0 ? MatrixFactorizationTrainer.Dot(target, q + ((long)i * _rank), _rank) / norm : 0;
-            }
+            ScoreEvery(item, scores);
+        }
+        else
+        {
+            Quantised.LowerBounds(Unit(item), scores);
         }
 
         return SimilaritySource.Interactions;
     }
+
+    /// <summary>The best of what <see cref="Score"/> wrote (with <paramref name="item"/> itself since set to negative infinity): the same items, order and scores as selecting from <see cref="ScoreEvery"/>.</summary>
+    public int Select(int item, Span<float> scores, Span<ScoredItem> destination) =>
+        Quantised is null || !_trained[item]
+            ? TopN.Select(scores, destination)
+            : Quantised.Select(Unit(item), scores, scores, destination, default(FactorScore), out _);
 }
 
 /// <summary>Reading and writing a factor model's arrays.</summary>

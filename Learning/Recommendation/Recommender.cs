@@ -174,12 +174,23 @@ public abstract class Recommender
     protected virtual int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination) =>
         TopN.Select(scores, destination);
 
-    /// <summary>The most similar items to <paramref name="item"/> (itself excluded), as this model sees similarity; returns what it compared.</summary>
+    /// <summary>
+    /// Writes every item's similarity to <paramref name="item"/>, as this model sees similarity, and returns what it
+    /// compared. A model that overrides <see cref="SelectSimilar"/> may write what its selection reads instead (bounds
+    /// on the similarities), with negative infinity for items it never returns.
+    /// </summary>
     protected virtual SimilaritySource ScoreSimilar(int item, Span<float> scores)
     {
         Content.ScoreSimilar(item, scores);
         return SimilaritySource.Content;
     }
+
+    /// <summary>
+    /// The items most similar to <paramref name="item"/> from what <see cref="ScoreSimilar"/> wrote, once the item
+    /// itself is set to negative infinity: by default, those values are the similarities and the best are selected.
+    /// </summary>
+    protected virtual int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination) =>
+        TopN.Select(scores, destination);
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the best items for <paramref name="userId"/>, best first; returns how
@@ -265,7 +276,7 @@ public abstract class Recommender
         var scores = Scratch(Catalog.Count);
         var source = ScoreSimilar(item, scores);
         scores[item] = float.NegativeInfinity;
-        return (TopN.Select(scores, destination), source);
+        return (SelectSimilar(item, scores, destination), source);
     }
 
     /// <summary>Convenience form: ids and scores (allocates the list); empty (by content) when the catalogue does not hold the item.</summary>

@@ -129,6 +129,40 @@ internal static class StandardScores
         return ((float)mean, (float)(1 / sd));
     }
 
+    /// <summary>
+    /// Multiplies <paramref name="values"/> by <paramref name="factor"/> in place, eight at a time (each product as
+    /// one at a time), and returns the largest product in magnitude (NaN products aside).
+    /// </summary>
+    internal static float Scale(Span<float> values, float factor)
+    {
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var (factors, largest) = (Vector256.Create(factor), Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 8 <= values.Length; i += 8)
+        {
+            var product = Vector256.LoadUnsafe(ref first, (nuint)i) * factors;
+            product.StoreUnsafe(ref first, (nuint)i);
+
+            // A NaN lane compares false and keeps what the lane held.
+            var magnitude = Vector256.Abs(product);
+            largest = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, largest), magnitude, largest);
+        }
+
+        var result = 0f;
+        for (var lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            result = Math.Max(result, largest[lane]);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] *= factor;
+            result = Math.Abs(values[i]) > result ? Math.Abs(values[i]) : result;
+        }
+
+        return result;
+    }
+
     internal static Vector256<float> ZScores(Vector256<float> v, Vector256<float> shift, Vector256<float> scale) =>
         Vector256.ConditionalSelect(Vector256.Equals(v - v, Vector256<float>.Zero), (v - shift) * scale, v);
 

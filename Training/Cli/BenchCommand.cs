@@ -169,7 +169,7 @@ public static class BenchCommand
         var rank = new Option<int>("--rank") { Description = "Factor rank.", DefaultValueFactory = _ => 64 };
         var count = new Option<int>("--count") { Description = "How many titles a call returns (1-100, as the API's count).", DefaultValueFactory = _ => 10 };
         var json = NetflixCli.JsonOption();
-        var command = new Command("topn", "Latency of one Recommend call (top 10 unless --count, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter; and of one SimilarItems call (as many items).") { items, rank, count, json };
+        var command = new Command("topn", "Latency of one Recommend call (top 10 unless --count, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter; and of one SimilarItems call (as many items) for those two and for content alone.") { items, rank, count, json };
         command.SetAction(parse =>
         {
             // --items 2,000,000,000 overflowed the factor array's size, and --rank 100,000 ran out of memory, both unhandled.
