@@ -174,8 +174,9 @@ public sealed class HybridRecommender : Recommender
     }
 
     /// <summary>
-    /// (1 - c) x the factor cosine + c x the content cosine, where c is <see cref="HybridOptions.ContentWeight"/>;
-    /// content alone for an item with no factor vector, or for items without one. The content part is each item's
+    /// (1 - c) x the factor cosine + c x the content cosine, where c is <see cref="HybridOptions.ContentWeight"/>:
+    /// content similarity alone for an item with no factor vector, and c x it for each other item without one. The
+    /// content part is each item's
     /// bracket and the cosine its factor score, blended as a known user's (unstandardised: both are cosines), so that
     /// where the factor model has 8-bit vectors this writes the blend of each cosine's lower bound and
     /// <see cref="SelectSimilar"/> finishes the selection exactly.
