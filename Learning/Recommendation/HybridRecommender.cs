@@ -122,7 +122,9 @@ public sealed class HybridRecommender : Recommender
             AddFactor(factor, bracket, (float)wf, moments, scores);
         }
 
-        return wf >= 0.5 ? RecommendationSource.FactorModel : wc >= wp ? RecommendationSource.ContentAndPopularity : RecommendationSource.Popularity;
+        // Content's weight, t c + (1 - t) / 2, is never below popularity's, (1 - t) / 2: where the factors do not
+        // lead, content and popularity do together.
+        return wf >= 0.5 ? RecommendationSource.FactorModel : RecommendationSource.ContentAndPopularity;
     }
 
     /// <summary>
