@@ -43,7 +43,7 @@ public class FactorCosinesTests
                 }
                 else
                 {
-                    Assert.Equal(Cosine(factors, rank, target, i), scores[i], 2e-6);
+                    Assert.Equal(RecommenderTestData.Cosine(factors, rank, target, i), scores[i], 2e-6);
                 }
             }
         }
@@ -99,19 +99,6 @@ public class FactorCosinesTests
         Assert.Equal(10, cosines.Select(11, scores, best));
         Assert.Equal(Enumerable.Range(20, 10), best.Select(b => b.Item));
         Assert.All(best, b => Assert.Equal(1.0, b.Score, 1e-6));
-    }
-
-    private static double Cosine(float[] factors, int rank, int a, int b)
-    {
-        double dot = 0, normA = 0, normB = 0;
-        for (var k = 0; k < rank; k++)
-        {
-            dot += (double)factors[(a * rank) + k] * factors[(b * rank) + k];
-            normA += (double)factors[(a * rank) + k] * factors[(a * rank) + k];
-            normB += (double)factors[(b * rank) + k] * factors[(b * rank) + k];
-        }
-
-        return normA > 0 && normB > 0 ? dot / Math.Sqrt(normA * normB) : 0;
     }
 
     /// <summary>

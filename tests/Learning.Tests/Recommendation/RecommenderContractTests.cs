@@ -185,18 +185,7 @@ public sealed class RecommenderContractTests
 
         // Worked out apart, in doubles: each similar item's score is its cosine with item 5, and no other item's
         // cosine is above the last one given.
-        double Cosine(int a, int b)
-        {
-            double dot = 0, normA = 0, normB = 0;
-            for (var k = 0; k < rank; k++)
-            {
-                dot += (double)vectors[(a * rank) + k] * vectors[(b * rank) + k];
-                normA += (double)vectors[(a * rank) + k] * vectors[(a * rank) + k];
-                normB += (double)vectors[(b * rank) + k] * vectors[(b * rank) + k];
-            }
-
-            return dot / Math.Sqrt(normA * normB);
-        }
+        double Cosine(int a, int b) => RecommenderTestData.Cosine(vectors, rank, a, b);
 
         var similar = model.SimilarItems("item5", 10);
         Assert.Equal(SimilaritySource.Interactions, similar.Source);

@@ -358,16 +358,8 @@ public sealed class RecommenderRecoveryTests
         // cosine alone for an item with no vector.
         double Definition(int a, int b)
         {
-            double dot = 0, normA = 0, normB = 0;
-            for (var k = 0; k < rank; k++)
-            {
-                dot += (double)y[(a * rank) + k] * y[(b * rank) + k];
-                normA += (double)y[(a * rank) + k] * y[(a * rank) + k];
-                normB += (double)y[(b * rank) + k] * y[(b * rank) + k];
-            }
-
             var content = 0.3 * model.Content.Cosine(a, b);
-            return trained[b] ? (0.7 * dot / Math.Sqrt(normA * normB)) + content : content;
+            return trained[b] ? (0.7 * RecommenderTestData.Cosine(y, rank, a, b)) + content : content;
         }
 
         foreach (var target in Enumerable.Range(0, 1003).Where(i => trained[i]).Take(25))

@@ -16,6 +16,23 @@ internal static class RecommenderTestData
         return new ItemCatalog(ids, genres, tokens);
     }
 
+    /// <summary>
+    /// The cosine of items <paramref name="a"/> and <paramref name="b"/>'s vectors (rows of <paramref name="vectors"/>),
+    /// worked out in doubles apart from the models' float kernels; 0 where either is all zeros.
+    /// </summary>
+    public static double Cosine(float[] vectors, int rank, int a, int b)
+    {
+        double dot = 0, normA = 0, normB = 0;
+        for (var k = 0; k < rank; k++)
+        {
+            dot += (double)vectors[(a * rank) + k] * vectors[(b * rank) + k];
+            normA += (double)vectors[(a * rank) + k] * vectors[(a * rank) + k];
+            normB += (double)vectors[(b * rank) + k] * vectors[(b * rank) + k];
+        }
+
+        return normA > 0 && normB > 0 ? dot / Math.Sqrt(normA * normB) : 0;
+    }
+
     /// <summary>Ratings r = 3 + p.q + noise for a random subset of pairs (held-out share returned separately).</summary>
     public static (List<Interaction> Train, List<Interaction> Test, double Noise) LowRank(int users, int items, int perUser, double noise, ulong seed)
     {
