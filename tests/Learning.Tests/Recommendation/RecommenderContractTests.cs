@@ -137,16 +137,31 @@ public sealed class RecommenderContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Parallel_calls_give_the_sequential_answers(string name)
+    public void Parallel_calls_give_the_sequential_answers_for_users_and_similar_items(string name)
     {
         var model = Model(name);
         var users = Enumerable.Range(0, 120).Select(u => $"user{u}").ToArray();
+        var items = Enumerable.Range(0, 80).Select(i => $"item{i}").ToArray();
         var sequential = users.Select(u => model.Recommend(u, 10)).ToArray();
+        var sequentialSimilar = items.Select(i => model.SimilarItems(i, 10)).ToArray();
         var parallel = new RecommendationList[users.Length];
-        Parallel.For(0, users.Length * 3, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k => parallel[k % users.Length] = model.Recommend(users[k % users.Length], 10));
+        var parallelSimilar = new SimilarItemList[items.Length];
+
+        // Both calls on the same threads, interleaved: the models keep per-thread scratch that each reuses.
+        Parallel.For(0, users.Length * 3, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
+        {
+            parallel[k % users.Length] = model.Recommend(users[k % users.Length], 10);
+            parallelSimilar[k % items.Length] = model.SimilarItems(items[k % items.Length], 10);
+        });
         for (var u = 0; u < users.Length; u++)
         {
             Assert.Equal(sequential[u], parallel[u], RecommendationListComparer.Instance);
+        }
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            Assert.Equal(sequentialSimilar[i].Source, parallelSimilar[i].Source);
+            Assert.Equal(sequentialSimilar[i].Items, parallelSimilar[i].Items);
         }
     }
 

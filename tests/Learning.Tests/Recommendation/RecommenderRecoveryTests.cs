@@ -222,6 +222,33 @@ public sealed class RecommenderRecoveryTests
     }
 
     [Fact]
+    public void Similar_items_and_recommendations_interleaved_on_parallel_threads_give_the_sequential_answers()
+    {
+        // The hybrid keeps the content scores, factor bounds and blend of a call in per-thread scratch between its
+        // scan and its selection; calls on other threads must not see them. A catalogue of 1003 items makes each
+        // call long enough for threads to overlap inside it.
+        var model = RecommenderTestData.ClusteredImplicit(80, 1003, 4, rank: 16, iterations: 2);
+        var hybrid = new HybridRecommender(model);
+        var items = model.Catalog.Items.Ids.Take(300).ToArray();
+        var users = model.History.Users.Ids.ToArray();
+        var similar = items.Select(i => hybrid.SimilarItems(i, 10)).ToArray();
+        var recommended = users.Select(u => hybrid.Recommend(u, 10)).ToArray();
+        var mismatches = 0;
+
+        Parallel.For(0, 20 * items.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            var (item, user) = (k % items.Length, k % users.Length);
+            var (s, r) = (hybrid.SimilarItems(items[item], 10), hybrid.Recommend(users[user], 10));
+            if (!s.Items.SequenceEqual(similar[item].Items) || !r.Items.SequenceEqual(recommended[user].Items))
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
     public void A_users_factor_moments_from_the_vectors_moments_match_summing_every_score()
     {
         var model = RecommenderTestData.ClusteredImplicit(60, 203, 9, rank: 12, iterations: 3);
