@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NetflixML.Learning.Core;
@@ -178,10 +177,9 @@ public sealed class HybridRecommender : Recommender
     /// <summary>
     /// (1 - c) x the factor cosine + c x the content cosine, where c is <see cref="HybridOptions.ContentWeight"/>:
     /// content similarity alone for an item with no factor vector, and c x it for each other item without one. The
-    /// content part is each item's
-    /// bracket and the cosine its factor score, blended as a known user's (unstandardised: both are cosines), so that
-    /// where the factor model has 8-bit vectors this writes the blend of each cosine's lower bound and
-    /// <see cref="SelectSimilar"/> finishes the selection exactly.
+    /// content part is each item's bracket and the cosine its factor score, blended as a known user's (unstandardised:
+    /// both are cosines), so that where the factor model has 8-bit vectors this writes the blend of each cosine's lower
+    /// bound and <see cref="SelectSimilar"/> finishes the selection exactly.
     /// </summary>
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores)
     {
