@@ -66,21 +66,15 @@ internal static class StandardScores
 
             bracket.StoreUnsafe(ref c, (nuint)i);
 
-            // NaN lanes count as 0: an item with a NaN bracket blends to NaN, which no selection takes.
-            var magnitude = Vector256.Abs(bracket);
-            largest = Vector256.MaxNative(largest, magnitude & Vector256.Equals(magnitude, magnitude));
+            // An item with a NaN bracket blends to NaN, which no selection takes.
+            largest = Larger(largest, bracket);
         }
 
-        var result = 0f;
-        for (var lane = 0; lane < Vector256<float>.Count; lane++)
-        {
-            result = Math.Max(result, largest[lane]);
-        }
-
+        var result = Largest(largest);
         for (; i < content.Length; i++)
         {
             content[i] = (float)((wc * ZScore(content[i], cShift, cScale)) + (wp * popularity[i]));
-            result = float.IsNaN(content[i]) ? result : Math.Max(result, Math.Abs(content[i]));
+            result = Larger(result, content[i]);
         }
 
         return result;
@@ -142,22 +136,35 @@ internal static class StandardScores
         {
             var product = Vector256.LoadUnsafe(ref first, (nuint)i) * factors;
             product.StoreUnsafe(ref first, (nuint)i);
-
-            // A NaN lane compares false and keeps what the lane held.
-            var magnitude = Vector256.Abs(product);
-            largest = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, largest), magnitude, largest);
+            largest = Larger(largest, product);
         }
 
-        var result = 0f;
-        for (var lane = 0; lane < Vector256<float>.Count; lane++)
-        {
-            result = Math.Max(result, largest[lane]);
-        }
-
+        var result = Largest(largest);
         for (; i < values.Length; i++)
         {
             values[i] *= factor;
-            result = Math.Abs(values[i]) > result ? Math.Abs(values[i]) : result;
+            result = Larger(result, values[i]);
+        }
+
+        return result;
+    }
+
+    // The running largest magnitude, lane by lane, with each value's magnitude taken in; a NaN counts as 0.
+    private static Vector256<float> Larger(Vector256<float> largest, Vector256<float> values)
+    {
+        var magnitude = Vector256.Abs(values);
+        return Vector256.MaxNative(largest, magnitude & Vector256.Equals(magnitude, magnitude));
+    }
+
+    private static float Larger(float largest, float value) => float.IsNaN(value) ? largest : Math.Max(largest, Math.Abs(value));
+
+    // The largest of the lanes (all magnitudes, none NaN).
+    private static float Largest(Vector256<float> lanes)
+    {
+        var result = 0f;
+        for (var lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            result = Math.Max(result, lanes[lane]);
         }
 
         return result;
