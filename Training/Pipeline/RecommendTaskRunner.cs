@@ -152,12 +152,22 @@ public static class RecommendTaskRunner
         }
 
         var hasClicks = validation.Clicks > 0;
-        var trials = new List<(ImplicitAlsOptions Options, bool Clicks, SettingTrial Trial, ImplicitFactorModel Model)>();
+        var trials = new List<(ImplicitAlsOptions Options, bool Clicks, SettingTrial Trial)>();
+
+        // The best trial's model so far (the first of equals, as MaxBy takes), which the new-viewer tuning serves
+        // viewers with; the others are not kept.
+        (ImplicitFactorModel Model, double Value)? best = null;
         void Try(ImplicitAlsOptions options, bool clicks)
         {
             var model = FitFactors(options, clicks, validation.Train, validation.TrainWithClicks, split.Catalog);
             var ndcg = RankingEvaluator.Evaluate(model, validation.Test, K, validation.WatchedBefore).NdcgAtK;
-            trials.Add((options, clicks, new SettingTrial(Describe(options, clicks), R(ndcg)), model));
+            var trial = new SettingTrial(Describe(options, clicks), R(ndcg));
+            trials.Add((options, clicks, trial));
+            if (best is not { } kept || trial.Value.CompareTo(kept.Value) > 0)
+            {
+                best = (model, trial.Value);
+            }
+
             progress?.Report($"recommend: implicit-mf with {Describe(options, clicks)}: validation NDCG@{K} {ndcg:F4}");
         }
 
@@ -171,8 +181,8 @@ public static class RecommendTaskRunner
             Try(trials.MaxBy(t => t.Trial.Value).Options, clicks: false);
         }
 
-        var best = trials.MaxBy(t => t.Trial.Value);
-        return (best.Options, best.Clicks, new Tuning(InnerSplit(validation), Metric, [.. trials.Select(t => t.Trial)], best.Trial.Setting), best.Model);
+        var chosen = trials.MaxBy(t => t.Trial.Value);
+        return (chosen.Options, chosen.Clicks, new Tuning(InnerSplit(validation), Metric, [.. trials.Select(t => t.Trial)], chosen.Trial.Setting), best!.Value.Model);
     }
 
     private static string InnerSplit(RecommendValidation validation) =>
