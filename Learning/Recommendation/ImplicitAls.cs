@@ -291,6 +291,9 @@ public sealed class ImplicitFactorModel : Recommender
     private readonly float[] _y;
     private readonly bool[] _trainedItem;
 
+    // Built on the first similar-items call: models trained, tuned or served for recommendations alone never need it.
+    private readonly Lazy<FactorCosines> _cosines;
+
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
     {
@@ -300,7 +303,7 @@ public sealed class ImplicitFactorModel : Recommender
         _y = y;
         _trainedItem = trainedItem;
         Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
-        Cosines = new FactorCosines(y, rank, trainedItem, quantise);
+        _cosines = new Lazy<FactorCosines>(() => new FactorCosines(y, rank, trainedItem, quantise));
     }
 
     public override string Name => "implicit-mf";
@@ -366,7 +369,10 @@ public sealed class ImplicitFactorModel : Recommender
             : Quantised.Select(UserVector(user), scores, scores, destination, default(FactorScore), out _);
 
     /// <summary>Item-item cosines of the item vectors, which <see cref="Recommender.SimilarItems(string, Span{ScoredItem})"/> answers by.</summary>
-    internal FactorCosines Cosines { get; }
+    internal FactorCosines Cosines => _cosines.Value;
+
+    /// <summary>Whether <see cref="Cosines"/> has been built (by a similar-items call).</summary>
+    internal bool CosinesBuilt => _cosines.IsValueCreated;
 
     protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => Cosines.Score(item, scores, Content);
 

@@ -12,7 +12,9 @@ public sealed class MatrixFactorizationModel : Recommender
     private readonly float[] _userBias;
     private readonly float[] _itemBias;
     private readonly bool[] _trainedItem;
-    private readonly FactorCosines _cosines;
+
+    // Built on the first similar-items call: models trained or served for recommendations alone never need it.
+    private readonly Lazy<FactorCosines> _cosines;
 
     internal MatrixFactorizationModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float mean, float scale, float min, float max,
         float[] p, float[] q, float[] userBias, float[] itemBias, bool[] trainedItem)
@@ -29,7 +31,7 @@ public sealed class MatrixFactorizationModel : Recommender
         _userBias = userBias;
         _itemBias = itemBias;
         _trainedItem = trainedItem;
-        _cosines = new FactorCosines(q, rank, trainedItem);
+        _cosines = new Lazy<FactorCosines>(() => new FactorCosines(q, rank, trainedItem));
     }
 
     public override string Name => "explicit-mf";
@@ -98,9 +100,9 @@ public sealed class MatrixFactorizationModel : Recommender
         return RecommendationSource.FactorModel;
     }
 
-    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Score(item, scores, Content);
+    protected override SimilaritySource ScoreSimilar(int item, Span<float> scores) => _cosines.Value.Score(item, scores, Content);
 
-    protected override int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination) => _cosines.Select(item, scores, destination);
+    protected override int SelectSimilar(int item, Span<float> scores, Span<ScoredItem> destination) => _cosines.Value.Select(item, scores, destination);
 
     internal override void WriteParameters(BinaryWriter writer)
     {

@@ -222,6 +222,25 @@ public sealed class RecommenderRecoveryTests
     }
 
     [Fact]
+    public void The_item_cosines_are_built_by_the_first_similar_items_call_and_shared_by_copies()
+    {
+        var model = RecommenderTestData.ClusteredImplicit(40, 203, 4, rank: 8, iterations: 2);
+        var hybrid = new HybridRecommender(model);
+        var copy = (ImplicitFactorModel)model.WithNewViewerContentWeight(0.4);
+
+        // Recommendations, for known users and new viewers, never need them.
+        hybrid.Recommend("user3", 10);
+        model.Recommend(null, 10, recentItems: ["item5"]);
+        Assert.False(model.CosinesBuilt);
+
+        var similar = hybrid.SimilarItems("item5", 10);
+        Assert.True(model.CosinesBuilt);
+        Assert.True(copy.CosinesBuilt);
+        Assert.Same(model.Cosines, copy.Cosines);
+        Assert.Equal(SimilaritySource.InteractionsAndContent, similar.Source);
+    }
+
+    [Fact]
     public void Similar_items_and_recommendations_interleaved_on_parallel_threads_give_the_sequential_answers()
     {
         // The hybrid keeps the content scores, factor bounds and blend of a call in per-thread scratch between its
