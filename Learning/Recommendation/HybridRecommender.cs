@@ -47,6 +47,10 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static (float Weight, float Shift, float Scale, float Bracket) _scratchBlend;
 
+    // Whether ScoreNewUser folded this thread's last viewer in (and SelectNewUser finishes as for a known user).
+    [ThreadStatic]
+    private static bool _scratchFolded;
+
     public HybridRecommender(ImplicitFactorModel factors, HybridOptions? options = null)
         : base(factors)
     {
@@ -103,12 +107,51 @@ public sealed class HybridRecommender : Recommender
     {
         var start = History.UserStart[user];
         var count = History.UserStart[user + 1] - start;
+        var led = ScoreFor(Factors.UserVector(user), History.UserItems.AsSpan(start, count), scores);
+
+        // Content's weight, t c + (1 - t) / 2, is never below popularity's, (1 - t) / 2: where the factors do not
+        // lead, content and popularity do together.
+        return led ? RecommendationSource.FactorModel : RecommendationSource.ContentAndPopularity;
+    }
+
+    /// <summary>
+    /// Exactly the best blends: every item whose blend, at its factor score's upper bound, reaches the n-th
+    /// best lower bound is blended with its float factor score, and the best of those are selected, as selecting from
+    /// every item's exact blend would.
+    /// </summary>
+    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination) =>
+        SelectFor(Factors.UserVector(user), scores, destination);
+
+    public override bool CanFoldInNewViewers => Factors.CanFoldInNewViewers;
+
+    /// <summary>
+    /// A folded-in viewer (<see cref="ImplicitFactorModel.FoldIn"/>) blended as a known user with the titles they gave
+    /// as history would be; the factor model's answer to a viewer it does not know otherwise.
+    /// </summary>
+    protected override RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores)
+    {
+        var viewer = default(ReadOnlySpan<float>);
+        _scratchFolded = FoldsInNewViewers && Factors.FoldIn(seen, out viewer);
+        if (!_scratchFolded)
+        {
+            return base.ScoreNewUser(seen, scores);
+        }
+
+        return ScoreFor(viewer, seen, scores) ? RecommendationSource.FactorModelFoldIn : RecommendationSource.ContentAndPopularity;
+    }
+
+    protected override int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        _scratchFolded ? SelectFor(Factors.Viewer, scores, destination) : base.SelectNewUser(source, scores, destination);
+
+    // Writes the blend (or its lower bounds) for the user vector x with these items as history, keeping what
+    // SelectFor needs in this thread's buffers; true when the factors lead.
+    private bool ScoreFor(ReadOnlySpan<float> x, ReadOnlySpan<int> items, Span<float> scores)
+    {
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
-        Content.ScoreProfile(History.UserItems.AsSpan(start, count), default, bracket);
-        var (wf, wc, wp) = Weights(count);
+        Content.ScoreProfile(items, default, bracket);
+        var (wf, wc, wp) = Weights(items.Length);
         var largest = StandardScores.Brackets(bracket, PopularityScore, wc, wp);
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
-        var x = Factors.UserVector(user);
         var moments = FactorMoments(x);
         _scratchBlend = ((float)wf, moments.Shift, moments.Scale, largest);
         if (Factors.Quantised is { } quantised)
@@ -117,31 +160,24 @@ public sealed class HybridRecommender : Recommender
         }
         else
         {
-            Factors.ScoreUser(user, factor);
+            Factors.ScoreVector(x, factor);
             AddFactor(factor, bracket, (float)wf, moments, scores);
         }
 
-        // Content's weight, t c + (1 - t) / 2, is never below popularity's, (1 - t) / 2: where the factors do not
-        // lead, content and popularity do together.
-        return wf >= 0.5 ? RecommendationSource.FactorModel : RecommendationSource.ContentAndPopularity;
+        return wf >= 0.5;
     }
 
-    /// <summary>
-    /// Exactly the best blends: every item whose blend, at its factor score's upper bound, reaches the n-th
-    /// best lower bound is blended with its float factor score, and the best of those are selected, as selecting from
-    /// every item's exact blend would.
-    /// </summary>
-    protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination)
+    private int SelectFor(ReadOnlySpan<float> x, Span<float> scores, Span<ScoredItem> destination)
     {
         if (Factors.Quantised is not { } quantised || destination.IsEmpty)
         {
-            return base.SelectKnownUser(user, scores, destination);
+            return TopN.Select(scores, destination);
         }
 
         var factor = ThreadScratch.Get(ref _scratchFactor, scores.Length);
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         var (wf, shift, scale, largest) = _scratchBlend;
-        return quantised.Select(Factors.UserVector(user), factor, scores, destination, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
+        return quantised.Select(x, factor, scores, destination, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
     }
 
     /// <summary>

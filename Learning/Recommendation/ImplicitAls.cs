@@ -294,6 +294,15 @@ public sealed class ImplicitFactorModel : Recommender
     // Built on the first similar-items call: models trained, tuned or served for recommendations alone never need it.
     private readonly Lazy<FactorCosines> _cosines;
 
+    // What folding in a viewer needs beyond the vectors, built on the first fold-in.
+    private readonly Lazy<FoldInSystem> _foldIn;
+
+    [ThreadStatic]
+    private static double[]? _scratchSystem;
+
+    [ThreadStatic]
+    private static float[]? _scratchViewer;
+
     internal ImplicitFactorModel(string optionsJson, ItemCatalog catalog, InteractionMatrix history, int rank, float[] x, float[] y, bool[] trainedItem, bool quantise = true)
         : base(catalog, history)
     {
@@ -304,7 +313,13 @@ public sealed class ImplicitFactorModel : Recommender
         _trainedItem = trainedItem;
         Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
         _cosines = new Lazy<FactorCosines>(() => new FactorCosines(y, rank, trainedItem, quantise));
+        Trainer = JsonSerializer.Deserialize<ImplicitAlsOptions>(optionsJson) ?? new ImplicitAlsOptions();
+        _foldIn = new Lazy<FoldInSystem>(() => new FoldInSystem(this));
+        FoldsInNewViewers = CanFoldInNewViewers;
     }
+
+    /// <summary>The options the model was trained with (from <see cref="OptionsJson"/>): fold-in solves as training did.</summary>
+    internal ImplicitAlsOptions Trainer { get; }
 
     public override string Name => "implicit-mf";
 
@@ -350,23 +365,156 @@ public sealed class ImplicitFactorModel : Recommender
     /// </summary>
     protected override RecommendationSource ScoreKnownUser(int user, Span<float> scores)
     {
-        if (Quantised is null)
-        {
-            ScoreUser(user, scores);
-        }
-        else
-        {
-            Quantised.LowerBounds(UserVector(user), scores);
-        }
-
+        ScoreVector(UserVector(user), scores);
         return RecommendationSource.FactorModel;
     }
 
     /// <summary>The same items, in the same order with the same scores, as selecting from <see cref="ScoreUser"/>'s scores.</summary>
     protected override int SelectKnownUser(int user, Span<float> scores, Span<ScoredItem> destination) =>
+        SelectFor(UserVector(user), scores, destination);
+
+    /// <summary>Lower bounds on (or, without the 8-bit scan, the values of) x . y_i for every item.</summary>
+    internal void ScoreVector(ReadOnlySpan<float> x, Span<float> scores)
+    {
+        if (Quantised is null)
+        {
+            MatrixFactorizationTrainer.DotEveryItem(x, _y, Rank, _trainedItem, scores);
+        }
+        else
+        {
+            Quantised.LowerBounds(x, scores);
+        }
+    }
+
+    private int SelectFor(ReadOnlySpan<float> x, Span<float> scores, Span<ScoredItem> destination) =>
         Quantised is null
-            ? base.SelectKnownUser(user, scores, destination)
-            : Quantised.Select(UserVector(user), scores, scores, destination, default(FactorScore), out _);
+            ? TopN.Select(scores, destination)
+            : Quantised.Select(x, scores, scores, destination, default(FactorScore), out _);
+
+    public override bool CanFoldInNewViewers => Trainer.NegativeWeightExponent == 0;
+
+    /// <summary>
+    /// A folded-in viewer's scores (<see cref="FoldIn"/>) as a known user's; the blend of content and popularity
+    /// when the model does not fold in, or none of the titles has a vector.
+    /// </summary>
+    protected override RecommendationSource ScoreNewUser(ReadOnlySpan<int> seen, Span<float> scores)
+    {
+        if (!FoldsInNewViewers || !FoldIn(seen, out var viewer))
+        {
+            return base.ScoreNewUser(seen, scores);
+        }
+
+        ScoreVector(viewer, scores);
+        return RecommendationSource.FactorModelFoldIn;
+    }
+
+    protected override int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        source == RecommendationSource.FactorModelFoldIn ? SelectFor(Viewer, scores, destination) : base.SelectNewUser(source, scores, destination);
+
+    /// <summary>
+    /// The vector a user with <paramref name="seen"/> as their interactions would be given by training's user step
+    /// with these item vectors: the solution of (Y^T Y + sum over seen (c - 1) y y^T + lambda_n I) x = sum c y, where
+    /// c = 1 + alpha v for the mean value v of the history the model keeps (a viewer says which titles, not how much),
+    /// lambda_n the trained lambda scaled by (n + offset)^exponent for n titles with vectors, each mention counting
+    /// once. Solved exactly (Cholesky, in doubles), where training takes a few warm-started conjugate-gradient steps.
+    /// Written to this thread's <see cref="Viewer"/>; false, with nothing written, when none of the titles has a vector.
+    /// </summary>
+    internal bool FoldIn(ReadOnlySpan<int> seen, out ReadOnlySpan<float> viewer)
+    {
+        var k = Rank;
+        var system = _foldIn.Value;
+        var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + (2 * k));
+        var a = buffer[..(k * k)];
+        var b = buffer.Slice(k * k, k);
+        var y = buffer.Slice((k * k) + k, k);
+        system.Gram.CopyTo(a);
+        b.Clear();
+        var confidence = system.Confidence;
+        var n = 0;
+        foreach (var item in seen)
+        {
+            if ((uint)item >= (uint)_trainedItem.Length || !_trainedItem[item])
+            {
+                continue;
+            }
+
+            n++;
+            var source = _y.AsSpan(item * k, k);
+            for (var r = 0; r < k; r++)
+            {
+                y[r] = source[r];
+            }
+
+            // Only the lower triangle: the solve reads no more.
+            for (var r = 0; r < k; r++)
+            {
+                DenseVector.AddScaled((confidence - 1) * y[r], y[..(r + 1)], a.Slice(r * k, r + 1));
+            }
+
+            DenseVector.AddScaled(confidence, y, b);
+        }
+
+        viewer = default;
+        if (n == 0)
+        {
+            return false;
+        }
+
+        var lambda = Trainer.Lambda * Math.Pow(n + Trainer.FrequencyOffset, Trainer.FrequencyExponent);
+        for (var r = 0; r < k; r++)
+        {
+            a[(r * k) + r] += lambda;
+        }
+
+        if (!Cholesky.Solve(a, b))
+        {
+            return false;
+        }
+
+        var x = ThreadScratch.Get(ref _scratchViewer, k);
+        for (var r = 0; r < k; r++)
+        {
+            x[r] = (float)b[r];
+        }
+
+        viewer = x;
+        return true;
+    }
+
+    /// <summary>This thread's last folded-in viewer (<see cref="FoldIn"/>).</summary>
+    internal ReadOnlySpan<float> Viewer => _scratchViewer.AsSpan(0, Rank);
+
+    // The Gram matrix of the item vectors (items without one are zeros, as training leaves them) and a given title's
+    // confidence.
+    private sealed class FoldInSystem
+    {
+        public FoldInSystem(ImplicitFactorModel model)
+        {
+            var k = model.Rank;
+            Gram = new double[k * k];
+            var y = new double[k];
+            for (var item = 0; item < model._trainedItem.Length; item++)
+            {
+                for (var r = 0; r < k; r++)
+                {
+                    y[r] = model._y[(item * k) + r];
+                }
+
+                for (var r = 0; r < k; r++)
+                {
+                    DenseVector.AddScaled(y[r], y, Gram.AsSpan(r * k, k));
+                }
+            }
+
+            var values = model.History.Values;
+            var mean = values.Length == 0 ? 1.0 : values.Average(v => (double)v);
+            Confidence = 1 + (model.Trainer.Alpha * mean);
+        }
+
+        public double[] Gram { get; }
+
+        public double Confidence { get; }
+    }
 
     /// <summary>Item-item cosines of the item vectors, which <see cref="Recommender.SimilarItems(string, Span{ScoredItem})"/> answers by.</summary>
     internal FactorCosines Cosines => _cosines.Value;

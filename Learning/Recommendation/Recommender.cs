@@ -20,9 +20,15 @@ public enum RecommendationSource
 
     /// <summary>
     /// Content similarity to what the user watched, weighed with popularity: a factor model's answer to a viewer it
-    /// does not know, and the hybrid's to a short history.
+    /// does not know (unless it folds them in), and the hybrid's to a short history.
     /// </summary>
     ContentAndPopularity,
+
+    /// <summary>
+    /// A factor model (or the hybrid led by one) scored a viewer it does not know by the vector that best fits the
+    /// titles they gave, solved against its item vectors as training solves a known user's (fold-in).
+    /// </summary>
+    FactorModelFoldIn,
 }
 
 public sealed record RecommendedItem(string ItemId, double Score);
@@ -78,7 +84,10 @@ public abstract class Recommender
         StandardScores.Standardise(PopularityScore);
     }
 
-    /// <summary>A recommender over the same catalogue and history as <paramref name="basis"/>, sharing its content index and popularity.</summary>
+    /// <summary>
+    /// A recommender over the same catalogue and history as <paramref name="basis"/>, sharing its content index and
+    /// popularity, and answering viewers it does not know as it does.
+    /// </summary>
     protected Recommender(Recommender basis)
     {
         Catalog = basis.Catalog;
@@ -87,6 +96,7 @@ public abstract class Recommender
         Popularity = basis.Popularity;
         PopularityScore = basis.PopularityScore;
         NewViewerContentWeight = basis.NewViewerContentWeight;
+        FoldsInNewViewers = basis.FoldsInNewViewers;
     }
 
     public ItemCatalog Catalog { get; }
@@ -124,6 +134,30 @@ public abstract class Recommender
     /// models and the hybrid), rather than the one signal the model is (popularity, content).
     /// </summary>
     public virtual bool BlendsNewViewers => true;
+
+    /// <summary>
+    /// Whether a viewer the model does not know is folded in: given a vector fitted to the titles they say they
+    /// watched, then served as a known user with that history would be (<see cref="RecommendationSource.FactorModelFoldIn"/>).
+    /// On wherever the model can (<see cref="CanFoldInNewViewers"/>) unless turned off (<see cref="WithNewViewerFoldIn"/>);
+    /// a viewer none of whose titles has a vector gets <see cref="NewViewerContentWeight"/>'s blend still.
+    /// </summary>
+    public bool FoldsInNewViewers { get; private protected set; }
+
+    /// <summary>Whether this model can fold in a viewer it does not know (the implicit factor model and the hybrid).</summary>
+    public virtual bool CanFoldInNewViewers => false;
+
+    /// <summary>This model (sharing all it holds) folding in viewers it does not know, or not.</summary>
+    public Recommender WithNewViewerFoldIn(bool foldIn)
+    {
+        if (foldIn && !CanFoldInNewViewers)
+        {
+            throw new InvalidOperationException($"The {Name} model cannot fold in a viewer it does not know.");
+        }
+
+        var copy = (Recommender)MemberwiseClone();
+        copy.FoldsInNewViewers = foldIn;
+        return copy;
+    }
 
     /// <summary>This model (sharing all it holds) answering viewers it does not know with content's share <paramref name="contentWeight"/>.</summary>
     public Recommender WithNewViewerContentWeight(double contentWeight)
@@ -165,6 +199,14 @@ public abstract class Recommender
             _ => RecommendationSource.ContentAndPopularity,
         };
     }
+
+    /// <summary>
+    /// The best items for a viewer the model does not know from what <see cref="ScoreNewUser"/> wrote (<paramref name="source"/>),
+    /// once the excluded items are set to negative infinity: by default, those values are the scores and the best are
+    /// selected.
+    /// </summary>
+    protected virtual int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        TopN.Select(scores, destination);
 
     /// <summary>
     /// The best items for a known user from what <see cref="ScoreKnownUser"/> wrote, once the excluded items (those
@@ -248,7 +290,10 @@ public abstract class Recommender
             TopN.Restrict(scores, mask);
         }
 
-        return (known ? SelectKnownUser(user, scores, destination) : TopN.Select(scores, destination), source);
+        var count = known ? SelectKnownUser(user, scores, destination)
+            : !recentItems.IsEmpty ? SelectNewUser(source, scores, destination)
+            : TopN.Select(scores, destination);
+        return (count, source);
     }
 
     /// <summary>Convenience form: ids and scores (allocates the list).</summary>

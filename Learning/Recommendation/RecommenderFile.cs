@@ -26,11 +26,18 @@ public static class RecommenderFile
             options[NewViewerOption] = model.NewViewerContentWeight;
         }
 
+        if (model.CanFoldInNewViewers)
+        {
+            options[FoldInOption] = model.FoldsInNewViewers;
+        }
+
         return ModelFile.Write(path, ModelFile.Manifest(Kind, model.Kind, options.ToJsonString(), preprocessing, metadata), entries);
     }
 
     // Kept beside the trainer's options in the manifest; the binary parameters are the same with or without it.
     private const string NewViewerOption = nameof(Recommender.NewViewerContentWeight);
+
+    private const string FoldInOption = nameof(Recommender.FoldsInNewViewers);
 
     public static (Recommender Model, ModelManifest Manifest) Load(string path) => Load(ModelFile.ReadVerified(path), path);
 
@@ -50,9 +57,10 @@ public static class RecommenderFile
         {
             var catalog = ModelFile.Deserialize(entries, "catalog.bin", ItemCatalog.Read);
             var history = ModelFile.Deserialize(entries, "history.bin", InteractionMatrix.Read);
-            // The trainer's options, as the model was given them; the new-viewer share beside them is applied below.
+            // The trainer's options, as the model was given them; the new-viewer choices beside them are applied below.
             var trainerOptions = manifest.TrainerOptions?.DeepClone();
             (trainerOptions as JsonObject)?.Remove(NewViewerOption);
+            (trainerOptions as JsonObject)?.Remove(FoldInOption);
             var options = trainerOptions?.ToJsonString() ?? "{}";
             Recommender model = manifest.Trainer switch
             {
@@ -77,18 +85,25 @@ public static class RecommenderFile
     }
 
     /// <summary>
-    /// The model with the new-viewer share its manifest holds; a file from before the share was kept there gets the
-    /// default.
+    /// The model with the new-viewer share and fold-in its manifest holds; a file from before either was kept there
+    /// gets the default share, and does not fold in (as it was served when it was written).
     /// </summary>
     private static Recommender WithNewViewerOption(Recommender model, ModelManifest manifest)
     {
-        if (!model.BlendsNewViewers || manifest.TrainerOptions?[NewViewerOption] is not { } option)
+        if (model.BlendsNewViewers && manifest.TrainerOptions?[NewViewerOption] is { } option)
         {
-            return model;
+            model = option is JsonValue value && value.TryGetValue<double>(out var weight)
+                ? model.WithNewViewerContentWeight(weight)
+                : throw new InvalidDataException($"trainer option {NewViewerOption} is {option.ToJsonString()}, not a number");
         }
 
-        return option is JsonValue value && value.TryGetValue<double>(out var weight)
-            ? model.WithNewViewerContentWeight(weight)
-            : throw new InvalidDataException($"trainer option {NewViewerOption} is {option.ToJsonString()}, not a number");
+        if (manifest.TrainerOptions?[FoldInOption] is not { } foldIn)
+        {
+            return model.FoldsInNewViewers ? model.WithNewViewerFoldIn(false) : model;
+        }
+
+        return foldIn is JsonValue flag && flag.TryGetValue<bool>(out var folds) && (!folds || model.CanFoldInNewViewers)
+            ? model.WithNewViewerFoldIn(folds)
+            : throw new InvalidDataException($"trainer option {FoldInOption} is {foldIn.ToJsonString()}, not {(model.CanFoldInNewViewers ? "true or false" : "false: the model cannot fold in")}");
     }
 }

@@ -25,6 +25,7 @@ public static class RecommendationService
         var reason = list.Source switch
         {
             RecommendationSource.FactorModel => "matches your viewing (factor model)",
+            RecommendationSource.FactorModelFoldIn => "matches what you watched (factor model, fitted to those titles)",
             RecommendationSource.ContentAndPopularity => "similar to what you watched, and popular with subscribers (content similarity and popularity)",
             RecommendationSource.ContentSimilarity => "similar to what you watched (content similarity)",
             _ => "popular with subscribers (new subscriber: no history yet)",
@@ -34,7 +35,7 @@ public static class RecommendationService
             UserId = userId,
             Source = Source(list.Source),
             Genre = genre,
-            Titles = list.Items.Select(i => Title(served, database, i, list.Source == RecommendationSource.FactorModel && i.Score <= 0 ? WeakMatch : reason)).ToList(),
+            Titles = list.Items.Select(i => Title(served, database, i, list.Source is RecommendationSource.FactorModel or RecommendationSource.FactorModelFoldIn && i.Score <= 0 ? WeakMatch : reason)).ToList(),
             Note = list.Items.Count < count ? Shortfall(served, userId, watched, count, genre, list.Items.Count) : null,
             Model = Reference(served),
         };
@@ -102,6 +103,7 @@ public static class RecommendationService
     public static string Source(RecommendationSource source) => source switch
     {
         RecommendationSource.FactorModel => "factor-model",
+        RecommendationSource.FactorModelFoldIn => "factor-model-fold-in",
         RecommendationSource.ContentSimilarity => "content-similarity",
         RecommendationSource.ContentAndPopularity => "content-and-popularity",
         _ => "popularity",

@@ -29,10 +29,11 @@ public sealed class RecommenderContractTests
             Assert.Equal(model.Recommend(user, 10), reloaded.Recommend(user, 10), RecommendationListComparer.Instance);
         }
 
-        // A viewer it does not know, with a share for them other than the default.
-        var shared = model.WithNewViewerContentWeight(0.35);
+        // A viewer it does not know, with a share for them other than the default, and not folded in.
+        var shared = model.WithNewViewerContentWeight(0.35).WithNewViewerFoldIn(false);
         RecommenderFile.Save(dir.File("s.zip"), shared, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
         Assert.Equal(shared.Recommend(null, 10, recentItems: ["item2", "item9"]), RecommenderFile.Load(dir.File("s.zip")).Model.Recommend(null, 10, recentItems: ["item2", "item9"]), RecommendationListComparer.Instance);
+        Assert.Equal(model.Recommend(null, 10, recentItems: ["item2", "item9"]), reloaded.Recommend(null, 10, recentItems: ["item2", "item9"]), RecommendationListComparer.Instance);
 
         Assert.Equal(model.SimilarItems("item5", 5).Items, reloaded.SimilarItems("item5", 5).Items);
         Assert.Equal(model.SimilarItems("item5", 5).Source, reloaded.SimilarItems("item5", 5).Source);
@@ -68,10 +69,16 @@ public sealed class RecommenderContractTests
         }
         else
         {
-            // The factor models weigh content with popularity; the content model has content alone.
-            Assert.Equal(model.BlendsNewViewers ? RecommendationSource.ContentAndPopularity : RecommendationSource.ContentSimilarity, withHistory.Source);
+            // The implicit model folds the viewer in; the hybrid does too, but two titles leave the lead to content and
+            // popularity. Without fold-in, the factor models weigh content with popularity; the content model has
+            // content alone.
+            Assert.Equal(name == "implicit-mf" ? RecommendationSource.FactorModelFoldIn : model.BlendsNewViewers ? RecommendationSource.ContentAndPopularity : RecommendationSource.ContentSimilarity, withHistory.Source);
+            Assert.Equal(name is "implicit-mf" or "hybrid", model.FoldsInNewViewers);
+            var unfolded = model.WithNewViewerFoldIn(false).Recommend("nobody", 10, recentItems: ["item2", "item6"]);
+            Assert.Equal(model.BlendsNewViewers ? RecommendationSource.ContentAndPopularity : RecommendationSource.ContentSimilarity, unfolded.Source);
+            Assert.All(unfolded.Items, i => Assert.True(double.IsFinite(i.Score)));
             // Both recent items are Action (index % 4 == 2): content similarity, given the whole share, proposes Action first.
-            var byContent = model.WithNewViewerContentWeight(1).Recommend("nobody", 10, recentItems: ["item2", "item6"]);
+            var byContent = model.WithNewViewerFoldIn(false).WithNewViewerContentWeight(1).Recommend("nobody", 10, recentItems: ["item2", "item6"]);
             Assert.Equal(RecommendationSource.ContentSimilarity, byContent.Source);
             Assert.Equal("Action", Catalog.Genres(Catalog.Items.IndexOf(byContent.Items[0].ItemId))[0]);
         }
@@ -137,25 +144,35 @@ public sealed class RecommenderContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Parallel_calls_give_the_sequential_answers_for_users_and_similar_items(string name)
+    public void Parallel_calls_give_the_sequential_answers_for_users_viewers_and_similar_items(string name)
     {
         var model = Model(name);
         var users = Enumerable.Range(0, 120).Select(u => $"user{u}").ToArray();
         var items = Enumerable.Range(0, 80).Select(i => $"item{i}").ToArray();
+        // Viewers the model does not know, each giving some titles: folded in where the model does that.
+        var viewers = Enumerable.Range(0, 60).Select(v => Enumerable.Range(0, 1 + (v % 12)).Select(j => $"item{((v * 7) + (j * 13)) % 80}").Distinct().ToArray()).ToArray();
         var sequential = users.Select(u => model.Recommend(u, 10)).ToArray();
         var sequentialSimilar = items.Select(i => model.SimilarItems(i, 10)).ToArray();
+        var sequentialViewers = viewers.Select(v => model.Recommend(null, 10, recentItems: v)).ToArray();
         var parallel = new RecommendationList[users.Length];
         var parallelSimilar = new SimilarItemList[items.Length];
+        var parallelViewers = new RecommendationList[viewers.Length];
 
-        // Both calls on the same threads, interleaved: the models keep per-thread scratch that each reuses.
+        // All three calls on the same threads, interleaved: the models keep per-thread scratch that each reuses.
         Parallel.For(0, users.Length * 3, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
         {
             parallel[k % users.Length] = model.Recommend(users[k % users.Length], 10);
+            parallelViewers[k % viewers.Length] = model.Recommend(null, 10, recentItems: viewers[k % viewers.Length]);
             parallelSimilar[k % items.Length] = model.SimilarItems(items[k % items.Length], 10);
         });
         for (var u = 0; u < users.Length; u++)
         {
             Assert.Equal(sequential[u], parallel[u], RecommendationListComparer.Instance);
+        }
+
+        for (var v = 0; v < viewers.Length; v++)
+        {
+            Assert.Equal(sequentialViewers[v], parallelViewers[v], RecommendationListComparer.Instance);
         }
 
         for (var i = 0; i < items.Length; i++)
@@ -172,10 +189,13 @@ public sealed class RecommenderContractTests
         var model = Model(name);
         var buffer = new ScoredItem[10];
         var longer = new ScoredItem[40]; // half the catalogue: the scores that reach the floor are gathered and sorted
+        int[] watched = [2, 6, 9, 17, 30];
         Assert.Equal(0, Allocations.SteadyStateBytes(
             () =>
             {
                 model.Recommend("user5", buffer);
+                model.Recommend(null, buffer, recentItems: watched);
+                model.Recommend(null, longer, genre: "Drama", recentItems: watched);
                 model.Recommend("user5", buffer, genre: "Horror");
                 model.Recommend("nobody", buffer);
                 model.Recommend("user5", longer);

@@ -524,7 +524,7 @@ public sealed class RecommenderRecoveryTests
         var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
 
         // Taste weighs as much as popularity here, so content gets half (the default, 0.1, was chosen on MovieLens).
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(history, catalog).WithNewViewerContentWeight(0.5);
+        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(history, catalog).WithNewViewerContentWeight(0.5).WithNewViewerFoldIn(false);
         var hybrid = new HybridRecommender((ImplicitFactorModel)factors);
         double Ndcg(Func<(int Favourite, int[] Given, HeldOut Next), int[]> ranking) => viewers.Average(v =>
             RankingMetrics.NdcgAtK(ranking(v), v.Next.Items.Keys.Select(catalog.Items.IndexOf).ToHashSet(), 10));
@@ -559,7 +559,7 @@ public sealed class RecommenderRecoveryTests
     public void Factor_models_blend_content_and_popularity_by_their_new_viewer_weight_for_a_viewer_they_do_not_know(string name, double weight)
     {
         var (catalog, history) = ClusteredHistory(80, 120, 9);
-        var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(weight);
+        var model = BlendingModel(name, catalog, history).WithNewViewerContentWeight(weight).WithNewViewerFoldIn(false);
         int[] given = [3, 7, 10, 42];
         var content = new float[120];
         model.Content.ScoreProfile(given, default, content);
@@ -599,6 +599,7 @@ public sealed class RecommenderRecoveryTests
 
         // The copy shares the model: known users are served as before.
         Assert.Equal(BlendingModel(name, catalog, history).Recommend("user5", 10), model.Recommend("user5", 10), RecommendationListComparer.Instance);
+        Assert.Equal(BlendingModel(name, catalog, history).Recommend("user5", 10), model.WithNewViewerFoldIn(name != "explicit-mf").Recommend("user5", 10), RecommendationListComparer.Instance);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.WithNewViewerContentWeight(1.5));
     }
 
