@@ -101,6 +101,13 @@ public sealed record TaskEntry
     /// </summary>
     public Tuning? ViewerTuning { get; init; }
 
+    /// <summary>
+    /// Recommend: whether the implicit factor model and the hybrid fold in a viewer they do not know (fit a vector to
+    /// the titles given) rather than blend content and popularity by the chosen share, tried on the same validation
+    /// split, and the choice; null when there is no validation split (both fold in then).
+    /// </summary>
+    public Tuning? FoldInTuning { get; init; }
+
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }

@@ -37,9 +37,10 @@ public static class RecommendationsApi
     /// <summary>Recommends titles for a subscriber, with the reason for each.</summary>
     /// <remarks>
     /// A subscriber the model knows gets the champion's personal ranking; a subscriber with history the model never
-    /// saw gets titles similar to what they watched, weighed with popularity (source content-and-popularity;
-    /// content-similarity alone when the champion is the content model); a new subscriber with no history gets the
-    /// most popular titles.
+    /// saw is folded in by a champion that does that (source factor-model-fold-in: a vector fitted to what they
+    /// watched, ranked as a known subscriber's), or gets titles similar to what they watched, weighed with popularity
+    /// (source content-and-popularity; content-similarity alone when the champion is the content model); a new
+    /// subscriber with no history gets the most popular titles.
     /// The response's source says which.
     /// </remarks>
     /// <param name="userId">Subscriber id.</param>
@@ -76,10 +77,13 @@ public static class RecommendationsApi
 
     /// <summary>Recommends titles for a viewer the database does not hold, from the titles they say they watched.</summary>
     /// <remarks>
-    /// For a subscriber who has just joined, or one whose viewing lives elsewhere: titles similar in content to those
-    /// watched, weighed with popularity (source content-and-popularity; content-similarity alone when the champion is
-    /// the content model), or the most popular titles when none are given (source popularity). The titles given are
-    /// never recommended back. Works without the database (titles are then named by their id).
+    /// For a subscriber who has just joined, or one whose viewing lives elsewhere: a champion that folds viewers in
+    /// fits a vector to the titles watched and ranks as for a known subscriber (source factor-model-fold-in; the
+    /// hybrid leaves a history of three titles or fewer to content and popularity, as for a known subscriber, and says
+    /// content-and-popularity); otherwise titles similar in content to those watched, weighed with popularity (source
+    /// content-and-popularity; content-similarity alone when the champion is the content model); the most popular
+    /// titles when none are given (source popularity). The titles given are never recommended back. Works without the
+    /// database (titles are then named by their id).
     /// </remarks>
     /// <param name="request">The titles watched, how many to return, and an optional genre.</param>
     /// <param name="registry">Served models.</param>

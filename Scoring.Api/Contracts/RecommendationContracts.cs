@@ -40,9 +40,10 @@ public sealed record RecommendationsResponse
     public string? UserId { get; init; }
 
     /// <summary>
-    /// factor-model, content-and-popularity (titles like those watched, weighed with how widely they are watched: a
-    /// factor model's answer for a viewer it does not know, the hybrid's for a short history), content-similarity (the
-    /// content model) or popularity.
+    /// factor-model, factor-model-fold-in (a viewer the model does not know, given a vector fitted to the titles they
+    /// watched), content-and-popularity (titles like those watched, weighed with how widely they are watched: the
+    /// answer for a viewer it does not know from a factor model that does not fold in, the hybrid's for a short
+    /// history), content-similarity (the content model) or popularity.
     /// </summary>
     /// <example>factor-model</example>
     public required string Source { get; init; }

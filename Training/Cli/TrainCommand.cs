@@ -166,6 +166,11 @@ public static class TrainCommand
                 io.Console.WriteLine(Tried("Content's share (popularity has the rest) for viewers the factor models and the hybrid do not know, tried on the same validation split, NDCG@10 as such viewers: ", viewerTuning));
             }
 
+            if (entry.FoldInTuning is { } foldInTuning)
+            {
+                io.Console.WriteLine(Tried("Folding such a viewer in (a vector fitted to the titles they watched, as training fits a subscriber's) against that blend, on the same split: ", foldInTuning));
+            }
+
             var judgedAsViewers = entry.Candidates.Where(c => c.Test.ContainsKey("viewerNdcgAtK")).ToList();
             if (judgedAsViewers.Count > 0)
             {

@@ -35,8 +35,9 @@ public static class RecommendTaskRunner
         var set = FeatureCatalog.SetsFor(FeatureCatalog.Recommend)[0];
         var candidates = new List<(CandidateEntry Entry, Func<Recommender> Refit)>();
         var (implicitOptions, clicks, tuning, validationFactors) = TuneImplicit(split, settings.Seed, progress);
-        var (newViewerWeight, viewerTuning) = TuneNewViewers(split, validationFactors, progress);
-        var builders = Builders(split, settings.Seed, implicitOptions, clicks, newViewerWeight);
+        var (newViewerWeight, viewerTuning, blend) = TuneNewViewers(split, validationFactors, progress);
+        var (foldIn, foldInTuning) = TuneFoldIn(split, validationFactors, newViewerWeight, blend, progress);
+        var builders = Builders(split, settings.Seed, implicitOptions, clicks, newViewerWeight, foldIn);
         if (split.TrainRatings.Count == 0)
         {
             // Watch events without ratings (user_rating and reviews both empty) are a recommendation task still.
@@ -105,6 +106,7 @@ public static class RecommendTaskRunner
             PlantedOracle = oracle,
             Tuning = tuning,
             ViewerTuning = viewerTuning,
+            FoldInTuning = foldInTuning,
             Candidates = candidates.Select(c => c.Entry).ToList(),
         };
     }
@@ -198,30 +200,67 @@ public static class RecommendTaskRunner
     /// <summary>
     /// The factor models' content share for viewers they do not know (<see cref="Recommender.NewViewerContentWeight"/>),
     /// chosen on the validation split: the judged subscribers served as such viewers, from what they watched before
-    /// the inner cut-off, by the chosen validation factors (served with no id, the factors play no part: the blend is
-    /// content and popularity alone). The best NDCG@10 (the first of equals) among the shares whose genre-match rate
+    /// the inner cut-off, by the chosen validation factors without fold-in (served with no id, the factors then play no
+    /// part: the blend is content and popularity alone). The best NDCG@10 (the first of equals) among the shares whose genre-match rate
     /// reaches <see cref="GenreMatchTarget"/>, or among all when none does. On the default data's validation split
     /// content 0.3 had the best NDCG@10 alone (0.0308) but matched 0.736 of genres; 0.4 is chosen (0.0306, 0.828).
     /// Without a validation split, the default.
     /// </summary>
-    private static (double Weight, Tuning? Tuning) TuneNewViewers(RecommendSplit split, ImplicitFactorModel? factors, IProgress<string>? progress)
+    private static (double Weight, Tuning? Tuning, (SettingTrial Trial, double GenreMatch)? Chosen) TuneNewViewers(RecommendSplit split, ImplicitFactorModel? factors, IProgress<string>? progress)
     {
         if (split.Validation is not { } validation || factors is null)
         {
-            return (Recommender.DefaultNewViewerContentWeight, null);
+            return (Recommender.DefaultNewViewerContentWeight, null, null);
         }
 
         var trials = new List<(RankingReport Report, SettingTrial Trial)>();
         foreach (var weight in NewViewerGrid)
         {
-            var report = RankingEvaluator.Evaluate(factors.WithNewViewerContentWeight(weight), validation.Test, K, validation.WatchedBefore, asViewers: true);
+            var report = RankingEvaluator.Evaluate(factors.WithNewViewerFoldIn(false).WithNewViewerContentWeight(weight), validation.Test, K, validation.WatchedBefore, asViewers: true);
             var setting = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"content {weight:0.##}, popularity {1 - weight:0.##} (genre match {report.GenreMatchRate:F3})");
             trials.Add((report, new SettingTrial(setting, R(report.NdcgAtK))));
             progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
         }
 
         var best = ChooseWithinGenreTarget([.. trials.Select(t => (t.Report.NdcgAtK, t.Report.GenreMatchRate))]);
-        return (NewViewerGrid[best], new Tuning(InnerSplit(validation), "viewerNdcgAtK", [.. trials.Select(t => t.Trial)], trials[best].Trial.Setting));
+        return (NewViewerGrid[best], new Tuning(InnerSplit(validation), "viewerNdcgAtK", [.. trials.Select(t => t.Trial)], trials[best].Trial.Setting), (trials[best].Trial, trials[best].Report.GenreMatchRate));
+    }
+
+    /// <summary>
+    /// Whether the implicit-mf and hybrid candidates fold in a viewer they do not know (<see cref="Recommender.FoldsInNewViewers"/>),
+    /// chosen on the validation split: the judged subscribers served as such viewers by the validation factors folding
+    /// them in, and by the hybrid built on those factors, each against the chosen share's blend by the rule the share
+    /// was chosen by (<see cref="ChooseWithinGenreTarget"/>: the blend wins ties). Without a validation split, both
+    /// fold in, as the models do by default.
+    /// </summary>
+    private static ((bool Implicit, bool Hybrid) FoldIn, Tuning? Tuning) TuneFoldIn(RecommendSplit split, ImplicitFactorModel? factors, double newViewerWeight, (SettingTrial Trial, double GenreMatch)? chosenBlend, IProgress<string>? progress)
+    {
+        if (split.Validation is not { } validation || factors is null || chosenBlend is not { } blend || !factors.CanFoldInNewViewers)
+        {
+            return ((factors?.CanFoldInNewViewers ?? true, factors?.CanFoldInNewViewers ?? true), null);
+        }
+
+        (double Ndcg, double GenreMatch, SettingTrial Trial) Try(string name, Recommender model)
+        {
+            var report = RankingEvaluator.Evaluate(model.WithNewViewerContentWeight(newViewerWeight), validation.Test, K, validation.WatchedBefore, asViewers: true);
+            var setting = $"{name} (genre match {report.GenreMatchRate.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)})";
+            progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
+            return (report.NdcgAtK, report.GenreMatchRate, new SettingTrial(setting, R(report.NdcgAtK)));
+        }
+
+        var folded = Try("implicit-mf folding the viewer in", factors.WithNewViewerFoldIn(true));
+        var hybrid = Try("hybrid folding the viewer in", new HybridRecommender(factors).WithNewViewerFoldIn(true));
+        bool Beats((double Ndcg, double GenreMatch, SettingTrial Trial) trial) => ChooseWithinGenreTarget([(blend.Trial.Value, blend.GenreMatch), (trial.Trial.Value, trial.GenreMatch)]) == 1;
+        var (implicitFolds, hybridFolds) = (Beats(folded), Beats(hybrid));
+        var chosen = (implicitFolds, hybridFolds) switch
+        {
+            (true, true) => "implicit-mf and hybrid fold viewers in",
+            (true, false) => "implicit-mf folds viewers in; hybrid blends content and popularity",
+            (false, true) => "hybrid folds viewers in; implicit-mf blends content and popularity",
+            _ => "neither folds viewers in: both blend content and popularity",
+        };
+        var trials = new List<SettingTrial> { new($"content and popularity: {blend.Trial.Setting}", blend.Trial.Value), folded.Trial, hybrid.Trial };
+        return ((implicitFolds, hybridFolds), new Tuning(InnerSplit(validation), "viewerNdcgAtK", trials, chosen));
     }
 
     /// <summary>
@@ -270,10 +309,22 @@ public static class RecommendTaskRunner
     /// Each candidate's fit (the model and its training seconds) and its refit on every interaction. The implicit
     /// factors are fitted once for both the implicit-mf and hybrid candidates; the hybrid's seconds include them, as
     /// they would if it were fitted alone. Explicit MF is left out when there are no ratings to fit it on. Every model
-    /// that blends content and popularity for viewers it does not know is given <paramref name="newViewerWeight"/>.
+    /// that blends content and popularity for viewers it does not know is given <paramref name="newViewerWeight"/>,
+    /// and implicit-mf and the hybrid fold such viewers in as <paramref name="foldIn"/> says.
     /// </summary>
-    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight)
+    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight, (bool Implicit, bool Hybrid) foldIn)
     {
+        Recommender ForNewViewers(string name, Recommender model)
+        {
+            var shared = model.WithNewViewerContentWeight(newViewerWeight);
+            return name switch
+            {
+                "implicit-mf" => shared.WithNewViewerFoldIn(foldIn.Implicit),
+                "hybrid" => shared.WithNewViewerFoldIn(foldIn.Hybrid),
+                _ => shared,
+            };
+        }
+
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
         ImplicitFactorModel Refit() => FitFactors(implicitOptions, clicks, split.AllWatches, split.AllWatchesAndClicks, split.Catalog);
         var factors = new Lazy<(ImplicitFactorModel Model, double Seconds)>(() => Timed(() => FitFactors(implicitOptions, clicks, split.TrainWatches, split.TrainWatchesAndClicks, split.Catalog)));
@@ -298,8 +349,8 @@ public static class RecommendTaskRunner
         return builders.ConvertAll(b => (b.Name, new Func<(Recommender, double)>(() =>
         {
             var (model, seconds) = b.Fit();
-            return (model.WithNewViewerContentWeight(newViewerWeight), seconds);
-        }), new Func<Recommender>(() => b.Refit().WithNewViewerContentWeight(newViewerWeight))));
+            return (ForNewViewers(b.Name, model), seconds);
+        }), new Func<Recommender>(() => ForNewViewers(b.Name, b.Refit()))));
     }
 
     private static (T Model, double Seconds) Timed<T>(Func<T> fit)

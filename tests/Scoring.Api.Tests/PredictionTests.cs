@@ -5,6 +5,7 @@ using NetflixML.Features.Catalog;
 using NetflixML.Features.Churn;
 using NetflixML.Features.Top10;
 using NetflixML.Learning.Persistence;
+using NetflixML.Learning.Recommendation;
 
 namespace NetflixML.Scoring.Api.Tests;
 
@@ -437,7 +438,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
             Assert.Contains(title, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()));
         }
 
-        var (champion, manifest) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        var (champion, manifest) = RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
         Assert.Contains(Features.Recommend.RecommendData.ClickedRecommendations, manifest.Properties!["learnedFrom"]!.AsArray().Select(s => s!.GetValue<string>()));
         var popular = fixture.Strings("SELECT movie_id FROM gold_watch_events GROUP BY movie_id ORDER BY COUNT(*) DESC, movie_id LIMIT 1")[0];
         var similar = (await client.GetFromJsonAsync<JsonObject>($"/api/titles/{popular}/similar?count=3"))!;
@@ -469,7 +470,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     /// </summary>
     private string ImplicitModelWithoutViewersOf(string title)
     {
-        var (champion, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        var (champion, _) = RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
         var history = champion.History;
         var interactions = new List<Learning.Recommendation.Interaction>();
         for (var u = 0; u < history.Users.Count; u++)
@@ -486,7 +487,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var matrix = Learning.Recommendation.InteractionMatrix.Build(interactions, champion.Catalog, sumDuplicates: true);
         var model = new Learning.Recommendation.ImplicitAlsTrainer(new() { Rank = 4, Iterations = 2 }).Fit(matrix, champion.Catalog);
         var models = fixture.CopyModels();
-        Learning.Recommendation.RecommenderFile.Save(Path.Combine(models, "recommend.zip"), model, new Learning.Persistence.ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
+        RecommenderFile.Save(Path.Combine(models, "recommend.zip"), model, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
         return models;
     }
 
@@ -509,7 +510,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     [Fact]
     public async Task A_viewer_outside_the_database_gets_what_the_champion_gives_for_the_titles_they_watched()
     {
-        var (model, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
+        var (model, _) = RecommenderFile.Load(Path.Combine(ScoringFixture.RepositoryModels, "recommend.zip"));
         var watched = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' ORDER BY movie_id LIMIT 3");
         var client = _factory.CreateClient();
 
@@ -525,10 +526,25 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.Equal(expected.Items.Select(i => Math.Round(i.Score, 6)), titles.Select(t => t!["score"]!.GetValue<double>()));
         Assert.DoesNotContain(titles, t => watched.Contains(t!["titleId"]!.GetValue<string>()));
         Assert.True(titles.Count(t => Strings(t!["genres"]).Contains("Horror")) >= 8, "content similarity to three Horror titles");
-        // The champion weighs content with popularity for a viewer it does not know, and says so.
-        Assert.True(model.BlendsNewViewers && model.NewViewerContentWeight is > 0 and < 1, $"{model.Name}, content's share {model.NewViewerContentWeight}");
+        // The champion, the hybrid, folds the viewer in, but three titles leave the lead to content and popularity, as
+        // for a known subscriber with three, and it says so.
+        Assert.True(model.FoldsInNewViewers && model.Name == "hybrid", model.Name);
+        Assert.True(((HybridRecommender)model).FactorWeight(3) < 0.5);
         Assert.All(titles, t => Assert.Equal("similar to what you watched, and popular with subscribers (content similarity and popularity)", t!["reason"]!.GetValue<string>()));
         Assert.All(titles, t => Assert.NotEqual(t!["titleId"]!.GetValue<string>(), t["name"]!.GetValue<string>()));
+
+        // Eight titles: the folded-in viewer's factors lead.
+        var eight = fixture.Strings("SELECT movie_id FROM gold_movies WHERE genre_primary = 'Horror' ORDER BY movie_id LIMIT 8");
+        var folded = await Post(client, new JsonObject { ["watched"] = new JsonArray([.. eight.Select(w => JsonValue.Create(w))]), ["count"] = 10 });
+        var expectedFolded = model.Recommend(null, 10, recentItems: eight);
+        Assert.Equal(RecommendationSource.FactorModelFoldIn, expectedFolded.Source);
+        Assert.Equal("factor-model-fold-in", folded["source"]!.GetValue<string>());
+        Assert.Equal(expectedFolded.Items.Select(i => i.ItemId), folded["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()));
+        Assert.Equal(expectedFolded.Items.Select(i => Math.Round(i.Score, 6)), folded["titles"]!.AsArray().Select(t => t!["score"]!.GetValue<double>()));
+        Assert.All(folded["titles"]!.AsArray(), t => Assert.Equal(
+            t!["score"]!.GetValue<double>() > 0 ? "matches what you watched (factor model, fitted to those titles)" : "a weak match for your viewing, listed to fill the count (factor model)",
+            t["reason"]!.GetValue<string>()));
+        Assert.NotEqual(model.WithNewViewerFoldIn(false).Recommend(null, 10, recentItems: eight).Items.Select(i => i.ItemId), expectedFolded.Items.Select(i => i.ItemId));
 
         Assert.Equal("Comedy", comedy["genre"]!.GetValue<string>());
         Assert.Equal(5, comedy["titles"]!.AsArray().Count);
@@ -540,33 +556,49 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task A_subscriber_whose_viewing_all_came_after_training_gets_content_weighed_with_popularity_from_a_factor_model()
+    public async Task A_subscriber_whose_viewing_all_came_after_training_is_folded_in_by_a_factor_model_or_gets_content_weighed_with_popularity()
     {
         // Implicit MF fitted before the cut-off, served as the champion: a subscriber who first watched after it is
         // new to the model, while the database holds what they watched.
         var models = fixture.CopyModels();
         var candidate = Path.Combine(models, "candidates", "recommend-implicit-mf-interactions.zip");
         File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
-        var (model, _) = Learning.Recommendation.RecommenderFile.Load(candidate);
+        var (model, manifest) = RecommenderFile.Load(candidate);
         var newcomer = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
             .First(u => model.History.Users.IndexOf(u) < 0);
         var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", newcomer));
-        using var factory = fixture.Factory(models);
+        async Task<(JsonObject Body, List<string> Ids)> Served(string folder)
+        {
+            using var factory = fixture.Factory(folder);
+            var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{newcomer}/recommendations?count=10"))!;
+            return (body, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList());
+        }
 
-        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{newcomer}/recommendations?count=10"))!;
+        // Training chose to fold such viewers in: a vector fitted to what they watched.
+        Assert.True(model.FoldsInNewViewers);
+        var (folded, foldedIds) = await Served(models);
+        Assert.Equal("factor-model-fold-in", folded["source"]!.GetValue<string>());
+        Assert.Equal(model.Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), foldedIds);
+        Assert.DoesNotContain(foldedIds, watched.Contains);
+        Assert.All(folded["titles"]!.AsArray(), t => Assert.Equal(
+            t!["score"]!.GetValue<double>() > 0 ? "matches what you watched (factor model, fitted to those titles)" : "a weak match for your viewing, listed to fill the count (factor model)",
+            t["reason"]!.GetValue<string>()));
 
+        // The same model not folding in blends content and popularity by the share training chose, not content alone
+        // as the factor models answered before.
+        var blending = fixture.CopyModels();
+        var unfolded = model.WithNewViewerFoldIn(false);
+        RecommenderFile.Save(Path.Combine(blending, "recommend.zip"), unfolded, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
+        var (body, ids) = await Served(blending);
         Assert.Equal("content-and-popularity", body["source"]!.GetValue<string>());
-        var ids = body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList();
-        var expected = model.Recommend(newcomer, 10, recentItems: watched);
-        Assert.Equal(expected.Items.Select(i => i.ItemId), ids);
+        Assert.Equal(unfolded.Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
         Assert.DoesNotContain(ids, watched.Contains);
+        Assert.NotEqual(foldedIds, ids);
         Assert.All(body["titles"]!.AsArray(), t => Assert.Equal("similar to what you watched, and popular with subscribers (content similarity and popularity)", t!["reason"]!.GetValue<string>()));
-
-        // With the share training chose, not content alone as the factor models answered before.
         var chosen = JsonNode.Parse(File.ReadAllText(Path.Combine(models, "leaderboard.json")))!["tasks"]!.AsArray()
             .Single(t => t!["task"]!.GetValue<string>() == "recommend")!["viewerTuning"]!["chosen"]!.GetValue<string>();
         Assert.StartsWith($"content {model.NewViewerContentWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)},", chosen, StringComparison.Ordinal);
-        Assert.NotEqual(model.WithNewViewerContentWeight(1).Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
+        Assert.NotEqual(unfolded.WithNewViewerContentWeight(1).Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
     }
 
     [Fact]
@@ -599,7 +631,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var (unwatched, watched) = (titles[0], titles[1]);
         var name = fixture.Strings("SELECT title FROM gold_movies WHERE movie_id = $m", ("$m", unwatched))[0];
         var models = ImplicitModelWithoutViewersOf(unwatched);
-        var (model, _) = Learning.Recommendation.RecommenderFile.Load(Path.Combine(models, "recommend.zip"));
+        var (model, _) = RecommenderFile.Load(Path.Combine(models, "recommend.zip"));
         var alike = new Learning.Recommendation.ContentRecommender(model.Catalog, model.History).SimilarItems(unwatched, 5).Items.Select(i => i.ItemId);
         using var factory = fixture.Factory(models);
         var client = factory.CreateClient();
