@@ -21,7 +21,8 @@ public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOn
 
 /// <summary>
 /// One model's latency for one call: Operation is "Recommend" (a user's top n, without a genre filter, Genre null, or
-/// with one) or "SimilarItems" (an item's n most similar, which takes no filter).
+/// with one), "RecommendViewer" (the top n for a viewer the model does not know, from the titles they give) or
+/// "SimilarItems" (an item's n most similar, which takes no filter).
 /// </summary>
 public sealed record TopNModelLatency(string Name, string Operation, string? Genre, double MedianMicroseconds, double P99Microseconds);
 
@@ -228,7 +229,8 @@ public static class RecommendationBenchmarks
     /// carry content tokens shaped like the Netflix catalogue's (one or two genres of 20, a decade, type, language,
     /// certificate and whether it is an original: about 6.5 a title), because the hybrid's content part costs in
     /// proportion to them; a genre-only catalogue made it look cheaper than it is. Each model is timed without a
-    /// genre filter and with one (genre g0, about one title in fourteen), as the API's `?genre=` asks. SimilarItems,
+    /// genre filter and with one (genre g0, about one title in fourteen), as the API's `?genre=` asks, then for a viewer
+    /// neither knows, folded in from one user's titles (about 30), as POST /api/recommendations asks. SimilarItems,
     /// the call behind the API's similar titles, is timed for the same two models and for content alone (what a title
     /// no one has watched gets), over items in a fixed shuffled order.
     /// </summary>
@@ -274,6 +276,14 @@ public static class RecommendationBenchmarks
                 var latency = LatencyProbe.Measure(20_000, i => model.Recommend(ids[i % users], buffer, genre: genre));
                 models.Add(new TopNModelLatency(model.Name, "Recommend", genre, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
             }
+        }
+
+        // Viewers the models do not know, each giving one user's titles (about 30): folded in, then scanned as a user.
+        var viewers = Enumerable.Range(0, users).Select(u => matrix.ItemsOf(u).ToArray()).ToArray();
+        foreach (var model in new Recommender[] { factors, new HybridRecommender(factors) })
+        {
+            var latency = LatencyProbe.Measure(20_000, i => model.Recommend(null, buffer, recentItems: viewers[i % users]));
+            models.Add(new TopNModelLatency(model.Name, "RecommendViewer", null, Math.Round(latency.MedianNs / 1000, 1), Math.Round(latency.P99Ns / 1000, 1)));
         }
 
         // Items in a fixed shuffled order, so that no run of calls finds the last one's vectors in cache.

@@ -169,7 +169,7 @@ public static class BenchCommand
         var rank = new Option<int>("--rank") { Description = "Factor rank.", DefaultValueFactory = _ => 64 };
         var count = new Option<int>("--count") { Description = "How many titles a call returns (1-100, as the API's count).", DefaultValueFactory = _ => 10 };
         var json = NetflixCli.JsonOption();
-        var command = new Command("topn", "Latency of one Recommend call (top 10 unless --count, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter; and of one SimilarItems call (as many items) for those two and for content alone.") { items, rank, count, json };
+        var command = new Command("topn", "Latency of one Recommend call (top 10 unless --count, seen items excluded) over the whole catalogue, for the implicit model and the hybrid, without and with a genre filter, and for a viewer they do not know (folded in); and of one SimilarItems call (as many items) for those two and for content alone.") { items, rank, count, json };
         command.SetAction(parse =>
         {
             // --items 2,000,000,000 overflowed the factor array's size, and --rank 100,000 ran out of memory, both unhandled.
@@ -188,7 +188,12 @@ public static class BenchCommand
                 foreach (var m in result.Models)
                 {
                     var filter = m.Genre is null ? string.Empty : $", genre {m.Genre} ({(100 * result.GenreShare).ToString("F1", CultureInfo.InvariantCulture)} % of items)";
-                    var call = m.Operation == "Recommend" ? $"Recommend top {result.N}" : $"SimilarItems, {result.N} most similar";
+                    var call = m.Operation switch
+                    {
+                        "Recommend" => $"Recommend top {result.N}",
+                        "RecommendViewer" => $"Recommend top {result.N} for a viewer it does not know (folded in from about 30 titles)",
+                        _ => $"SimilarItems, {result.N} most similar",
+                    };
                     io.Console.WriteLine($"{m.Name}{filter}: {call} of {result.Items:N0} items at rank {result.Rank} ({result.TokensPerItem.ToString("F2", CultureInfo.InvariantCulture)} content tokens an item): median {m.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {m.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
                 }
             }
