@@ -422,15 +422,17 @@ public sealed class ImplicitFactorModel : Recommender
     internal bool FoldIn(ReadOnlySpan<int> seen, out ReadOnlySpan<float> viewer)
     {
         var k = Rank;
+        var stride = (k + 3) & ~3;
         var system = _foldIn.Value;
-        var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + (2 * k));
+        var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + k + (FoldInBatch * stride));
         var a = buffer[..(k * k)];
         var b = buffer.Slice(k * k, k);
-        var y = buffer.Slice((k * k) + k, k);
+        var batch = buffer.Slice((k * k) + k, FoldInBatch * stride);
         system.Gram.CopyTo(a);
         b.Clear();
+        batch.Clear();
         var confidence = system.Confidence;
-        var n = 0;
+        var (n, gathered) = (0, 0);
         foreach (var item in seen)
         {
             if ((uint)item >= (uint)_trainedItem.Length || !_trainedItem[item])
@@ -440,19 +442,22 @@ public sealed class ImplicitFactorModel : Recommender
 
             n++;
             var source = _y.AsSpan(item * k, k);
+            var y = batch.Slice(gathered * stride, k);
             for (var r = 0; r < k; r++)
             {
                 y[r] = source[r];
             }
 
-            // Only the lower triangle: the solve reads no more.
-            for (var r = 0; r < k; r++)
-            {
-                DenseVector.AddScaled((confidence - 1) * y[r], y[..(r + 1)], a.Slice(r * k, r + 1));
-            }
-
             DenseVector.AddScaled(confidence, y, b);
+            if (++gathered == FoldInBatch)
+            {
+                // Only the lower triangle: the solve reads no more.
+                Cholesky.AddOuterProducts(a, k, batch, gathered, stride, confidence - 1);
+                gathered = 0;
+            }
         }
+
+        Cholesky.AddOuterProducts(a, k, batch, gathered, stride, confidence - 1);
 
         viewer = default;
         if (n == 0)
@@ -480,6 +485,9 @@ public sealed class ImplicitFactorModel : Recommender
         viewer = x;
         return true;
     }
+
+    // Titles gathered (in doubles) before their outer products are added to the fold-in system.
+    private const int FoldInBatch = 16;
 
     /// <summary>This thread's last folded-in viewer (<see cref="FoldIn"/>).</summary>
     internal ReadOnlySpan<float> Viewer => _scratchViewer.AsSpan(0, Rank);

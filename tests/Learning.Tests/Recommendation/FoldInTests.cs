@@ -45,6 +45,37 @@ public class FoldInTests
         Assert.False(Cholesky.Solve(new double[] { 0, 0, 0, 1 }, new double[2]));
     }
 
+    [Theory]
+    [InlineData(7, 8, 5)]
+    [InlineData(8, 8, 16)]
+    [InlineData(13, 16, 3)]
+    public void Outer_products_are_added_to_the_lower_triangle_alone(int k, int stride, int count)
+    {
+        var rng = new Rng(9);
+        var rows = new double[count * stride];
+        for (var t = 0; t < count; t++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                rows[(t * stride) + c] = rng.Gaussian(0, 1);
+            }
+        }
+
+        var start = Enumerable.Range(0, k * k).Select(_ => rng.Gaussian(0, 1)).ToArray();
+        var a = start.ToArray();
+        Cholesky.AddOuterProducts(a, k, rows, count, stride, 0.75);
+        for (var r = 0; r < k; r++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                var sum = Enumerable.Range(0, count).Sum(t => rows[(t * stride) + r] * rows[(t * stride) + c]);
+                Assert.Equal(c <= r ? start[(r * k) + c] + (0.75 * sum) : start[(r * k) + c], a[(r * k) + c], 1e-12);
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => Cholesky.AddOuterProducts(a, k, rows, count, stride + 2, 1));
+    }
+
     [Fact]
     public void A_viewer_folded_in_with_a_known_users_titles_gets_the_vector_training_gave_that_user()
     {
