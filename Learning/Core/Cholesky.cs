@@ -4,7 +4,10 @@ using System.Runtime.Intrinsics;
 
 namespace NetflixML.Learning.Core;
 
-/// <summary>Solves a symmetric positive-definite system A x = b in place, by the Cholesky factorisation A = L L^T.</summary>
+/// <summary>
+/// Builds (from outer products) and solves a symmetric positive-definite system A x = b in place, by the Cholesky
+/// factorisation A = L L^T; only the lower triangle of A is used.
+/// </summary>
 internal static class Cholesky
 {
     /// <summary>

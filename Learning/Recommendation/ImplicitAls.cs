@@ -415,8 +415,9 @@ public sealed class ImplicitFactorModel : Recommender
     /// The vector a user with <paramref name="seen"/> as their interactions would be given by training's user step
     /// with these item vectors: the solution of (Y^T Y + sum over seen (c - 1) y y^T + lambda_n I) x = sum c y, where
     /// c = 1 + alpha v for the mean value v of the history the model keeps (a viewer says which titles, not how much),
-    /// lambda_n the trained lambda scaled by (n + offset)^exponent for n titles with vectors, each mention counting
-    /// once. Solved exactly (Cholesky, in doubles), where training takes a few warm-started conjugate-gradient steps.
+    /// lambda_n the trained lambda scaled by (n + offset)^exponent for n titles with vectors (a title given twice
+    /// counts twice). Solved exactly (Cholesky, in doubles), where training takes a few warm-started conjugate-gradient
+    /// steps.
     /// Written to this thread's <see cref="Viewer"/>; false, with nothing written, when none of the titles has a vector.
     /// </summary>
     internal bool FoldIn(ReadOnlySpan<int> seen, out ReadOnlySpan<float> viewer)

@@ -78,7 +78,7 @@ public static class RecommenderFile
             };
             return (WithNewViewerOption(model, manifest), manifest);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ArgumentException or IOException or System.Text.Json.JsonException)
         {
             throw new ModelFileException(path, "parameters are malformed: " + ex.Message, ex);
         }

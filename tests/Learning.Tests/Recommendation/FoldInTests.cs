@@ -280,6 +280,14 @@ public class FoldInTests
         Options(o => o[nameof(Recommender.FoldsInNewViewers)] = "yes");
         var error = Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
         Assert.Contains("trainer option FoldsInNewViewers is \"yes\", not true or false", error.Message, StringComparison.Ordinal);
+
+        // Fold-in solves with the trainer's options, so they are read as such: one that is not a number is an error.
+        Options(o =>
+        {
+            o[nameof(Recommender.FoldsInNewViewers)] = true;
+            (name == "hybrid" ? o["factors"]!.AsObject() : o)[nameof(ImplicitAlsOptions.Alpha)] = "high";
+        });
+        Assert.Contains("parameters are malformed", Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
