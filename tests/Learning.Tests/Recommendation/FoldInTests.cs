@@ -168,34 +168,7 @@ public class FoldInTests
         // give their first 15 titles and are judged on the next 5. Items 200-209 are in the catalogue but no one
         // watched them.
         var catalog = RecommenderTestData.Catalog(210);
-        var rng = new Rng(17);
-        var bias = Enumerable.Range(0, 200).Select(_ => rng.Gaussian(0, 0.7)).ToArray();
-        var train = new List<Interaction>();
-        var viewers = new List<(int Group, int[] Given, HashSet<int> Next)>();
-        for (var u = 0; u < 400; u++)
-        {
-            var group = u % 5;
-            var weights = Enumerable.Range(0, 200).Select(i => Math.Exp(bias[i] + (i % 5 == group ? 2.5 : 0))).ToArray();
-            var watched = new List<int>();
-            while (watched.Count < 20)
-            {
-                var item = rng.Choose(weights);
-                if (!watched.Contains(item))
-                {
-                    watched.Add(item);
-                }
-            }
-
-            if (u < 300)
-            {
-                train.AddRange(watched.Select(i => new Interaction($"user{u}", $"item{i}", 1)));
-            }
-            else
-            {
-                viewers.Add((group, [.. watched.Take(15)], [.. watched.Skip(15)]));
-            }
-        }
-
+        var (train, viewers, logit) = RecommenderTestData.PlantedViewers(17, 0.7, (u, i) => i % 5 == u % 5 ? 2.5 : 0);
         var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
         var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 10 }).Fit(history, catalog);
         var hybrid = new HybridRecommender(factors);
@@ -212,8 +185,7 @@ public class FoldInTests
         var foldedIn = Ndcg(factors, RecommendationSource.FactorModelFoldIn);
         var hybridFoldedIn = Ndcg(hybrid, RecommendationSource.FactorModelFoldIn);
         var blend = Ndcg(factors.WithNewViewerFoldIn(false), RecommendationSource.ContentAndPopularity);
-        var planted = viewers.Average(v => RankingMetrics.NdcgAtK(
-            [.. Enumerable.Range(0, 200).Where(i => !v.Given.Contains(i)).OrderByDescending(i => bias[i] + (i % 5 == v.Group ? 2.5 : 0)).ThenBy(i => i).Take(10)], v.Next, 10));
+        var planted = RecommenderTestData.PlantedBestNdcg(viewers, logit);
         var figures = $"folded in {foldedIn:F4}, hybrid folded in {hybridFoldedIn:F4}, blend {blend:F4}, planted {planted:F4}";
         Assert.True(foldedIn > 0.85 * planted && hybridFoldedIn > 0.85 * planted, figures);
         Assert.True(foldedIn > 1.3 * blend, figures);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NetflixML.Learning.Core;
 using NetflixML.Learning.Metrics;
 using NetflixML.Learning.Persistence;
 using NetflixML.Learning.Recommendation;
@@ -493,41 +492,13 @@ public sealed class RecommenderRecoveryTests
         // genre]): popularity and taste both matter. Users 0-299 train the model; users 300-399 are viewers it does
         // not know, who give their first 15 titles and are judged on the next 5.
         var catalog = RecommenderTestData.Catalog(200);
-        var rng = new Rng(11);
-        var bias = Enumerable.Range(0, 200).Select(_ => rng.Gaussian(0, 1)).ToArray();
-        var train = new List<Interaction>();
-        var viewers = new List<(int Favourite, int[] Given, HeldOut Next)>();
-        for (var u = 0; u < 400; u++)
-        {
-            var favourite = u % 4;
-            var logits = Enumerable.Range(0, 200).Select(i => bias[i] + (i % 4 == favourite ? 1.5 : 0)).ToArray();
-            var watched = new List<int>();
-            while (watched.Count < 20)
-            {
-                var item = rng.Choose(logits.Select(Math.Exp).ToArray());
-                if (!watched.Contains(item))
-                {
-                    watched.Add(item);
-                }
-            }
-
-            if (u < 300)
-            {
-                train.AddRange(watched.Select(i => new Interaction($"user{u}", $"item{i}", 1)));
-            }
-            else
-            {
-                viewers.Add((favourite, [.. watched.Take(15)], new HeldOut($"viewer{u}", watched.Skip(15).ToDictionary(i => $"item{i}", _ => 1))));
-            }
-        }
-
+        var (train, viewers, logit) = RecommenderTestData.PlantedViewers(11, 1, (u, i) => i % 4 == u % 4 ? 1.5 : 0);
         var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
 
         // Taste weighs as much as popularity here, so content gets half (the default, 0.1, was chosen on MovieLens).
         var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 8, Iterations = 5 }).Fit(history, catalog).WithNewViewerContentWeight(0.5).WithNewViewerFoldIn(false);
         var hybrid = new HybridRecommender((ImplicitFactorModel)factors);
-        double Ndcg(Func<(int Favourite, int[] Given, HeldOut Next), int[]> ranking) => viewers.Average(v =>
-            RankingMetrics.NdcgAtK(ranking(v), v.Next.Items.Keys.Select(catalog.Items.IndexOf).ToHashSet(), 10));
+        double Ndcg(Func<(int User, int[] Given, HashSet<int> Next), int[]> ranking) => viewers.Average(v => RankingMetrics.NdcgAtK(ranking(v), v.Next, 10));
         int[] Served(Recommender model, int[] given, RecommendationSource expected)
         {
             var top = new ScoredItem[10];
@@ -536,13 +507,10 @@ public sealed class RecommenderRecoveryTests
             return [.. top[..count].Select(s => s.Item)];
         }
 
-        int[] Best(Func<int, double> score, int[] given) =>
-            [.. Enumerable.Range(0, 200).Where(i => !given.Contains(i)).OrderByDescending(score).ThenBy(i => i).Take(10)];
-
         var blend = Ndcg(v => Served(factors, v.Given, RecommendationSource.ContentAndPopularity));
         var content = Ndcg(v => Served(new ContentRecommender(catalog, history), v.Given, RecommendationSource.ContentSimilarity));
         var popularity = Ndcg(v => Served(new PopularityRecommender(catalog, history), v.Given, RecommendationSource.Popularity));
-        var planted = Ndcg(v => Best(i => bias[i] + (i % 4 == v.Favourite ? 1.5 : 0), v.Given));
+        var planted = RecommenderTestData.PlantedBestNdcg(viewers, logit);
         var figures = $"blend {blend:F4}, content {content:F4}, popularity {popularity:F4}, planted {planted:F4}";
         Assert.True(blend > 1.2 * Math.Max(content, popularity), figures);
         Assert.True(blend > 0.85 * planted, figures);

@@ -1,4 +1,5 @@
 using NetflixML.Learning.Core;
+using NetflixML.Learning.Metrics;
 using NetflixML.Learning.Recommendation;
 
 namespace NetflixML.Learning.Tests.Recommendation;
@@ -94,6 +95,49 @@ internal static class RecommenderTestData
         var rise = Math.Pow(10, rng.Uniform(-10, 0)) * magnitude;
         return (magnitude, f, rise, (float)(rng.NextDouble() * rise));
     }
+
+    /// <summary>
+    /// Watches drawn from a planted choice model: each of 400 users watches 20 distinct titles of the first 200, each
+    /// pick item i with probability proportional to exp(bias_i + taste(u, i)), bias_i ~ N(0, biasSd). Users 0-299 are
+    /// the training watches (user{u}, item{i}, 1); users 300-399 are viewers a model does not know, who give their
+    /// first 15 titles and are judged on the next 5. The planted best ranks a viewer's unseen titles by the same logit.
+    /// </summary>
+    public static (List<Interaction> Train, List<(int User, int[] Given, HashSet<int> Next)> Viewers, Func<int, int, double> Logit) PlantedViewers(ulong seed, double biasSd, Func<int, int, double> taste)
+    {
+        var rng = new Rng(seed);
+        var bias = Enumerable.Range(0, 200).Select(_ => rng.Gaussian(0, biasSd)).ToArray();
+        var train = new List<Interaction>();
+        var viewers = new List<(int User, int[] Given, HashSet<int> Next)>();
+        for (var u = 0; u < 400; u++)
+        {
+            var weights = Enumerable.Range(0, 200).Select(i => Math.Exp(bias[i] + taste(u, i))).ToArray();
+            var watched = new List<int>();
+            while (watched.Count < 20)
+            {
+                var item = rng.Choose(weights);
+                if (!watched.Contains(item))
+                {
+                    watched.Add(item);
+                }
+            }
+
+            if (u < 300)
+            {
+                train.AddRange(watched.Select(i => new Interaction($"user{u}", $"item{i}", 1)));
+            }
+            else
+            {
+                viewers.Add((u, [.. watched.Take(15)], [.. watched.Skip(15)]));
+            }
+        }
+
+        return (train, viewers, (u, i) => bias[i] + taste(u, i));
+    }
+
+    /// <summary>NDCG@10 of the planted best ranking (<see cref="PlantedViewers"/>) for its viewers.</summary>
+    public static double PlantedBestNdcg(List<(int User, int[] Given, HashSet<int> Next)> viewers, Func<int, int, double> logit) =>
+        viewers.Average(v => RankingMetrics.NdcgAtK(
+            [.. Enumerable.Range(0, 200).Where(i => !v.Given.Contains(i)).OrderByDescending(i => logit(v.User, i)).ThenBy(i => i).Take(10)], v.Next, 10));
 
     /// <summary>Implicit MF fitted to <see cref="Clustered"/> watches (and <paramref name="extra"/>) over <see cref="Catalog"/>.</summary>
     public static ImplicitFactorModel ClusteredImplicit(int users, int items, ulong seed, int rank, int iterations, params Interaction[] extra)
