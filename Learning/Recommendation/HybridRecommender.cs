@@ -56,17 +56,11 @@ public sealed class HybridRecommender : Recommender
     {
         Factors = factors;
         Options = options ?? new HybridOptions();
-        (_factorMean, _factorSecondMoment, _factorItems) = VectorMoments(factors);
         if (Options.ContentWeight is < 0 or > 1 || Options.HistoryHalfWeight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Content weights lie in [0, 1]; the half-weight history is non-negative.");
         }
     }
-
-    // The mean and the mean outer product (rank x rank) of the vectors of the items the factor model has, and how many.
-    private readonly double[] _factorMean;
-    private readonly double[] _factorSecondMoment;
-    private readonly int _factorItems;
 
     public ImplicitFactorModel Factors { get; }
 
@@ -187,7 +181,8 @@ public sealed class HybridRecommender : Recommender
     /// </summary>
     internal (float Shift, float Scale) FactorMoments(ReadOnlySpan<float> user)
     {
-        if (_factorItems == 0)
+        var moments = Factors.Moments;
+        if (moments.Items == 0)
         {
             return (0, 1);
         }
@@ -199,11 +194,11 @@ public sealed class HybridRecommender : Recommender
             x[a] = user[a];
         }
 
-        var mean = DenseVector.Dot(x, _factorMean);
+        var mean = DenseVector.Dot(x, moments.Mean);
         double square = 0;
         for (var a = 0; a < k; a++)
         {
-            square += x[a] * DenseVector.Dot(_factorSecondMoment.AsSpan(a * k, k), x);
+            square += x[a] * DenseVector.Dot(moments.SecondMoment.AsSpan(a * k, k), x);
         }
 
         var sd = Math.Sqrt(Math.Max(square - (mean * mean), 1e-12));
@@ -264,47 +259,6 @@ public sealed class HybridRecommender : Recommender
         var bracket = ThreadScratch.Get(ref _scratchContent, scores.Length);
         var (wf, shift, scale, largest) = _scratchBlend;
         return quantised.Select(cosines.Unit(item), factor, scores, destination, new FactorBlend(bracket, wf, (shift, scale), largest), out _);
-    }
-
-    private static (double[] Mean, double[] SecondMoment, int Items) VectorMoments(ImplicitFactorModel factors)
-    {
-        var (_, y, trained) = factors.Vectors;
-        var k = factors.Rank;
-        var mean = new double[k];
-        var second = new double[k * k];
-        var vector = new double[k];
-        var items = 0;
-        for (var i = 0; i < trained.Length; i++)
-        {
-            if (!trained[i])
-            {
-                continue;
-            }
-
-            items++;
-            for (var a = 0; a < k; a++)
-            {
-                vector[a] = y[(i * k) + a];
-            }
-
-            DenseVector.AddScaled(1, vector, mean);
-            for (var a = 0; a < k; a++)
-            {
-                DenseVector.AddScaled(vector[a], vector, second.AsSpan(a * k, k));
-            }
-        }
-
-        for (var a = 0; a < mean.Length; a++)
-        {
-            mean[a] /= Math.Max(items, 1);
-        }
-
-        for (var a = 0; a < second.Length; a++)
-        {
-            second[a] /= Math.Max(items, 1);
-        }
-
-        return (mean, second, items);
     }
 
     /// <summary>

@@ -294,8 +294,9 @@ public sealed class ImplicitFactorModel : Recommender
     // Built on the first similar-items call: models trained, tuned or served for recommendations alone never need it.
     private readonly Lazy<FactorCosines> _cosines;
 
-    // What folding in a viewer needs beyond the vectors, built on the first fold-in.
-    private readonly Lazy<FoldInSystem> _foldIn;
+    // The item vectors' Gram matrix and moments, and a given title's confidence: built on first use.
+    private readonly Lazy<ItemMoments> _moments;
+    private readonly Lazy<double> _foldInConfidence;
 
     [ThreadStatic]
     private static double[]? _scratchSystem;
@@ -314,7 +315,8 @@ public sealed class ImplicitFactorModel : Recommender
         Quantised = quantise && QuantisedItemFactors.IsSupported ? new QuantisedItemFactors(y, rank, trainedItem) : null;
         _cosines = new Lazy<FactorCosines>(() => new FactorCosines(y, rank, trainedItem, quantise));
         Trainer = JsonSerializer.Deserialize<ImplicitAlsOptions>(optionsJson) ?? new ImplicitAlsOptions();
-        _foldIn = new Lazy<FoldInSystem>(() => new FoldInSystem(this));
+        _moments = new Lazy<ItemMoments>(() => new ItemMoments(y, rank, trainedItem));
+        _foldInConfidence = new Lazy<double>(() => 1 + (Trainer.Alpha * (History.Values.Length == 0 ? 1.0 : History.Values.Average(v => (double)v))));
         FoldsInNewViewers = CanFoldInNewViewers;
     }
 
@@ -424,15 +426,14 @@ public sealed class ImplicitFactorModel : Recommender
     {
         var k = Rank;
         var stride = (k + 3) & ~3;
-        var system = _foldIn.Value;
         var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + k + (FoldInBatch * stride));
         var a = buffer[..(k * k)];
         var b = buffer.Slice(k * k, k);
         var batch = buffer.Slice((k * k) + k, FoldInBatch * stride);
-        system.Gram.CopyTo(a);
+        Moments.Gram.CopyTo(a);
         b.Clear();
         batch.Clear();
-        var confidence = system.Confidence;
+        var confidence = _foldInConfidence.Value;
         var (n, gathered) = (0, 0);
         foreach (var item in seen)
         {
@@ -493,37 +494,12 @@ public sealed class ImplicitFactorModel : Recommender
     /// <summary>This thread's last folded-in viewer (<see cref="FoldIn"/>).</summary>
     internal ReadOnlySpan<float> Viewer => _scratchViewer.AsSpan(0, Rank);
 
-    // The Gram matrix of the item vectors (items without one are zeros, as training leaves them) and a given title's
-    // confidence.
-    private sealed class FoldInSystem
-    {
-        public FoldInSystem(ImplicitFactorModel model)
-        {
-            var k = model.Rank;
-            Gram = new double[k * k];
-            var y = new double[k];
-            for (var item = 0; item < model._trainedItem.Length; item++)
-            {
-                for (var r = 0; r < k; r++)
-                {
-                    y[r] = model._y[(item * k) + r];
-                }
-
-                for (var r = 0; r < k; r++)
-                {
-                    DenseVector.AddScaled(y[r], y, Gram.AsSpan(r * k, k));
-                }
-            }
-
-            var values = model.History.Values;
-            var mean = values.Length == 0 ? 1.0 : values.Average(v => (double)v);
-            Confidence = 1 + (model.Trainer.Alpha * mean);
-        }
-
-        public double[] Gram { get; }
-
-        public double Confidence { get; }
-    }
+    /// <summary>
+    /// The item vectors' sums over the items that have one (the others are zeros, as training leaves them), built on
+    /// first use and shared by every use: fold-in's system starts from their Gram matrix, and the hybrid standardises
+    /// its factor scores by their mean and second moment.
+    /// </summary>
+    internal ItemMoments Moments => _moments.Value;
 
     /// <summary>Item-item cosines of the item vectors, which <see cref="Recommender.SimilarItems(string, Span{ScoredItem})"/> answers by.</summary>
     internal FactorCosines Cosines => _cosines.Value;
@@ -552,4 +528,52 @@ public sealed class ImplicitFactorModel : Recommender
 
         return new ImplicitFactorModel(optionsJson, catalog, history, rank, x, y, trained);
     }
+}
+
+/// <summary>
+/// Sums over the item vectors of the items that have one: the Gram matrix sum y y' (rank x rank, row by row), and the
+/// mean and mean outer product (the Gram matrix over the count).
+/// </summary>
+internal sealed class ItemMoments
+{
+    public ItemMoments(float[] y, int rank, bool[] trained)
+    {
+        var k = rank;
+        var sum = new double[k];
+        Gram = new double[k * k];
+        var vector = new double[k];
+        for (var i = 0; i < trained.Length; i++)
+        {
+            if (!trained[i])
+            {
+                continue;
+            }
+
+            Items++;
+            for (var a = 0; a < k; a++)
+            {
+                vector[a] = y[(i * k) + a];
+            }
+
+            DenseVector.AddScaled(1, vector, sum);
+            for (var a = 0; a < k; a++)
+            {
+                DenseVector.AddScaled(vector[a], vector, Gram.AsSpan(a * k, k));
+            }
+        }
+
+        var count = Math.Max(Items, 1);
+        Mean = Array.ConvertAll(sum, v => v / count);
+        SecondMoment = Array.ConvertAll(Gram, v => v / count);
+    }
+
+    /// <summary>How many items have vectors.</summary>
+    public int Items { get; }
+
+    /// <summary>sum y y' over them.</summary>
+    public double[] Gram { get; }
+
+    public double[] Mean { get; }
+
+    public double[] SecondMoment { get; }
 }
