@@ -213,14 +213,11 @@ public static class RecommendTaskRunner
             return (Recommender.DefaultNewViewerContentWeight, null, null);
         }
 
-        var trials = new List<(RankingReport Report, SettingTrial Trial)>();
-        foreach (var weight in NewViewerGrid)
-        {
-            var report = RankingEvaluator.Evaluate(factors.WithNewViewerFoldIn(false).WithNewViewerContentWeight(weight), validation.Test, K, validation.WatchedBefore, asViewers: true);
-            var setting = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"content {weight:0.##}, popularity {1 - weight:0.##} (genre match {report.GenreMatchRate:F3})");
-            trials.Add((report, new SettingTrial(setting, R(report.NdcgAtK))));
-            progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
-        }
+        var trials = NewViewerGrid.Select(weight => ViewerTrial(
+            validation,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"content {weight:0.##}, popularity {1 - weight:0.##}"),
+            factors.WithNewViewerFoldIn(false).WithNewViewerContentWeight(weight),
+            progress)).ToList();
 
         var best = ChooseWithinGenreTarget([.. trials.Select(t => (t.Report.NdcgAtK, t.Report.GenreMatchRate))]);
         return (NewViewerGrid[best], new Tuning(InnerSplit(validation), "viewerNdcgAtK", [.. trials.Select(t => t.Trial)], trials[best].Trial.Setting), (trials[best].Trial, trials[best].Report.GenreMatchRate));
@@ -240,18 +237,10 @@ public static class RecommendTaskRunner
             return ((factors?.CanFoldInNewViewers ?? true, factors?.CanFoldInNewViewers ?? true), null);
         }
 
-        (SettingTrial Trial, double GenreMatch) Try(string name, Recommender model)
-        {
-            var report = RankingEvaluator.Evaluate(model.WithNewViewerContentWeight(newViewerWeight), validation.Test, K, validation.WatchedBefore, asViewers: true);
-            var setting = $"{name} (genre match {report.GenreMatchRate.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)})";
-            progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
-            return (new SettingTrial(setting, R(report.NdcgAtK)), report.GenreMatchRate);
-        }
-
         // Compared as the leaderboard records them (NDCG@10 to four places), so the record shows why.
-        var folded = Try("implicit-mf folding the viewer in", factors.WithNewViewerFoldIn(true));
-        var hybrid = Try("hybrid folding the viewer in", new HybridRecommender(factors).WithNewViewerFoldIn(true));
-        bool Beats((SettingTrial Trial, double GenreMatch) trial) => ChooseWithinGenreTarget([(blend.Trial.Value, blend.GenreMatch), (trial.Trial.Value, trial.GenreMatch)]) == 1;
+        var folded = ViewerTrial(validation, "implicit-mf folding the viewer in", factors.WithNewViewerFoldIn(true).WithNewViewerContentWeight(newViewerWeight), progress);
+        var hybrid = ViewerTrial(validation, "hybrid folding the viewer in", new HybridRecommender(factors).WithNewViewerFoldIn(true).WithNewViewerContentWeight(newViewerWeight), progress);
+        bool Beats((RankingReport Report, SettingTrial Trial) trial) => ChooseWithinGenreTarget([(blend.Trial.Value, blend.GenreMatch), (trial.Trial.Value, trial.Report.GenreMatchRate)]) == 1;
         var (implicitFolds, hybridFolds) = (Beats(folded), Beats(hybrid));
         var chosen = (implicitFolds, hybridFolds) switch
         {
@@ -262,6 +251,19 @@ public static class RecommendTaskRunner
         };
         var trials = new List<SettingTrial> { new($"content and popularity: {blend.Trial.Setting}", blend.Trial.Value), folded.Trial, hybrid.Trial };
         return ((implicitFolds, hybridFolds), new Tuning(InnerSplit(validation), "viewerNdcgAtK", trials, chosen));
+    }
+
+    /// <summary>
+    /// The validation split's judged subscribers served by <paramref name="model"/> as viewers it does not know, from
+    /// what they watched before the inner cut-off: the figures, and the trial as the leaderboard records it ("name
+    /// (genre match g)", NDCG@10 to four places).
+    /// </summary>
+    private static (RankingReport Report, SettingTrial Trial) ViewerTrial(RecommendValidation validation, string name, Recommender model, IProgress<string>? progress)
+    {
+        var report = RankingEvaluator.Evaluate(model, validation.Test, K, validation.WatchedBefore, asViewers: true);
+        var setting = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} (genre match {report.GenreMatchRate:F3})");
+        progress?.Report($"recommend: new viewers served by {setting}: validation NDCG@{K} {report.NdcgAtK:F4}");
+        return (report, new SettingTrial(setting, R(report.NdcgAtK)));
     }
 
     /// <summary>
