@@ -17,13 +17,22 @@ internal static class Cholesky
     /// columns at a time, so each loaded value serves four products; blocks wholly below the diagonal are added four
     /// columns at a time.
     /// </summary>
-    public static void AddOuterProducts(Span<double> a, int k, ReadOnlySpan<double> rows, int count, int stride, double scale)
+    public static void AddOuterProducts(Span<double> a, int k, ReadOnlySpan<double> rows, int count, int stride, double scale) =>
+        AddOuterProducts(a, k, rows, rows, count, stride, scale);
+
+    /// <summary>
+    /// As <see cref="AddOuterProducts(Span{double}, int, ReadOnlySpan{double}, int, int, double)"/>, with each row's
+    /// own weight w: <paramref name="weighted"/> holds w y for each row y of <paramref name="rows"/> (same layout), and
+    /// the sum added is of w y y^T, which may be negative.
+    /// </summary>
+    public static void AddOuterProducts(Span<double> a, int k, ReadOnlySpan<double> weighted, ReadOnlySpan<double> rows, int count, int stride, double scale)
     {
-        if (stride % 4 != 0 || stride < k || rows.Length < count * stride || a.Length != k * k)
+        if (stride % 4 != 0 || stride < k || rows.Length < count * stride || weighted.Length < count * stride || a.Length != k * k)
         {
             throw new ArgumentException($"Rows of stride {stride} (a multiple of 4, at least {k}) and a {k} x {k} matrix are needed.");
         }
 
+        ref var w = ref MemoryMarshal.GetReference(weighted);
         ref var y = ref MemoryMarshal.GetReference(rows);
         ref var target = ref MemoryMarshal.GetReference(a);
         Span<double> block = stackalloc double[16];
@@ -38,10 +47,10 @@ internal static class Cholesky
                 {
                     var at = t * stride;
                     var columns = Vector256.LoadUnsafe(ref y, (nuint)(at + c0));
-                    s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref y, at + r0)), columns, s0);
-                    s1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref y, at + r0 + 1)), columns, s1);
-                    s2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref y, at + r0 + 2)), columns, s2);
-                    s3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref y, at + r0 + 3)), columns, s3);
+                    s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref w, at + r0)), columns, s0);
+                    s1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref w, at + r0 + 1)), columns, s1);
+                    s2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref w, at + r0 + 2)), columns, s2);
+                    s3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref w, at + r0 + 3)), columns, s3);
                 }
 
                 if (c0 + 4 <= r0 && r0 + 4 <= k)

@@ -42,6 +42,10 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static double[]? _scratchUser;
 
+    // A known user's history and the titles new since training, as the updated user's history.
+    [ThreadStatic]
+    private static int[]? _scratchItems;
+
     // The factor weight and moments ScoreKnownUser blended this thread's last user with (or ScoreSimilar its last
     // item), and its largest bracket (in magnitude), for SelectKnownUser (or SelectSimilar).
     [ThreadStatic]
@@ -136,6 +140,36 @@ public sealed class HybridRecommender : Recommender
 
     protected override int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
         _scratchFolded ? SelectFor(Factors.Viewer, scores, destination) : base.SelectNewUser(source, scores, destination);
+
+    /// <summary>
+    /// The user's vector moved by the titles new since training (<see cref="ImplicitFactorModel.Update"/>), blended as a
+    /// known user with those titles added to their history would be.
+    /// </summary>
+    protected override RecommendationSource? ScoreUpdatedUser(int user, ReadOnlySpan<int> recent, Span<float> scores)
+    {
+        if (!Factors.Update(user, recent, out var updated))
+        {
+            return null;
+        }
+
+        var start = History.UserStart[user];
+        var history = History.UserItems.AsSpan(start, History.UserStart[user + 1] - start);
+        var items = ThreadScratch.Get(ref _scratchItems, history.Length + recent.Length);
+        history.CopyTo(items);
+        var n = history.Length;
+        foreach (var item in recent)
+        {
+            if ((uint)item < (uint)Catalog.Count && history.BinarySearch(item) < 0)
+            {
+                items[n++] = item;
+            }
+        }
+
+        return ScoreFor(updated, items[..n], scores) ? RecommendationSource.FactorModelFoldIn : RecommendationSource.ContentAndPopularity;
+    }
+
+    protected override int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        SelectFor(Factors.Viewer, scores, destination);
 
     // Writes the blend (or its lower bounds) for the user vector x with these items as history, keeping what
     // SelectFor needs in this thread's buffers; true when the factors lead.

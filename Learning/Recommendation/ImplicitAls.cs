@@ -413,6 +413,21 @@ public sealed class ImplicitFactorModel : Recommender
     protected override int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
         source == RecommendationSource.FactorModelFoldIn ? SelectFor(Viewer, scores, destination) : base.SelectNewUser(source, scores, destination);
 
+    /// <summary>The user's vector moved by the titles new since training (<see cref="Update"/>), scored as a known user's.</summary>
+    protected override RecommendationSource? ScoreUpdatedUser(int user, ReadOnlySpan<int> recent, Span<float> scores)
+    {
+        if (!Update(user, recent, out var updated))
+        {
+            return null;
+        }
+
+        ScoreVector(updated, scores);
+        return RecommendationSource.FactorModelFoldIn;
+    }
+
+    protected override int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        SelectFor(Viewer, scores, destination);
+
     /// <summary>
     /// The vector a user with <paramref name="seen"/> as their interactions would be given by training's user step
     /// with these item vectors: the solution of (Y^T Y + sum over seen (c - 1) y y^T + lambda_n I) x = sum c y, where
@@ -424,56 +439,124 @@ public sealed class ImplicitFactorModel : Recommender
     /// </summary>
     internal bool FoldIn(ReadOnlySpan<int> seen, out ReadOnlySpan<float> viewer)
     {
-        var k = Rank;
-        var stride = (k + 3) & ~3;
-        var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + k + (FoldInBatch * stride));
-        var a = buffer[..(k * k)];
-        var b = buffer.Slice(k * k, k);
-        var batch = buffer.Slice((k * k) + k, FoldInBatch * stride);
-        Moments.Gram.CopyTo(a);
-        b.Clear();
-        batch.Clear();
-        var confidence = _foldInConfidence.Value;
-        var (n, gathered) = (0, 0);
-        foreach (var item in seen)
+        var system = StartSystem();
+        var solved = Solve(ref system, AddGiven(ref system, seen, skip: default));
+        viewer = solved ? Viewer : default;
+        return solved;
+    }
+
+    /// <summary>
+    /// A known user's vector moved by the titles they have seen since training (<paramref name="recent"/>, less those
+    /// in their history): the trained vector x_u is taken as the solution of training's user step with their history
+    /// H, A_H x = b_H (A_H = Y^T Y + sum over H of alpha v y y^T + lambda_H I), so b_H = A_H x_u stands for everything
+    /// it was fitted to, clicks included; each new title adds to both sides as <see cref="FoldIn"/>'s do, and lambda
+    /// grows with the count. Written to this thread's <see cref="Viewer"/>; false, with nothing written, when no new
+    /// title has a vector.
+    /// </summary>
+    internal bool Update(int user, ReadOnlySpan<int> recent, out ReadOnlySpan<float> viewer)
+    {
+        var start = History.UserStart[user];
+        var history = History.UserItems.AsSpan(start, History.UserStart[user + 1] - start);
+        var values = History.UserValues.AsSpan(start, history.Length);
+        var system = StartSystem();
+        var added = AddGiven(ref system, recent, skip: history);
+        if (added == 0)
         {
-            if ((uint)item >= (uint)_trainedItem.Length || !_trainedItem[item])
+            viewer = default;
+            return false;
+        }
+
+        var k = Rank;
+        var x = system.User;
+        var trained = UserVector(user);
+        for (var r = 0; r < k; r++)
+        {
+            x[r] = trained[r];
+        }
+
+        // b += A_H x_u: the history's outer products (on both sides), then Y^T Y x_u and lambda_H x_u.
+        var n = 0;
+        for (var t = 0; t < history.Length; t++)
+        {
+            if (!_trainedItem[history[t]])
             {
                 continue;
             }
 
             n++;
-            var source = _y.AsSpan(item * k, k);
-            var y = batch.Slice(gathered * stride, k);
-            for (var r = 0; r < k; r++)
-            {
-                y[r] = source[r];
-            }
-
-            DenseVector.AddScaled(confidence, y, b);
-            if (++gathered == FoldInBatch)
-            {
-                // Only the lower triangle: the solve reads no more.
-                Cholesky.AddOuterProducts(a, k, batch, gathered, stride, confidence - 1);
-                gathered = 0;
-            }
+            var y = system.Gather(_y.AsSpan(history[t] * k, k), Trainer.Alpha * values[t], out var weighted);
+            DenseVector.AddScaled(DenseVector.Dot(weighted, x), y, system.B);
+            system.FlushIfFull(1);
         }
 
-        Cholesky.AddOuterProducts(a, k, batch, gathered, stride, confidence - 1);
+        system.Flush(1);
+        var lambda = Lambda(n);
+        var gram = Moments.Gram;
+        for (var r = 0; r < k; r++)
+        {
+            system.B[r] += DenseVector.Dot(gram.AsSpan(r * k, k), x) + (lambda * x[r]);
+        }
 
-        viewer = default;
+        var solved = Solve(ref system, n + added);
+        viewer = solved ? Viewer : default;
+        return solved;
+    }
+
+    private double Lambda(int n) => Trainer.Lambda * Math.Pow(n + Trainer.FrequencyOffset, Trainer.FrequencyExponent);
+
+    // A fold-in system in this thread's buffer: A starts as Y^T Y, b as zeros.
+    private FoldInSystem StartSystem()
+    {
+        var k = Rank;
+        var stride = (k + 3) & ~3;
+        var batch = FoldInBatch * stride;
+        var buffer = ThreadScratch.Get(ref _scratchSystem, (k * k) + (2 * k) + (2 * batch));
+        var system = new FoldInSystem(buffer[..(k * k)], buffer.Slice(k * k, k), buffer.Slice((k * k) + k, k), buffer.Slice((k * k) + (2 * k), batch), buffer.Slice((k * k) + (2 * k) + batch, batch), k, stride);
+        Moments.Gram.CopyTo(system.A);
+        system.B.Clear();
+        buffer[((k * k) + (2 * k))..].Clear();
+        return system;
+    }
+
+    // Adds each given title with a vector (those in sorted `skip` left out): (c - 1) y y^T to A and c y to b, for the
+    // fold-in confidence c; returns how many.
+    private int AddGiven(ref FoldInSystem system, ReadOnlySpan<int> seen, ReadOnlySpan<int> skip)
+    {
+        var confidence = _foldInConfidence.Value;
+        var n = 0;
+        foreach (var item in seen)
+        {
+            if ((uint)item >= (uint)_trainedItem.Length || !_trainedItem[item] || (!skip.IsEmpty && skip.BinarySearch(item) >= 0))
+            {
+                continue;
+            }
+
+            n++;
+            var y = system.Gather(_y.AsSpan(item * Rank, Rank), weight: null, out _);
+            DenseVector.AddScaled(confidence, y, system.B);
+            system.FlushIfFull(confidence - 1);
+        }
+
+        system.Flush(confidence - 1);
+        return n;
+    }
+
+    // Adds lambda_n I and solves into this thread's Viewer; false when no title had a vector, or A is not positive definite.
+    private bool Solve(ref FoldInSystem system, int n)
+    {
         if (n == 0)
         {
             return false;
         }
 
-        var lambda = Trainer.Lambda * Math.Pow(n + Trainer.FrequencyOffset, Trainer.FrequencyExponent);
+        var k = Rank;
+        var lambda = Lambda(n);
         for (var r = 0; r < k; r++)
         {
-            a[(r * k) + r] += lambda;
+            system.A[(r * k) + r] += lambda;
         }
 
-        if (!Cholesky.Solve(a, b))
+        if (!Cholesky.Solve(system.A, system.B))
         {
             return false;
         }
@@ -481,15 +564,68 @@ public sealed class ImplicitFactorModel : Recommender
         var x = ThreadScratch.Get(ref _scratchViewer, k);
         for (var r = 0; r < k; r++)
         {
-            x[r] = (float)b[r];
+            x[r] = (float)system.B[r];
         }
 
-        viewer = x;
         return true;
     }
 
     // Titles gathered (in doubles) before their outer products are added to the fold-in system.
     private const int FoldInBatch = 16;
+
+    /// <summary>
+    /// A, b and a user vector (in doubles), with titles' vectors gathered <see cref="FoldInBatch"/> at a time before
+    /// their outer products are added to A's lower triangle (the solve reads no more): each row padded with zeros to
+    /// the stride, and beside it w times it for the title's own weight w (1 where the batch has one scale).
+    /// </summary>
+    private ref struct FoldInSystem(Span<double> a, Span<double> b, Span<double> user, Span<double> rows, Span<double> weighted, int rank, int stride)
+    {
+        private readonly Span<double> _rows = rows;
+        private readonly Span<double> _weighted = weighted;
+        private int _gathered;
+
+        public readonly Span<double> A = a;
+
+        public readonly Span<double> B = b;
+
+        public readonly Span<double> User = user;
+
+        /// <summary>Copies a title's vector into the batch, and w times it (<paramref name="weighted"/>; w is 1 without a weight).</summary>
+        public Span<double> Gather(ReadOnlySpan<float> vector, double? weight, out Span<double> weighted)
+        {
+            var row = _rows.Slice(_gathered * stride, rank);
+            var scaled = _weighted.Slice(_gathered * stride, rank);
+            for (var r = 0; r < rank; r++)
+            {
+                row[r] = vector[r];
+            }
+
+            var w = weight ?? 1;
+            for (var r = 0; r < rank; r++)
+            {
+                scaled[r] = w * row[r];
+            }
+
+            _gathered++;
+            weighted = scaled;
+            return row;
+        }
+
+        public void FlushIfFull(double scale)
+        {
+            if (_gathered == FoldInBatch)
+            {
+                Flush(scale);
+            }
+        }
+
+        /// <summary>Adds scale times the gathered rows' (weighted) outer products to A.</summary>
+        public void Flush(double scale)
+        {
+            Cholesky.AddOuterProducts(A, rank, _weighted, _rows, _gathered, stride, scale);
+            _gathered = 0;
+        }
+    }
 
     /// <summary>This thread's last folded-in viewer (<see cref="FoldIn"/>).</summary>
     internal ReadOnlySpan<float> Viewer => _scratchViewer.AsSpan(0, Rank);

@@ -26,7 +26,8 @@ public enum RecommendationSource
 
     /// <summary>
     /// A factor model (or the hybrid led by one) scored a viewer it does not know by the vector that best fits the
-    /// titles they gave, solved against its item vectors as training solves a known user's (fold-in).
+    /// titles they gave, solved against its item vectors as training solves a known user's (fold-in); or a known
+    /// user by their vector moved by the titles they have seen since training (<see cref="Recommender.UpdatesKnownUsers"/>).
     /// </summary>
     FactorModelFoldIn,
 }
@@ -97,6 +98,7 @@ public abstract class Recommender
         PopularityScore = basis.PopularityScore;
         NewViewerContentWeight = basis.NewViewerContentWeight;
         FoldsInNewViewers = basis.FoldsInNewViewers;
+        UpdatesKnownUsers = basis.UpdatesKnownUsers;
     }
 
     public ItemCatalog Catalog { get; }
@@ -159,6 +161,27 @@ public abstract class Recommender
         return copy;
     }
 
+    /// <summary>
+    /// Whether a known user's titles seen since training (recent items not in their history) move their vector before
+    /// they are scored (<see cref="RecommendationSource.FactorModelFoldIn"/>), as training's user step would have with
+    /// them; off, the trained vector scores them and those titles are only excluded. Off unless turned on
+    /// (<see cref="WithKnownUserUpdate"/>), where the model can fold in (<see cref="CanFoldInNewViewers"/>).
+    /// </summary>
+    public bool UpdatesKnownUsers { get; private set; }
+
+    /// <summary>This model (sharing all it holds) updating a known user with the titles they have seen since training, or not.</summary>
+    public Recommender WithKnownUserUpdate(bool update)
+    {
+        if (update && !CanFoldInNewViewers)
+        {
+            throw new InvalidOperationException($"The {Name} model cannot update a known user with titles seen since training.");
+        }
+
+        var copy = (Recommender)MemberwiseClone();
+        copy.UpdatesKnownUsers = update;
+        return copy;
+    }
+
     /// <summary>This model (sharing all it holds) answering viewers it does not know with content's share <paramref name="contentWeight"/>.</summary>
     public Recommender WithNewViewerContentWeight(double contentWeight)
     {
@@ -201,6 +224,21 @@ public abstract class Recommender
     }
 
     /// <summary>
+    /// Writes a score for every catalogue item for a known user with the titles they have seen since training in
+    /// <paramref name="recent"/> (catalogue indices; those in their history too), and says what produced them; null,
+    /// with nothing written, to score them as <see cref="ScoreKnownUser"/> does (by default, or when none of
+    /// <paramref name="recent"/> is new to the model's view of them). Only asked where <see cref="UpdatesKnownUsers"/>.
+    /// </summary>
+    protected virtual RecommendationSource? ScoreUpdatedUser(int user, ReadOnlySpan<int> recent, Span<float> scores) => null;
+
+    /// <summary>
+    /// The best items for an updated known user from what <see cref="ScoreUpdatedUser"/> wrote, once the excluded
+    /// items are set to negative infinity: by default, those values are the scores and the best are selected.
+    /// </summary>
+    protected virtual int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
+        TopN.Select(scores, destination);
+
+    /// <summary>
     /// The best items for a viewer the model does not know from what <see cref="ScoreNewUser"/> wrote (<paramref name="source"/>),
     /// once the excluded items are set to negative infinity: by default, those values are the scores and the best are
     /// selected.
@@ -236,9 +274,10 @@ public abstract class Recommender
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the best items for <paramref name="userId"/>, best first; returns how
-    /// many were written and their source. <paramref name="recentItems"/> (catalogue indices) are also excluded,
-    /// and for an unknown user they are the history content similarity starts from. A null user is a viewer with
-    /// no id at all (described only by <paramref name="recentItems"/>), never mistaken for a known one.
+    /// many were written and their source. <paramref name="recentItems"/> (catalogue indices) are also excluded;
+    /// for an unknown user they are the history content similarity starts from, and a known user's that are not in
+    /// their history update them where <see cref="UpdatesKnownUsers"/>. A null user is a viewer with no id at all
+    /// (described only by <paramref name="recentItems"/>), never mistaken for a known one.
     /// </summary>
     public (int Count, RecommendationSource Source) Recommend(string? userId, Span<ScoredItem> destination, bool excludeSeen = true, string? genre = null, ReadOnlySpan<int> recentItems = default)
     {
@@ -246,9 +285,12 @@ public abstract class Recommender
         RecommendationSource source;
         var user = -1;
         var known = userId is not null && History.Users.TryGet(userId, out user);
+        var updated = false;
         if (known)
         {
-            source = ScoreKnownUser(user, scores);
+            var update = UpdatesKnownUsers && !recentItems.IsEmpty ? ScoreUpdatedUser(user, recentItems, scores) : null;
+            updated = update is not null;
+            source = update ?? ScoreKnownUser(user, scores);
         }
         else if (!recentItems.IsEmpty)
         {
@@ -290,7 +332,8 @@ public abstract class Recommender
             TopN.Restrict(scores, mask);
         }
 
-        var count = known ? SelectKnownUser(user, scores, destination)
+        var count = updated ? SelectUpdatedUser(source, scores, destination)
+            : known ? SelectKnownUser(user, scores, destination)
             : !recentItems.IsEmpty ? SelectNewUser(source, scores, destination)
             : TopN.Select(scores, destination);
         return (count, source);

@@ -29,6 +29,7 @@ public static class RecommenderFile
         if (model.CanFoldInNewViewers)
         {
             options[FoldInOption] = model.FoldsInNewViewers;
+            options[UpdateOption] = model.UpdatesKnownUsers;
         }
 
         return ModelFile.Write(path, ModelFile.Manifest(Kind, model.Kind, options.ToJsonString(), preprocessing, metadata), entries);
@@ -38,6 +39,8 @@ public static class RecommenderFile
     private const string NewViewerOption = nameof(Recommender.NewViewerContentWeight);
 
     private const string FoldInOption = nameof(Recommender.FoldsInNewViewers);
+
+    private const string UpdateOption = nameof(Recommender.UpdatesKnownUsers);
 
     public static (Recommender Model, ModelManifest Manifest) Load(string path) => Load(ModelFile.ReadVerified(path), path);
 
@@ -61,6 +64,7 @@ public static class RecommenderFile
             var trainerOptions = manifest.TrainerOptions?.DeepClone();
             (trainerOptions as JsonObject)?.Remove(NewViewerOption);
             (trainerOptions as JsonObject)?.Remove(FoldInOption);
+            (trainerOptions as JsonObject)?.Remove(UpdateOption);
             var options = trainerOptions?.ToJsonString() ?? "{}";
             Recommender model = manifest.Trainer switch
             {
@@ -85,8 +89,8 @@ public static class RecommenderFile
     }
 
     /// <summary>
-    /// The model with the new-viewer share and fold-in its manifest holds; a file from before either was kept there
-    /// gets the default share, and does not fold in (as it was served when it was written).
+    /// The model with the new-viewer share, fold-in and known-user update its manifest holds; a file from before one
+    /// was kept there gets the default share, and does not fold in or update (as it was served when it was written).
     /// </summary>
     private static Recommender WithNewViewerOption(Recommender model, ModelManifest manifest)
     {
@@ -97,13 +101,20 @@ public static class RecommenderFile
                 : throw new InvalidDataException($"trainer option {NewViewerOption} is {option.ToJsonString()}, not a number");
         }
 
-        if (manifest.TrainerOptions?[FoldInOption] is not { } foldIn)
+        model = model.WithNewViewerFoldIn(FoldInFlag(model, manifest, FoldInOption));
+        return model.WithKnownUserUpdate(FoldInFlag(model, manifest, UpdateOption));
+    }
+
+    // A fold-in switch as the manifest holds it: false when absent; true only where the model can fold in.
+    private static bool FoldInFlag(Recommender model, ModelManifest manifest, string option)
+    {
+        if (manifest.TrainerOptions?[option] is not { } node)
         {
-            return model.FoldsInNewViewers ? model.WithNewViewerFoldIn(false) : model;
+            return false;
         }
 
-        return foldIn is JsonValue flag && flag.TryGetValue<bool>(out var folds) && (!folds || model.CanFoldInNewViewers)
-            ? model.WithNewViewerFoldIn(folds)
-            : throw new InvalidDataException($"trainer option {FoldInOption} is {foldIn.ToJsonString()}, not {(model.CanFoldInNewViewers ? "true or false" : "false: the model cannot fold in")}");
+        return node is JsonValue flag && flag.TryGetValue<bool>(out var on) && (!on || model.CanFoldInNewViewers)
+            ? on
+            : throw new InvalidDataException($"trainer option {option} is {node.ToJsonString()}, not {(model.CanFoldInNewViewers ? "true or false" : "false: the model cannot fold in")}");
     }
 }

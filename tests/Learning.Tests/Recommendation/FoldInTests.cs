@@ -74,6 +74,20 @@ public class FoldInTests
         }
 
         Assert.Throws<ArgumentException>(() => Cholesky.AddOuterProducts(a, k, rows, count, stride + 2, 1));
+
+        // Each row with its own weight (some negative), given as the weighted rows beside the rows.
+        var w = Enumerable.Range(0, count).Select(_ => rng.Gaussian(0, 2)).ToArray();
+        var weighted = rows.Select((v, e) => w[e / stride] * v).ToArray();
+        var b = start.ToArray();
+        Cholesky.AddOuterProducts(b, k, weighted, rows, count, stride, 0.5);
+        for (var r = 0; r < k; r++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                var sum = Enumerable.Range(0, count).Sum(t => w[t] * rows[(t * stride) + r] * rows[(t * stride) + c]);
+                Assert.Equal(c <= r ? start[(r * k) + c] + (0.5 * sum) : start[(r * k) + c], b[(r * k) + c], 1e-12);
+            }
+        }
     }
 
     [Fact]
