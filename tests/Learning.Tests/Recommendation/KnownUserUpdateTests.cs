@@ -43,6 +43,17 @@ public class KnownUserUpdateTests
             Assert.True(Enumerable.Range(0, 8).Max(a => Math.Abs(moved[a] - trained[a])) > 1e-2 * scale, $"user {user}: {recent.Length} new titles did not move the vector");
         }
 
+        // So the hybrid serves them as a viewer giving their whole history and the new titles: same vector, same
+        // titles behind the content part and the trust.
+        var hybrid = new HybridRecommender(model).WithKnownUserUpdate(true);
+        for (var user = 0; user < 40; user++)
+        {
+            var id = model.History.Users[user];
+            string[] recent = [.. Enumerable.Range(0, 120).Select(i => $"item{i}").Where(i => !model.History.ItemsOf(user).Contains(catalog.Items.IndexOf(i))).Skip(user).Take(1 + (user % 6))];
+            string[] all = [.. model.History.ItemsOf(user).ToArray().Select(i => catalog.Items[i]), .. recent];
+            Assert.Equal(hybrid.Recommend(null, 10, recentItems: all).Items.Select(i => i.ItemId), hybrid.Recommend(id, 10, recentItems: recent).Items.Select(i => i.ItemId));
+        }
+
         // Nothing new: no update, and the trained vector serves.
         Assert.False(model.Update(0, model.History.ItemsOf(0), out _));
         Assert.False(model.Update(0, [], out _));
