@@ -108,6 +108,13 @@ public sealed record TaskEntry
     /// </summary>
     public Tuning? FoldInTuning { get; init; }
 
+    /// <summary>
+    /// Recommend: whether the implicit factor model and the hybrid move a known subscriber's vector by the titles they
+    /// watched since training, tried on the same validation split with half of each judged subscriber's titles given
+    /// as watched since, and the choice; null when there is no validation split (neither updates then).
+    /// </summary>
+    public Tuning? UpdateTuning { get; init; }
+
     /// <summary>Every candidate compared, deployable or not.</summary>
     public IReadOnlyList<CandidateEntry> Candidates { get; init; } = [];
 }

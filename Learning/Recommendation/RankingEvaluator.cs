@@ -130,6 +130,32 @@ public static class RankingEvaluator
         return (train, test);
     }
 
+    /// <summary>
+    /// Users who keep watching after the model was trained: each test user with at least two held-out items (in the
+    /// order given, first watched first) has the first half (rounded down) as titles seen since training, added to
+    /// <paramref name="alsoSeen"/>'s, and is judged on the rest. Served with their id, a model that updates known
+    /// users (<see cref="Recommender.UpdatesKnownUsers"/>) moves them by those titles; one that does not only excludes them.
+    /// </summary>
+    public static (List<HeldOut> Test, Func<string, int[]> Seen) SinceTraining(ItemCatalog catalog, IReadOnlyList<HeldOut> test, Func<string, int[]>? alsoSeen = null)
+    {
+        var judged = new List<HeldOut>();
+        var since = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var held in test)
+        {
+            var items = held.Items.Where(i => catalog.Items.IndexOf(i.Key) >= 0).ToList();
+            if (items.Count < 2)
+            {
+                continue;
+            }
+
+            var half = items.Count / 2;
+            judged.Add(new HeldOut(held.User, items.Skip(half).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal)));
+            since[held.User] = [.. alsoSeen?.Invoke(held.User) ?? [], .. items.Take(half).Select(i => catalog.Items.IndexOf(i.Key))];
+        }
+
+        return (judged, user => since.TryGetValue(user, out var seen) ? seen : alsoSeen?.Invoke(user) ?? []);
+    }
+
     /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>
     public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked) =>
         GenreMatch(model, model.History.ItemsOf(user), ranked);

@@ -171,11 +171,23 @@ public static class TrainCommand
                 io.Console.WriteLine(Tried("Folding such a viewer in (a vector fitted to the titles they watched, as training fits a subscriber's) against that blend, on the same split: ", foldInTuning));
             }
 
+            if (entry.UpdateTuning is { } updateTuning)
+            {
+                io.Console.WriteLine(Tried("Moving a known subscriber's vector by the titles they watched since training, on the same split (half of each judged subscriber's titles given as watched since): ", updateTuning));
+            }
+
             var judgedAsViewers = entry.Candidates.Where(c => c.Test.ContainsKey("viewerNdcgAtK")).ToList();
             if (judgedAsViewers.Count > 0)
             {
                 io.Console.WriteLine("The same subscribers served as viewers the model does not know, from the titles they watched before the cut-off (as POST /api/recommendations serves them), NDCG@10 and genre match: "
                     + string.Join("; ", judgedAsViewers.Select(c => $"{c.Trainer} {F(c.Test["viewerNdcgAtK"])}, {F(c.Test.GetValueOrDefault("viewerGenreMatchRate", double.NaN), "F3")}")) + ".");
+            }
+
+            var judgedSince = entry.Candidates.Where(c => c.Test.ContainsKey("recentNdcgAtK")).ToList();
+            if (judgedSince.Count > 0)
+            {
+                io.Console.WriteLine("Subscribers with two or more titles after the cut-off, the first half given as watched since training (as GET /api/users/{userId}/recommendations serves them), NDCG@10 on the rest: "
+                    + string.Join("; ", judgedSince.Select(c => $"{c.Trainer} {F(c.Test["recentNdcgAtK"])}")) + ".");
             }
 
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)

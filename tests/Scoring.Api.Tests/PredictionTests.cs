@@ -602,6 +602,45 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_known_subscriber_who_watched_more_since_training_is_updated_with_those_titles_by_a_model_that_updates()
+    {
+        // The hybrid fitted before the cut-off, served as the champion: a subscriber it knows has watched titles since.
+        var models = fixture.CopyModels();
+        var candidate = Path.Combine(models, "candidates", "recommend-hybrid-interactions.zip");
+        File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
+        var (model, manifest) = RecommenderFile.Load(candidate);
+        Assert.True(model.UpdatesKnownUsers);
+        var subscriber = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
+            .First(u => model.History.Users.IndexOf(u) >= 0
+                && fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", u)).Count(m => !model.History.ItemsOf(u).Contains(model.Catalog.Items.IndexOf(m))) >= 2);
+        var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", subscriber));
+        async Task<(JsonObject Body, List<string> Ids)> Served(string folder)
+        {
+            using var factory = fixture.Factory(folder);
+            var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{subscriber}/recommendations?count=10"))!;
+            return (body, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList());
+        }
+
+        var (updated, updatedIds) = await Served(models);
+        Assert.Equal("factor-model-fold-in", updated["source"]!.GetValue<string>());
+        Assert.Equal(model.Recommend(subscriber, 10, recentItems: watched).Items.Select(i => i.ItemId), updatedIds);
+        Assert.DoesNotContain(updatedIds, watched.Contains);
+        Assert.All(updated["titles"]!.AsArray(), t => Assert.Equal(
+            t!["score"]!.GetValue<double>() > 0 ? "matches your viewing, with what you watched since the model was trained (factor model, updated with those titles)" : "a weak match for your viewing, listed to fill the count (factor model)",
+            t["reason"]!.GetValue<string>()));
+
+        // The same model keeping its trained vectors excludes those titles and ranks by the vector as it was.
+        var keeping = fixture.CopyModels();
+        var stale = model.WithKnownUserUpdate(false);
+        RecommenderFile.Save(Path.Combine(keeping, "recommend.zip"), stale, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
+        var (body, ids) = await Served(keeping);
+        Assert.Equal("factor-model", body["source"]!.GetValue<string>());
+        Assert.Equal(stale.Recommend(subscriber, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
+        Assert.DoesNotContain(ids, watched.Contains);
+        Assert.NotEqual(updatedIds, ids);
+    }
+
+    [Fact]
     public async Task Similar_titles_share_viewers_or_content()
     {
         var client = _factory.CreateClient();

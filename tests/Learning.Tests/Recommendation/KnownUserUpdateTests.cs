@@ -246,4 +246,26 @@ public class KnownUserUpdateTests
             Assert.Equal(hybridFloats.Recommend($"user{u}", 10, genre: genre, recentItems: recent), hybrid.Recommend($"user{u}", 10, genre: genre, recentItems: recent), RecommendationListComparer.Instance);
         }
     }
+
+    [Fact]
+    public void Since_training_splits_each_judged_users_titles_in_watch_order_and_leaves_out_those_with_one()
+    {
+        var catalog = RecommenderTestData.Catalog(10);
+        List<HeldOut> test =
+        [
+            new("a", new Dictionary<string, int> { ["item7"] = 1, ["item2"] = 1, ["gone"] = 1, ["item5"] = 3, ["item1"] = 1 }),
+            new("b", new Dictionary<string, int> { ["item3"] = 1, ["gone"] = 1 }),
+            new("c", new Dictionary<string, int> { ["item4"] = 1, ["item6"] = 2, ["item8"] = 1 }),
+        ];
+        var (judged, seen) = RankingEvaluator.SinceTraining(catalog, test, user => user == "a" ? [9] : []);
+
+        // Titles the catalogue lacks are not counted: a has four (two since, two judged), b one (left out), c three.
+        Assert.Equal(["a", "c"], judged.Select(h => h.User));
+        Assert.Equal(["item5", "item1"], judged[0].Items.Keys);
+        Assert.Equal(3, judged[0].Items["item5"]);
+        Assert.Equal([9, 7, 2], seen("a"));
+        Assert.Equal(["item6", "item8"], judged[1].Items.Keys);
+        Assert.Equal([4], seen("c"));
+        Assert.Equal([9], RankingEvaluator.SinceTraining(catalog, [], user => [9]).Seen("b"));
+    }
 }
