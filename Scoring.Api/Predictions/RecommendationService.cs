@@ -25,7 +25,7 @@ public static class RecommendationService
         var reason = list.Source switch
         {
             RecommendationSource.FactorModel => "matches your viewing (factor model)",
-            RecommendationSource.FactorModelFoldIn when userId is not null => "matches your viewing, with what you watched since the model was trained (factor model, updated with those titles)",
+            RecommendationSource.FactorModelFoldIn when userId is not null && served.Model.History.Users.IndexOf(userId) >= 0 => "matches your viewing, with what you watched since the model was trained (factor model, updated with those titles)",
             RecommendationSource.FactorModelFoldIn => "matches what you watched (factor model, fitted to those titles)",
             RecommendationSource.ContentAndPopularity => "similar to what you watched, and popular with subscribers (content similarity and popularity)",
             RecommendationSource.ContentSimilarity => "similar to what you watched (content similarity)",

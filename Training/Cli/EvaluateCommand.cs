@@ -48,9 +48,14 @@ public static class EvaluateCommand
                 // Popularity answers them exactly as it answers the subscribers it knows (its history is those watches),
                 // so its figures are the baseline's.
                 var viewers = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore, asViewers: true);
+                // Subscribers who kept watching: the first half of their titles after the cut-off given as watched since
+                // training (a model that updates known subscribers moves them by it), judged on the rest.
+                var (sinceTest, sinceSeen) = RankingEvaluator.SinceTraining(split.Catalog, split.Test, split.WatchedBefore);
+                var recent = RankingEvaluator.Evaluate(recommender, sinceTest, RecommendTaskRunner.K, sinceSeen);
+                var baselineRecent = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), sinceTest, RecommendTaskRunner.K, sinceSeen);
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
                 var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
-                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers = baseline, ratings, ratingRmseFloor };
+                result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers = baseline, recent, baselineRecent, ratings, ratingRmseFloor };
                 if (!parse.GetValue(json))
                 {
                     var inv = CultureInfo.InvariantCulture;
@@ -67,6 +72,7 @@ public static class EvaluateCommand
 
                     table.AddRow("NDCG@10 as new viewers", viewers.NdcgAtK.ToString("F4", inv), baseline.NdcgAtK.ToString("F4", inv));
                     table.AddRow("genre match as new viewers", viewers.GenreMatchRate.ToString("F4", inv), baseline.GenreMatchRate.ToString("F4", inv));
+                    table.AddRow("NDCG@10 watching since training", recent.NdcgAtK.ToString("F4", inv), baselineRecent.NdcgAtK.ToString("F4", inv));
 
                     io.Console.Write(table);
                     if (ratings is not null)

@@ -187,7 +187,7 @@ public static class TrainCommand
             if (judgedSince.Count > 0)
             {
                 io.Console.WriteLine("Subscribers with two or more titles after the cut-off, the first half given as watched since training (as GET /api/users/{userId}/recommendations serves them), NDCG@10 on the rest: "
-                    + string.Join("; ", judgedSince.Select(c => $"{c.Trainer} {F(c.Test["recentNdcgAtK"])}")) + ".");
+                    + string.Join("; ", judgedSince.Select(c => $"{c.Trainer} {F(c.Test["recentNdcgAtK"])}" + (c.Test.TryGetValue("recentNdcgAtKAsTrained", out var asTrained) ? $" (updated; as trained {F(asTrained)})" : string.Empty))) + ".");
             }
 
             if (entry.Candidates.FirstOrDefault(c => c.Test.ContainsKey("ratingRmse")) is { } rated)

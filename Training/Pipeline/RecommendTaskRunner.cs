@@ -61,6 +61,10 @@ public static class RecommendTaskRunner
             test["viewerNdcgAtK"] = R(viewers.NdcgAtK);
             test["viewerGenreMatchRate"] = R(viewers.GenreMatchRate);
             test["recentNdcgAtK"] = R(RankingEvaluator.Evaluate(model, sinceTraining.Test, K, sinceTraining.Seen).NdcgAtK);
+            if (model.UpdatesKnownUsers)
+            {
+                test["recentNdcgAtKAsTrained"] = R(RankingEvaluator.Evaluate(model.WithKnownUserUpdate(false), sinceTraining.Test, K, sinceTraining.Seen).NdcgAtK);
+            }
             var baseline = new Dictionary<string, double> { ["precisionAtK"] = R(popularity.PrecisionAtK), ["ndcgAtK"] = R(popularity.NdcgAtK), ["coverage"] = R(popularity.Coverage) };
             if (JudgeRatings(model, split) is { } ratings)
             {

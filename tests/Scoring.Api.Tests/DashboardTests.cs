@@ -113,6 +113,7 @@ public sealed class DashboardTests(ScoringFixture fixture) : IAsyncLifetime
         Assert.Contains($"implicit-mf settings chosen on a validation split inside the training part: {(string)recommend["tuning"]!["chosen"]!}.", caption, StringComparison.Ordinal);
         Assert.Contains($"Content's and popularity's shares for viewers the factor models do not know, chosen on the same split: {(string)recommend["viewerTuning"]!["chosen"]!}.", caption, StringComparison.Ordinal);
         Assert.Contains($"Folding such viewers in (a vector fitted to their titles), chosen on the same split: {(string)recommend["foldInTuning"]!["chosen"]!}.", caption, StringComparison.Ordinal);
+        Assert.Contains($"Moving a known subscriber's vector by what they watched since training, chosen on the same split: {(string)recommend["updateTuning"]!["chosen"]!}.", caption, StringComparison.Ordinal);
 
         // The planted oracle's row closes the recommend table, with its NDCG@10 from leaderboard.json.
         var oracleRow = _page.Locator("#leaderboards table").Nth(2).Locator("tbody tr").Last;

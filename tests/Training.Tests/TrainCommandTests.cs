@@ -294,6 +294,47 @@ public sealed class TrainCommandTests(TrainedModels trained)
     }
 
     [Fact]
+    public void Subscribers_who_kept_watching_are_judged_and_known_ones_are_updated_as_validation_chose()
+    {
+        var entry = trained.Leaderboard.Task(FeatureCatalog.Recommend)!;
+        var update = entry.UpdateTuning!;
+        Assert.Equal("recentNdcgAtK", update.Metric);
+        Assert.Equal(["implicit-mf as trained", "implicit-mf updated", "hybrid as trained", "hybrid updated"], update.Trials.Select(t => t.Setting));
+        var chosen = new Dictionary<string, bool> { ["implicit-mf"] = update.Trials[1].Value > update.Trials[0].Value, ["hybrid"] = update.Trials[3].Value > update.Trials[2].Value };
+        var split = TrainingInputs.Resolve(trained.Database, null, null, null).Recommend();
+        var (test, seen) = RankingEvaluator.SinceTraining(split.Catalog, split.Test, split.WatchedBefore);
+        Assert.NotEmpty(test);
+        foreach (var candidate in entry.Candidates)
+        {
+            // Each candidate's figure is its file's, serving those subscribers with the first half of their titles given.
+            var model = RecommenderFile.Load(Path.Combine(trained.Models, "candidates", candidate.Name + ".zip")).Model;
+            var updates = chosen.GetValueOrDefault(candidate.Trainer);
+            Assert.Equal(updates, model.UpdatesKnownUsers);
+            Assert.Equal(candidate.Test["recentNdcgAtK"], RankingEvaluator.Evaluate(model, test, 10, seen).NdcgAtK, 5);
+            Assert.Equal(updates, candidate.Test.ContainsKey("recentNdcgAtKAsTrained"));
+            if (updates)
+            {
+                Assert.Equal(candidate.Test["recentNdcgAtKAsTrained"], RankingEvaluator.Evaluate(model.WithKnownUserUpdate(false), test, 10, seen).NdcgAtK, 5);
+            }
+        }
+
+        var output = new StringWriter();
+        TrainCommand.Print(new ConsoleIo(output, new StringWriter()), trained.Leaderboard, [FeatureCatalog.Recommend], trained.Models);
+        var unwrapped = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
+        Assert.Contains($"implicit-mf as trained {update.Trials[0].Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}; ", unwrapped, StringComparison.Ordinal);
+        Assert.Contains($"Chosen: {update.Chosen}.", unwrapped, StringComparison.Ordinal);
+        Assert.Contains("first half given as watched since training", unwrapped, StringComparison.Ordinal);
+
+        // evaluate reports the same figure for a candidate file, with popularity's beside it.
+        var hybrid = entry.Candidates.Single(c => c.Trainer == "hybrid");
+        var (code, json, error) = CliRunner.Run("evaluate", "--model", Path.Combine(trained.Models, "candidates", hybrid.Name + ".zip"), "--db", trained.Database, "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(hybrid.Test["recentNdcgAtK"], doc.RootElement.GetProperty("recent").GetProperty("ndcgAtK").GetDouble(), 5);
+        Assert.Equal(entry.Candidates.Single(c => c.Trainer == "popularity").Test["recentNdcgAtK"], doc.RootElement.GetProperty("baselineRecent").GetProperty("ndcgAtK").GetDouble(), 5);
+    }
+
+    [Fact]
     public void The_planted_oracle_ranks_above_every_candidate_and_the_champion_recovers_a_share_of_it()
     {
         // The recommendation task's counterpart of the Bayes AUC: ranking by the watch-choice logit the data was drawn from.

@@ -156,7 +156,8 @@ function leaderboardTable(entry) {
   if (!binary && best) rows.push(["planted oracle (the best ranking there is)", "truth.json", "", ...ranking(best)]);
   const tuned = (entry.tuning ? ` implicit-mf settings chosen on a validation split inside the training part: ${entry.tuning.chosen}.` : "")
     + (entry.viewerTuning ? ` Content's and popularity's shares for viewers the factor models do not know, chosen on the same split: ${entry.viewerTuning.chosen}.` : "")
-    + (entry.foldInTuning ? ` Folding such viewers in (a vector fitted to their titles), chosen on the same split: ${entry.foldInTuning.chosen}.` : "");
+    + (entry.foldInTuning ? ` Folding such viewers in (a vector fitted to their titles), chosen on the same split: ${entry.foldInTuning.chosen}.` : "")
+    + (entry.updateTuning ? ` Moving a known subscriber's vector by what they watched since training, chosen on the same split: ${entry.updateTuning.chosen}.` : "");
   const caption = `${entry.task}: ${entry.split ?? ""}` + tuned + ratingNote(entry) + (entry.noChampion ? ` No champion: ${entry.noChampion}` : "");
   const t = table(caption, headers, rows);
   t.className = "leaderboard";
