@@ -41,7 +41,8 @@ public sealed record RecommendationsResponse
 
     /// <summary>
     /// factor-model, factor-model-fold-in (a viewer the model does not know, given a vector fitted to the titles they
-    /// watched), content-and-popularity (titles like those watched, weighed with how widely they are watched: the
+    /// watched; or a subscriber it knows, their vector moved by the titles they watched since it was trained),
+    /// content-and-popularity (titles like those watched, weighed with how widely they are watched: the
     /// answer for a viewer it does not know from a factor model that does not fold in, the hybrid's for a short
     /// history), content-similarity (the content model) or popularity.
     /// </summary>
