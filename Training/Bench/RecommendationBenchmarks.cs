@@ -21,8 +21,9 @@ public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOn
 
 /// <summary>
 /// One model's latency for one call: Operation is "Recommend" (a user's top n, without a genre filter, Genre null, or
-/// with one), "RecommendViewer" (the top n for a viewer the model does not know, from the titles they give) or
-/// "SimilarItems" (an item's n most similar, which takes no filter).
+/// with one), "RecommendViewer" (the top n for a viewer the model does not know, from the titles they give),
+/// "RecommendUpdated" (a known user's top n, their vector moved by titles watched since training) or "SimilarItems"
+/// (an item's n most similar, which takes no filter).
 /// </summary>
 public sealed record TopNModelLatency(string Name, string Operation, string? Genre, double MedianMicroseconds, double P99Microseconds);
 
@@ -230,7 +231,8 @@ public static class RecommendationBenchmarks
     /// certificate and whether it is an original: about 6.5 a title), because the hybrid's content part costs in
     /// proportion to them; a genre-only catalogue made it look cheaper than it is. Each model is timed without a
     /// genre filter and with one (genre g0, about one title in fourteen), as the API's `?genre=` asks, then for a viewer
-    /// neither knows, folded in from one user's titles (about 30), as POST /api/recommendations asks. SimilarItems,
+    /// neither knows, folded in from one user's titles (about 30), as POST /api/recommendations asks, and for known
+    /// users who watched five titles since training, updated as GET /api/users/{userId}/recommendations does. SimilarItems,
     /// the call behind the API's similar titles, is timed for the same two models and for content alone (what a title
     /// no one has watched gets), over items in a fixed shuffled order.
     /// </summary>
@@ -283,6 +285,15 @@ public static class RecommendationBenchmarks
         foreach (var model in new Recommender[] { factors, hybrid })
         {
             models.Add(Timed(model.Name, "RecommendViewer", null, i => model.Recommend(null, buffer, recentItems: viewers[i % users])));
+        }
+
+        // Known users (about 30 titles each) who watched five more since training, as the API asks with everything
+        // they watched: their vector moved by the five, then scanned.
+        var watchedSince = Enumerable.Range(0, users).Select(u => (int[])[.. viewers[u], .. viewers[(u + 1) % users].Except(viewers[u]).Take(5)]).ToArray();
+        foreach (var model in new Recommender[] { factors, hybrid })
+        {
+            var updating = model.WithKnownUserUpdate(true);
+            models.Add(Timed(model.Name, "RecommendUpdated", null, i => updating.Recommend(ids[i % users], buffer, recentItems: watchedSince[i % users])));
         }
 
         // Items in a fixed shuffled order, so that no run of calls finds the last one's vectors in cache.

@@ -192,6 +192,7 @@ public static class BenchCommand
                     {
                         "Recommend" => $"Recommend top {result.N}",
                         "RecommendViewer" => $"Recommend top {result.N} for a viewer it does not know (folded in from about 30 titles)",
+                        "RecommendUpdated" => $"Recommend top {result.N} for a known user updated with 5 titles watched since training (about 30 before)",
                         _ => $"SimilarItems, {result.N} most similar",
                     };
                     io.Console.WriteLine($"{m.Name}{filter}: {call} of {result.Items:N0} items at rank {result.Rank} ({result.TokensPerItem.ToString("F2", CultureInfo.InvariantCulture)} content tokens an item): median {m.MedianMicroseconds.ToString("F1", CultureInfo.InvariantCulture)} us, p99 {m.P99Microseconds.ToString("F1", CultureInfo.InvariantCulture)} us (one thread).");
