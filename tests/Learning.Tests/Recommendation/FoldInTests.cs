@@ -291,6 +291,10 @@ public class FoldInTests
             Assert.False(model.FoldsInNewViewers);
             Assert.NotEqual(RecommendationSource.FactorModelFoldIn, model.Recommend(null, 10, recentItems: ["item3"]).Source);
             Assert.Contains("cannot fold in", Assert.Throws<InvalidOperationException>(() => model.WithNewViewerFoldIn(true)).Message, StringComparison.Ordinal);
+
+            // Nor move a known user by the titles they have seen since training.
+            Assert.False(model.UpdatesKnownUsers);
+            Assert.Contains("cannot update a known user", Assert.Throws<InvalidOperationException>(() => model.WithKnownUserUpdate(true)).Message, StringComparison.Ordinal);
         }
 
         using var dir = new TempDirectory();
@@ -300,5 +304,12 @@ public class FoldInTests
         ManifestEdit.Replace(path, m => m["trainerOptions"]![nameof(Recommender.FoldsInNewViewers)] = true);
         var error = Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
         Assert.Contains("trainer option FoldsInNewViewers is true, not false: the model cannot fold in", error.Message, StringComparison.Ordinal);
+        ManifestEdit.Replace(path, m =>
+        {
+            m["trainerOptions"]![nameof(Recommender.FoldsInNewViewers)] = false;
+            m["trainerOptions"]![nameof(Recommender.UpdatesKnownUsers)] = true;
+        });
+        error = Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path));
+        Assert.Contains("trainer option UpdatesKnownUsers is true, not false: the model cannot fold in", error.Message, StringComparison.Ordinal);
     }
 }

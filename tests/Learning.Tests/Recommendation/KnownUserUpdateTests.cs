@@ -200,27 +200,12 @@ public class KnownUserUpdateTests
     }
 
     [Fact]
-    public void Models_that_cannot_fold_in_refuse_to_update_and_titles_already_in_the_history_do_not_update()
+    public void Titles_already_in_the_history_or_without_a_vector_do_not_update()
     {
-        var catalog = RecommenderTestData.Catalog(40);
+        // Titles the user had when the model was trained, and a title no one had (no vector), move nothing. (Models
+        // that cannot fold in refuse to update at all: FoldInTests' Models_that_cannot_fold_in_say_so_and_refuse_a_file_that_asks_them_to.)
         var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var history = InteractionMatrix.Build(train, catalog, sumDuplicates: true);
-        var explicitModel = new MatrixFactorizationTrainer(new MatrixFactorizationOptions { ApproximationRank = 4, NumberOfIterations = 3 }).Fit(history, catalog);
-        var weighted = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3, NegativeWeightExponent = 0.5 }).Fit(history, catalog);
-        foreach (var model in new Recommender[] { explicitModel, weighted, new PopularityRecommender(catalog, history), new ContentRecommender(catalog, history) })
-        {
-            Assert.False(model.UpdatesKnownUsers);
-            Assert.Contains("cannot update a known user", Assert.Throws<InvalidOperationException>(() => model.WithKnownUserUpdate(true)).Message, StringComparison.Ordinal);
-        }
-
-        using var dir = new TempDirectory();
-        var path = dir.File("explicit.zip");
-        RecommenderFile.Save(path, explicitModel, new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
-        ManifestEdit.Replace(path, m => m["trainerOptions"]![nameof(Recommender.UpdatesKnownUsers)] = true);
-        Assert.Contains("trainer option UpdatesKnownUsers is true, not false: the model cannot fold in", Assert.Throws<ModelFileException>(() => RecommenderFile.Load(path)).Message, StringComparison.Ordinal);
-
-        // Titles the user had when the model was trained, and titles no one had (no vector), move nothing.
-        var wider = new ItemCatalog(new IdMap([.. catalog.Items.Ids, "unwatched"]), [.. Enumerable.Range(0, 41).Select(i => new[] { "Drama" })], [.. Enumerable.Range(0, 41).Select(i => new[] { "genre:Drama" })]);
+        var wider = new ItemCatalog(new IdMap([.. Enumerable.Range(0, 40).Select(i => $"item{i}"), "unwatched"]), [.. Enumerable.Range(0, 41).Select(i => new[] { "Drama" })], [.. Enumerable.Range(0, 41).Select(i => new[] { "genre:Drama" })]);
         var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, wider, sumDuplicates: true), wider);
         foreach (var model in new Recommender[] { factors, new HybridRecommender(factors) })
         {
