@@ -156,9 +156,7 @@ public abstract class Recommender
             throw new InvalidOperationException($"The {Name} model cannot fold in a viewer it does not know.");
         }
 
-        var copy = (Recommender)MemberwiseClone();
-        copy.FoldsInNewViewers = foldIn;
-        return copy;
+        return Copy(copy => copy.FoldsInNewViewers = foldIn);
     }
 
     /// <summary>
@@ -177,9 +175,7 @@ public abstract class Recommender
             throw new InvalidOperationException($"The {Name} model cannot update a known user with titles seen since training.");
         }
 
-        var copy = (Recommender)MemberwiseClone();
-        copy.UpdatesKnownUsers = update;
-        return copy;
+        return Copy(copy => copy.UpdatesKnownUsers = update);
     }
 
     /// <summary>This model (sharing all it holds) answering viewers it does not know with content's share <paramref name="contentWeight"/>.</summary>
@@ -190,8 +186,14 @@ public abstract class Recommender
             throw new ArgumentOutOfRangeException(nameof(contentWeight), contentWeight, "Content's share for viewers the model does not know lies in [0, 1].");
         }
 
+        return Copy(copy => copy.NewViewerContentWeight = contentWeight);
+    }
+
+    // A shallow copy (sharing all the model holds) with one serving choice changed.
+    private Recommender Copy(Action<Recommender> change)
+    {
         var copy = (Recommender)MemberwiseClone();
-        copy.NewViewerContentWeight = contentWeight;
+        change(copy);
         return copy;
     }
 

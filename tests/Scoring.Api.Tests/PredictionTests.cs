@@ -567,16 +567,9 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var newcomer = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
             .First(u => model.History.Users.IndexOf(u) < 0);
         var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", newcomer));
-        async Task<(JsonObject Body, List<string> Ids)> Served(string folder)
-        {
-            using var factory = fixture.Factory(folder);
-            var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{newcomer}/recommendations?count=10"))!;
-            return (body, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList());
-        }
-
         // Training chose to fold such viewers in: a vector fitted to what they watched.
         Assert.True(model.FoldsInNewViewers);
-        var (folded, foldedIds) = await Served(models);
+        var (folded, foldedIds) = await RecommendedFor(models, newcomer);
         Assert.Equal("factor-model-fold-in", folded["source"]!.GetValue<string>());
         Assert.Equal(model.Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), foldedIds);
         Assert.DoesNotContain(foldedIds, watched.Contains);
@@ -589,7 +582,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var blending = fixture.CopyModels();
         var unfolded = model.WithNewViewerFoldIn(false);
         RecommenderFile.Save(Path.Combine(blending, "recommend.zip"), unfolded, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
-        var (body, ids) = await Served(blending);
+        var (body, ids) = await RecommendedFor(blending, newcomer);
         Assert.Equal("content-and-popularity", body["source"]!.GetValue<string>());
         Assert.Equal(unfolded.Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
         Assert.DoesNotContain(ids, watched.Contains);
@@ -614,14 +607,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
             .First(u => model.History.Users.IndexOf(u) >= 0
                 && fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", u)).Count(m => !model.History.ItemsOf(u).Contains(model.Catalog.Items.IndexOf(m))) >= 2);
         var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", subscriber));
-        async Task<(JsonObject Body, List<string> Ids)> Served(string folder)
-        {
-            using var factory = fixture.Factory(folder);
-            var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{subscriber}/recommendations?count=10"))!;
-            return (body, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList());
-        }
-
-        var (updated, updatedIds) = await Served(models);
+        var (updated, updatedIds) = await RecommendedFor(models, subscriber);
         Assert.Equal("factor-model-fold-in", updated["source"]!.GetValue<string>());
         Assert.Equal(model.Recommend(subscriber, 10, recentItems: watched).Items.Select(i => i.ItemId), updatedIds);
         Assert.DoesNotContain(updatedIds, watched.Contains);
@@ -633,7 +619,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         var keeping = fixture.CopyModels();
         var stale = model.WithKnownUserUpdate(false);
         RecommenderFile.Save(Path.Combine(keeping, "recommend.zip"), stale, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
-        var (body, ids) = await Served(keeping);
+        var (body, ids) = await RecommendedFor(keeping, subscriber);
         Assert.Equal("factor-model", body["source"]!.GetValue<string>());
         Assert.Equal(stale.Recommend(subscriber, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
         Assert.DoesNotContain(ids, watched.Contains);
@@ -684,6 +670,14 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.Equal("viewing", viewing["source"]!.GetValue<string>());
         Assert.StartsWith("watched by the same subscribers as ", viewing["similar"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(viewing["similar"]!.AsArray(), s => s!["titleId"]!.GetValue<string>() == unwatched);
+    }
+
+    // A subscriber's top 10 from the API serving the models in a folder: the response, and the titles' ids in order.
+    private async Task<(JsonObject Body, List<string> Ids)> RecommendedFor(string models, string userId)
+    {
+        using var factory = fixture.Factory(models);
+        var body = (await factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/users/{userId}/recommendations?count=10"))!;
+        return (body, body["titles"]!.AsArray().Select(t => t!["titleId"]!.GetValue<string>()).ToList());
     }
 
     private async Task<JsonObject> Predict(string path, string body)
