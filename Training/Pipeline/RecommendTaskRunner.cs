@@ -368,7 +368,7 @@ public static class RecommendTaskRunner
     /// and implicit-mf and the hybrid fold such viewers in as <paramref name="foldIn"/> says, and update known
     /// subscribers as <paramref name="update"/> says.
     /// </summary>
-    private static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight, (bool Implicit, bool Hybrid) foldIn, (bool Implicit, bool Hybrid) update)
+    internal static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight, (bool Implicit, bool Hybrid) foldIn, (bool Implicit, bool Hybrid) update)
     {
         Recommender ForNewViewers(string name, Recommender model)
         {

@@ -325,6 +325,23 @@ public sealed class TrainCommandTests(TrainedModels trained)
         Assert.Contains($"Chosen: {update.Chosen}.", unwrapped, StringComparison.Ordinal);
         Assert.Contains("first half given as watched since training", unwrapped, StringComparison.Ordinal);
 
+        // This data chooses neither, so the choice of true is checked where it is applied: each factor candidate is
+        // built updating exactly as it is told, and serves a subscriber with titles since training accordingly.
+        var small = new ImplicitAlsOptions { Rank = 4, Iterations = 2 };
+        var subscriber = test.First(h => split.TrainWatches.ItemsOf(h.User).Length >= 10).User;
+        foreach (var (implicitUpdates, hybridUpdates) in new[] { (true, false), (false, true) })
+        {
+            foreach (var (name, fit, refit) in RecommendTaskRunner.Builders(split, 7, small, clicks: false, 0.4, (true, true), (implicitUpdates, hybridUpdates)).Where(b => b.Name is "implicit-mf" or "hybrid"))
+            {
+                var expected = name == "implicit-mf" ? implicitUpdates : hybridUpdates;
+                var model = fit().Model;
+                Assert.Equal(expected, model.UpdatesKnownUsers);
+                Assert.Equal(expected, refit().UpdatesKnownUsers);
+                var served = model.Recommend(subscriber, 10, recentItems: [.. seen(subscriber).Select(i => split.Catalog.Items[i])]);
+                Assert.Equal(expected ? RecommendationSource.FactorModelFoldIn : RecommendationSource.FactorModel, served.Source);
+            }
+        }
+
         // evaluate reports the same figure for a candidate file, with popularity's beside it.
         var hybrid = entry.Candidates.Single(c => c.Trainer == "hybrid");
         var (code, json, error) = CliRunner.Run("evaluate", "--model", Path.Combine(trained.Models, "candidates", hybrid.Name + ".zip"), "--db", trained.Database, "--json");
