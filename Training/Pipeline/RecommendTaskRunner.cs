@@ -370,15 +370,17 @@ public static class RecommendTaskRunner
     /// </summary>
     internal static List<(string Name, Func<(Recommender Model, double Seconds)> Fit, Func<Recommender> Refit)> Builders(RecommendSplit split, int seed, ImplicitAlsOptions implicitOptions, bool clicks, double newViewerWeight, (bool Implicit, bool Hybrid) foldIn, (bool Implicit, bool Hybrid) update)
     {
-        Recommender ForNewViewers(string name, Recommender model)
+        // The serving choices made on the validation split; only implicit-mf and the hybrid fold in or update.
+        Recommender AsChosen(string name, Recommender model)
         {
             var shared = model.WithNewViewerContentWeight(newViewerWeight);
-            return name switch
+            var (folds, updates) = name switch
             {
-                "implicit-mf" => shared.WithNewViewerFoldIn(foldIn.Implicit && shared.CanFoldInNewViewers).WithKnownUserUpdate(update.Implicit && shared.CanFoldInNewViewers),
-                "hybrid" => shared.WithNewViewerFoldIn(foldIn.Hybrid && shared.CanFoldInNewViewers).WithKnownUserUpdate(update.Hybrid && shared.CanFoldInNewViewers),
-                _ => shared,
+                "implicit-mf" => (foldIn.Implicit, update.Implicit),
+                "hybrid" => (foldIn.Hybrid, update.Hybrid),
+                _ => (false, false),
             };
+            return shared.WithNewViewerFoldIn(folds && shared.CanFoldInNewViewers).WithKnownUserUpdate(updates && shared.CanFoldInNewViewers);
         }
 
         var explicitOptions = new MatrixFactorizationOptions { Seed = seed };
@@ -405,8 +407,8 @@ public static class RecommendTaskRunner
         return builders.ConvertAll(b => (b.Name, new Func<(Recommender, double)>(() =>
         {
             var (model, seconds) = b.Fit();
-            return (ForNewViewers(b.Name, model), seconds);
-        }), new Func<Recommender>(() => ForNewViewers(b.Name, b.Refit()))));
+            return (AsChosen(b.Name, model), seconds);
+        }), new Func<Recommender>(() => AsChosen(b.Name, b.Refit()))));
     }
 
     private static (T Model, double Seconds) Timed<T>(Func<T> fit)
