@@ -51,7 +51,8 @@ public sealed class HybridRecommender : Recommender
     [ThreadStatic]
     private static (float Weight, float Shift, float Scale, float Bracket) _scratchBlend;
 
-    // Whether ScoreNewUser folded this thread's last viewer in (and SelectNewUser finishes as for a known user).
+    // Whether ScoreNewUser folded this thread's last viewer in, or ScoreUpdatedUser updated its last user (and
+    // SelectNewUser finishes with that vector as for a known user).
     [ThreadStatic]
     private static bool _scratchFolded;
 
@@ -165,11 +166,9 @@ public sealed class HybridRecommender : Recommender
             }
         }
 
+        _scratchFolded = true;
         return ScoreFor(updated, items[..n], scores) ? RecommendationSource.FactorModelFoldIn : RecommendationSource.ContentAndPopularity;
     }
-
-    protected override int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
-        SelectFor(Factors.Viewer, scores, destination);
 
     // Writes the blend (or its lower bounds) for the user vector x with these items as history, keeping what
     // SelectFor needs in this thread's buffers; true when the factors lead.

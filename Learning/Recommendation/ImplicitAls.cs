@@ -410,6 +410,7 @@ public sealed class ImplicitFactorModel : Recommender
         return RecommendationSource.FactorModelFoldIn;
     }
 
+    /// <summary>A folded-in viewer's, or an updated user's, best items by the vector fitted at the call (<see cref="Viewer"/>).</summary>
     protected override int SelectNewUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
         source == RecommendationSource.FactorModelFoldIn ? SelectFor(Viewer, scores, destination) : base.SelectNewUser(source, scores, destination);
 
@@ -424,9 +425,6 @@ public sealed class ImplicitFactorModel : Recommender
         ScoreVector(updated, scores);
         return RecommendationSource.FactorModelFoldIn;
     }
-
-    protected override int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
-        SelectFor(Viewer, scores, destination);
 
     /// <summary>
     /// The vector a user with <paramref name="seen"/> as their interactions would be given by training's user step

@@ -234,14 +234,8 @@ public abstract class Recommender
     protected virtual RecommendationSource? ScoreUpdatedUser(int user, ReadOnlySpan<int> recent, Span<float> scores) => null;
 
     /// <summary>
-    /// The best items for an updated known user from what <see cref="ScoreUpdatedUser"/> wrote, once the excluded
-    /// items are set to negative infinity: by default, those values are the scores and the best are selected.
-    /// </summary>
-    protected virtual int SelectUpdatedUser(RecommendationSource source, Span<float> scores, Span<ScoredItem> destination) =>
-        TopN.Select(scores, destination);
-
-    /// <summary>
     /// The best items for a viewer the model does not know from what <see cref="ScoreNewUser"/> wrote (<paramref name="source"/>),
+    /// or for a known user from what <see cref="ScoreUpdatedUser"/> wrote (both score a vector fitted at the call),
     /// once the excluded items are set to negative infinity: by default, those values are the scores and the best are
     /// selected.
     /// </summary>
@@ -334,8 +328,7 @@ public abstract class Recommender
             TopN.Restrict(scores, mask);
         }
 
-        var count = updated ? SelectUpdatedUser(source, scores, destination)
-            : known ? SelectKnownUser(user, scores, destination)
+        var count = known && !updated ? SelectKnownUser(user, scores, destination)
             : !recentItems.IsEmpty ? SelectNewUser(source, scores, destination)
             : TopN.Select(scores, destination);
         return (count, source);
