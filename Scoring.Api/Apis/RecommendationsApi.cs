@@ -38,10 +38,10 @@ public static class RecommendationsApi
     /// <remarks>
     /// A subscriber the model knows gets the champion's personal ranking, from their vector moved by the titles they
     /// watched since it was trained where the champion does that (source factor-model-fold-in); a subscriber with
-    /// history the model never saw is folded in by a champion that does that (source factor-model-fold-in: a vector fitted to what they
-    /// watched, ranked as a known subscriber's), or gets titles similar to what they watched, weighed with popularity
-    /// (source content-and-popularity; content-similarity alone when the champion is the content model); a new
-    /// subscriber with no history gets the most popular titles.
+    /// history the model never saw is folded in by a champion that does that (source factor-model-fold-in: a vector
+    /// fitted to what they watched, ranked as a known subscriber's), or gets titles similar to what they watched,
+    /// weighed with popularity (source content-and-popularity; content-similarity alone when the champion is the
+    /// content model); a new subscriber with no history gets the most popular titles.
     /// The response's source says which.
     /// </remarks>
     /// <param name="userId">Subscriber id.</param>
