@@ -190,10 +190,14 @@ public sealed class RecommenderContractTests
         var buffer = new ScoredItem[10];
         var longer = new ScoredItem[40]; // half the catalogue: the scores that reach the floor are gathered and sorted
         int[] watched = [2, 6, 9, 17, 30];
+        // A known user with titles since training, updated where the model can do that.
+        var updating = model.CanFoldInNewViewers ? model.WithKnownUserUpdate(true) : model;
+        Assert.Equal(model.CanFoldInNewViewers ? RecommendationSource.FactorModelFoldIn : model.Recommend("user5", buffer).Source, updating.Recommend("user5", buffer, recentItems: watched).Source);
         Assert.Equal(0, Allocations.SteadyStateBytes(
             () =>
             {
                 model.Recommend("user5", buffer);
+                updating.Recommend("user5", buffer, recentItems: watched);
                 model.Recommend(null, buffer, recentItems: watched);
                 model.Recommend(null, longer, genre: "Drama", recentItems: watched);
                 model.Recommend("user5", buffer, genre: "Horror");
