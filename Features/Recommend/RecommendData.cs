@@ -197,7 +197,7 @@ public static class RecommendData
         var test = Enumerable.Range(0, newTitles.Length)
             .Where(user => newTitles[user] is not null)
             .OrderBy(user => watches.Users[user], StringComparer.Ordinal)
-            .Select(user => new HeldOut(watches.Users[user], newTitles[user]!.Distinct().ToDictionary(item => watches.Catalog.Items[item], _ => 1, StringComparer.Ordinal)))
+            .Select(user => new HeldOut(watches.Users[user], new OrderedDictionary<string, int>(newTitles[user]!.Distinct().Select(item => KeyValuePair.Create(watches.Catalog.Items[item], 1)), StringComparer.Ordinal)))
             .ToList();
         return (cutoff, before, train, test);
     }

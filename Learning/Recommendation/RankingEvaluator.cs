@@ -32,7 +32,11 @@ public sealed record RankingReport
     public double GenreMatchRate { get; init; }
 }
 
-/// <summary>A user's held-out items, with a graded label (0..4) for each.</summary>
+/// <summary>
+/// A user's held-out items, with a graded label (0..4) for each. Where the order they were watched in matters
+/// (<see cref="RankingEvaluator.SinceTraining"/>), <see cref="Items"/> is an <see cref="OrderedDictionary{TKey, TValue}"/>
+/// in that order, because a plain dictionary's enumeration order is not promised.
+/// </summary>
 public sealed record HeldOut(string User, IReadOnlyDictionary<string, int> Items);
 
 /// <summary>
@@ -132,8 +136,8 @@ public static class RankingEvaluator
 
     /// <summary>
     /// Users who keep watching after the model was trained: each test user with at least two held-out items (in the
-    /// order given, first watched first) has the first half (rounded down) as titles seen since training, added to
-    /// <paramref name="alsoSeen"/>'s, and is judged on the rest. Served with their id, a model that updates known
+    /// order of their ordered dictionary, first watched first) has the first half (rounded down) as titles seen since
+    /// training, added to <paramref name="alsoSeen"/>'s, and is judged on the rest. Served with their id, a model that updates known
     /// users (<see cref="Recommender.UpdatesKnownUsers"/>) moves them by those titles; one that does not only excludes them.
     /// </summary>
     public static (List<HeldOut> Test, Func<string, int[]> Seen) SinceTraining(ItemCatalog catalog, IReadOnlyList<HeldOut> test, Func<string, int[]>? alsoSeen = null)
@@ -148,8 +152,13 @@ public static class RankingEvaluator
                 continue;
             }
 
+            if (held.Items is not IReadOnlyList<KeyValuePair<string, int>>)
+            {
+                throw new ArgumentException($"User '{held.User}': the held-out titles are in a {held.Items.GetType().Name}, which keeps no order, so which were watched first is not defined; give them in an OrderedDictionary.", nameof(test));
+            }
+
             var half = items.Count / 2;
-            judged.Add(new HeldOut(held.User, items.Skip(half).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal)));
+            judged.Add(new HeldOut(held.User, new OrderedDictionary<string, int>(items.Skip(half), StringComparer.Ordinal)));
             since[held.User] = [.. alsoSeen?.Invoke(held.User) ?? [], .. items.Take(half).Select(i => catalog.Items.IndexOf(i.Key))];
         }
 

@@ -233,14 +233,14 @@ public class KnownUserUpdateTests
     }
 
     [Fact]
-    public void Since_training_splits_each_judged_users_titles_in_watch_order_and_leaves_out_those_with_one()
+    public void Since_training_splits_each_judged_users_titles_in_watch_order_and_leaves_out_those_with_one_or_no_order()
     {
         var catalog = RecommenderTestData.Catalog(10);
         List<HeldOut> test =
         [
-            new("a", new Dictionary<string, int> { ["item7"] = 1, ["item2"] = 1, ["gone"] = 1, ["item5"] = 3, ["item1"] = 1 }),
-            new("b", new Dictionary<string, int> { ["item3"] = 1, ["gone"] = 1 }),
-            new("c", new Dictionary<string, int> { ["item4"] = 1, ["item6"] = 2, ["item8"] = 1 }),
+            new("a", new OrderedDictionary<string, int> { ["item7"] = 1, ["item2"] = 1, ["gone"] = 1, ["item5"] = 3, ["item1"] = 1 }),
+            new("b", new OrderedDictionary<string, int> { ["item3"] = 1, ["gone"] = 1 }),
+            new("c", new OrderedDictionary<string, int> { ["item4"] = 1, ["item6"] = 2, ["item8"] = 1 }),
         ];
         var (judged, seen) = RankingEvaluator.SinceTraining(catalog, test, user => user == "a" ? [9] : []);
 
@@ -252,5 +252,10 @@ public class KnownUserUpdateTests
         Assert.Equal(["item6", "item8"], judged[1].Items.Keys);
         Assert.Equal([4], seen("c"));
         Assert.Equal([9], RankingEvaluator.SinceTraining(catalog, [], user => [9]).Seen("b"));
+
+        // A dictionary that promises no order cannot say which titles came first; one title needs no order.
+        var unordered = Assert.Throws<ArgumentException>(() => RankingEvaluator.SinceTraining(catalog, [new("d", new Dictionary<string, int> { ["item1"] = 1, ["item2"] = 1 })]));
+        Assert.Contains("User 'd'", unordered.Message, StringComparison.Ordinal);
+        Assert.Empty(RankingEvaluator.SinceTraining(catalog, [new("e", new Dictionary<string, int> { ["item1"] = 1 })]).Test);
     }
 }
