@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetflixML.Learning.Evaluation;
 using NetflixML.Learning.Recommendation;
 
 namespace NetflixML.Training.Bench;
@@ -110,6 +111,42 @@ public sealed class MovieLens
         }
 
         return ratings;
+    }
+
+    /// <summary>
+    /// Splits ratings in time, as a model trained on one day meets the ratings that follow: the cut-off is the moment
+    /// before which 1 - <paramref name="testFraction"/> of them were made (<see cref="TemporalSplit.CutoffForFraction"/>);
+    /// earlier ratings train, and each user who rated before it has the titles they rated from it on held out, in the
+    /// order rated (same second: by item id), labelled rating - 1 (clamped to 0..4) as <see cref="RankingEvaluator.SplitPerUser"/>
+    /// does. Users who first rated after the cut-off are left out: the model does not know them.
+    /// </summary>
+    public static (List<Interaction> Train, List<HeldOut> Test, DateTime Cutoff) SplitInTime(IReadOnlyList<MovieLensRating> ratings, double testFraction)
+    {
+        var dates = ratings.Select(r => DateTime.UnixEpoch.AddSeconds(r.Timestamp)).ToArray();
+        var cutoff = TemporalSplit.CutoffForFraction(dates, testFraction);
+        var train = new List<Interaction>();
+        var later = new List<MovieLensRating>();
+        for (var i = 0; i < ratings.Count; i++)
+        {
+            if (dates[i] < cutoff)
+            {
+                train.Add(ratings[i].AsInteraction());
+            }
+            else
+            {
+                later.Add(ratings[i]);
+            }
+        }
+
+        var known = train.Select(r => r.User).ToHashSet(StringComparer.Ordinal);
+        var test = later.Where(r => known.Contains(r.User))
+            .GroupBy(r => r.User, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new HeldOut(g.Key, new OrderedDictionary<string, int>(
+                g.OrderBy(r => r.Timestamp).ThenBy(r => r.Item, StringComparer.Ordinal).DistinctBy(r => r.Item)
+                    .Select(r => KeyValuePair.Create(r.Item, (int)Math.Clamp(Math.Round(r.Rating) - 1, 0, 4))), StringComparer.Ordinal)))
+            .ToList();
+        return (train, test, cutoff);
     }
 
     public InteractionMatrix Matrix(IEnumerable<MovieLensRating> ratings) =>

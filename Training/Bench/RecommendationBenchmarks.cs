@@ -17,7 +17,22 @@ public sealed record SyntheticMfResult(long Ratings, int Users, int Items, int R
 /// </summary>
 public sealed record RecsModel(string Name, double PrecisionAtK, double RecallAtK, double NdcgAtK, double NdcgAtKGraded, double MapAtK, double HitRate, double Coverage, double GenreMatchRate, double ViewerNdcgAtK, double TrainSeconds);
 
-public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOnlyList<RecsModel> Models);
+public sealed record RecsBenchmarkResult(int K, int Seed, int TestUsers, IReadOnlyList<RecsModel> Models, RecsSinceTraining SinceTraining);
+
+/// <summary>
+/// `bench recs`' second protocol, in time (<see cref="MovieLens.SplitInTime"/>): the models are trained on the ratings
+/// before Cutoff, and each user they know who rated two or more titles after it gives the first half as watched since
+/// training and is judged on the rest (<see cref="RankingEvaluator.SinceTraining"/>). TitlesSince counts those given.
+/// </summary>
+public sealed record RecsSinceTraining(DateTime Cutoff, int TrainRatings, int Users, int TitlesSince, IReadOnlyList<RecsUpdate> Models);
+
+/// <summary>
+/// One model's top-k figures on the since-training protocol: as trained (the titles since are only excluded); for a
+/// model that can update a known user's vector with them (<see cref="Recommender.WithKnownUserUpdate"/>), updated (null
+/// for one that cannot); and retrained, refitted with those titles and their ratings added to its training data, what
+/// the update stands in for between trainings.
+/// </summary>
+public sealed record RecsUpdate(string Name, double PrecisionAtK, double NdcgAtK, double? PrecisionAtKUpdated, double? NdcgAtKUpdated, double PrecisionAtKRetrained, double NdcgAtKRetrained);
 
 /// <summary>
 /// One model's latency for one call: Operation is "Recommend" (a user's top n, without a genre filter, Genre null, or
@@ -221,7 +236,42 @@ public static class RecommendationBenchmarks
         ImplicitFactorModel? implicitModel = null;
         Run("implicit-mf", () => implicitModel = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog));
         Run("hybrid", () => new HybridRecommender(implicitModel!));
-        return new RecsBenchmarkResult(k, seed, test.Count, models);
+        return new RecsBenchmarkResult(k, seed, test.Count, models, SinceTraining(movieLens, k, TimeTestFraction, progress));
+    }
+
+    /// <summary>The share of MovieLens ratings, the latest, after the since-training protocol's cut-off.</summary>
+    public const double TimeTestFraction = 0.2;
+
+    /// <summary>
+    /// The since-training protocol (<see cref="RecsSinceTraining"/>) for popularity, implicit MF and the hybrid with
+    /// their default options: what updating a known user with the titles they watched since training gains over the
+    /// vector trained before them, on real data.
+    /// </summary>
+    public static RecsSinceTraining SinceTraining(MovieLens movieLens, int k, double testFraction, IProgress<string>? progress = null)
+    {
+        progress?.Report("since training");
+        var (train, test, cutoff) = MovieLens.SplitInTime(movieLens.Ratings("u.data"), testFraction);
+        var (judged, seen) = RankingEvaluator.SinceTraining(movieLens.Catalog, test);
+        var given = test.SelectMany(h => h.Items.Take(seen(h.User).Length).Select(i => new Interaction(h.User, i.Key, i.Value + 1)));
+        var ratings = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
+        var withGiven = InteractionMatrix.Build(train.Concat(given), movieLens.Catalog, sumDuplicates: false);
+        var factors = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog);
+        var refitted = new ImplicitAlsTrainer().Fit(withGiven, movieLens.Catalog);
+        RecsUpdate Figures(string name, Recommender model, Recommender retrained)
+        {
+            var asTrained = RankingEvaluator.Evaluate(model.WithKnownUserUpdate(false), judged, k, seen);
+            var updated = model.CanFoldInNewViewers ? RankingEvaluator.Evaluate(model.WithKnownUserUpdate(true), judged, k, seen) : null;
+            var refit = RankingEvaluator.Evaluate(retrained.WithKnownUserUpdate(false), judged, k, seen);
+            return new RecsUpdate(name, R(asTrained.PrecisionAtK), R(asTrained.NdcgAtK), updated is null ? null : R(updated.PrecisionAtK), updated is null ? null : R(updated.NdcgAtK),
+                R(refit.PrecisionAtK), R(refit.NdcgAtK));
+        }
+
+        return new RecsSinceTraining(cutoff, train.Count, judged.Count, judged.Sum(h => seen(h.User).Length),
+        [
+            Figures("popularity", new PopularityRecommender(movieLens.Catalog, ratings), new PopularityRecommender(movieLens.Catalog, withGiven)),
+            Figures("implicit-mf", factors, refitted),
+            Figures("hybrid", new HybridRecommender(factors), new HybridRecommender(refitted)),
+        ]);
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ public static class BenchCommand
         var movieLens = new Option<string>("--movielens") { Description = "MovieLens-100K folder.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the per-user 75/25 split.", DefaultValueFactory = _ => 1 };
         var json = NetflixCli.JsonOption();
-        var command = new Command("recs", "Top-10 recommendation quality on MovieLens-100K: popularity, content, explicit MF, implicit MF, hybrid.")
+        var command = new Command("recs", "Top-10 recommendation quality on MovieLens-100K: popularity, content, explicit MF, implicit MF, hybrid; then, trained on the ratings before a cut-off in time, implicit MF and the hybrid as trained and updated with the titles each user rated since.")
         {
             movieLens, seed, json,
         };
@@ -158,6 +158,17 @@ public static class BenchCommand
             }
 
             io.Console.Write(table);
+            var since = result.SinceTraining;
+            var updates = new Table()
+                .Title($"Since training: trained on the {since.TrainRatings:N0} ratings before {since.Cutoff:yyyy-MM-dd HH:mm:ss} UTC; {since.Users} users it knows give {since.TitlesSince:N0} titles rated since, judged on the rest")
+                .AddColumns("model", "P@10 as trained", "P@10 updated", "P@10 retrained", "NDCG@10 as trained", "NDCG@10 updated", "NDCG@10 retrained");
+            foreach (var m in since.Models)
+            {
+                updates.AddRow(m.Name, m.PrecisionAtK.ToString("F4", inv), m.PrecisionAtKUpdated?.ToString("F4", inv) ?? "-", m.PrecisionAtKRetrained.ToString("F4", inv),
+                    m.NdcgAtK.ToString("F4", inv), m.NdcgAtKUpdated?.ToString("F4", inv) ?? "-", m.NdcgAtKRetrained.ToString("F4", inv));
+            }
+
+            io.Console.Write(updates);
             return NetflixCli.Ok;
         });
         return command;
