@@ -55,19 +55,20 @@ public sealed class BenchMfTests
     [Fact]
     public void Movielens_time_split_holds_out_what_known_users_rated_from_the_cut_off_on_in_the_order_rated()
     {
-        // Eleven ratings at 1..7, 9, 9, 10 and 10 s: 70 % of them precede the 9th second, the cut-off. u1 rated i6 and
-        // i5 in the same second (i5 first by id, whatever the file's order); u3 first rated after it and is unknown.
+        // Twelve ratings at 1..7, 9, 9 and three at 10 s: 70 % of them precede the 9th second, the cut-off. u1 rated i6
+        // and i5 in the same second (i5 first by id, whatever the file's order), then i0; u3 first rated after the
+        // cut-off and is unknown.
         MovieLensRating[] ratings =
         [
             new("u1", "i6", 2, 9), new("u3", "i1", 5, 10), new("u1", "i1", 5, 1), new("u1", "i2", 4, 2), new("u2", "i1", 3, 3),
-            new("u2", "i3", 2, 4), new("u1", "i5", 4, 9), new("u1", "i3", 1, 5), new("u2", "i4", 4, 6), new("u1", "i4", 5, 7), new("u2", "i2", 3, 10),
+            new("u2", "i3", 2, 4), new("u1", "i5", 4, 9), new("u1", "i3", 1, 5), new("u2", "i4", 4, 6), new("u1", "i4", 5, 7), new("u2", "i2", 3, 10), new("u1", "i0", 3, 10),
         ];
         var (train, test, cutoff) = MovieLens.SplitInTime(ratings, 0.3);
 
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(9), cutoff);
         Assert.Equal([("u1", "i1"), ("u1", "i2"), ("u2", "i1"), ("u2", "i3"), ("u1", "i3"), ("u2", "i4"), ("u1", "i4")], train.Select(r => (r.User, r.Item)));
         Assert.Equal(["u1", "u2"], test.Select(h => h.User));
-        Assert.Equal([KeyValuePair.Create("i5", 3), KeyValuePair.Create("i6", 1)], test[0].Items);
+        Assert.Equal([KeyValuePair.Create("i5", 3), KeyValuePair.Create("i6", 1), KeyValuePair.Create("i0", 2)], test[0].Items);
         Assert.Equal([KeyValuePair.Create("i2", 2)], test[1].Items);
         Assert.IsAssignableFrom<IReadOnlyList<KeyValuePair<string, int>>>(test[0].Items);
     }
