@@ -28,7 +28,10 @@ public sealed record RankingReport
     /// <summary>Share of the catalogue recommended to at least one user.</summary>
     public double Coverage { get; init; }
 
-    /// <summary>Share of recommended items in a genre the user already watched (users with a history only).</summary>
+    /// <summary>
+    /// Share of recommended items in a genre the user already watched: one of the titles in the model's history of them
+    /// or among those the evaluation says they saw (users with one or the other only).
+    /// </summary>
     public double GenreMatchRate { get; init; }
 }
 
@@ -49,8 +52,8 @@ public static class RankingEvaluator
     /// <param name="test">Held-out items per user.</param>
     /// <param name="k">List length.</param>
     /// <param name="alsoSeen">Per user, items seen in training that the model's own history may not hold (e.g. watched
-    /// but never rated, for a rating model): excluded too, and for a user the model does not know, the history
-    /// content similarity starts from.</param>
+    /// but never rated, for a rating model): excluded too, counted by the genre-match rate, and for a user the model
+    /// does not know, the history content similarity starts from.</param>
     /// <param name="asViewers">Serves every user as a viewer the model does not know (no id), from <paramref name="alsoSeen"/>
     /// alone, whose genres the genre-match rate then counts: how the model does for people who arrive after it was
     /// trained.</param>
@@ -76,7 +79,9 @@ public static class RankingEvaluator
             var given = alsoSeen?.Invoke(held.User) ?? [];
             var (count, _) = model.Recommend(asViewers ? null : held.User, buffer, recentItems: given);
             var ranked = buffer.Take(count).Select(s => s.Item).ToArray();
-            var (genreHits, genreTotal) = asViewers ? GenreMatch(model, given, ranked) : GenreMatch(model, held.User, ranked);
+            // Everything the user watched counts: a rating model's history holds only what was rated, and titles
+            // watched since training are watched too.
+            var (genreHits, genreTotal) = GenreMatch(model, asViewers ? given : [.. model.History.ItemsOf(held.User), .. given], ranked);
             perUser[u] = (RankingMetrics.PrecisionAtK(ranked, relevant, k), RankingMetrics.RecallAtK(ranked, relevant, k),
                 RankingMetrics.NdcgAtK(ranked, relevant, k), RankingMetrics.NdcgAtKGraded(ranked, labels, k),
                 RankingMetrics.AveragePrecisionAtK(ranked, relevant, k), RankingMetrics.HitAtK(ranked, relevant, k), genreHits, genreTotal);
@@ -164,10 +169,6 @@ public static class RankingEvaluator
 
         return (judged, user => since.TryGetValue(user, out var seen) ? seen : alsoSeen?.Invoke(user) ?? []);
     }
-
-    /// <summary>How many of <paramref name="ranked"/> share a genre with the user's training history.</summary>
-    public static (int Hits, int Total) GenreMatch(Recommender model, string user, ReadOnlySpan<int> ranked) =>
-        GenreMatch(model, model.History.ItemsOf(user), ranked);
 
     /// <summary>How many of <paramref name="ranked"/> share a genre with the items of <paramref name="history"/> (none: 0 of 0).</summary>
     public static (int Hits, int Total) GenreMatch(Recommender model, ReadOnlySpan<int> history, ReadOnlySpan<int> ranked)

@@ -51,12 +51,19 @@ public sealed class RankingMetricTests
         var catalog = RecommenderTestData.Catalog(8); // genres by index % 4
         var history = InteractionMatrix.Build([new Interaction("a", "item0", 1), new Interaction("a", "item4", 1), new Interaction("b", "item1", 1)], catalog, true);
         var popularity = new PopularityRecommender(catalog, history);
-        var report = RankingEvaluator.Evaluate(popularity, [new HeldOut("a", new Dictionary<string, int> { ["item1"] = 1 }), new HeldOut("b", new Dictionary<string, int> { ["item5"] = 1 })], k: 2);
+        List<HeldOut> test = [new HeldOut("a", new Dictionary<string, int> { ["item1"] = 1 }), new HeldOut("b", new Dictionary<string, int> { ["item5"] = 1 })];
+        var report = RankingEvaluator.Evaluate(popularity, test, k: 2);
         // a: seen 0, 4 -> gets item1 (pop 1) then item2 (ties by index); b: seen 1 -> gets item0, item4 (pop 1 each).
         Assert.Equal(0.25 * 1 + 0.25 * 0, report.PrecisionAtK * 2 / 2, 12);
         Assert.Equal(4 / 8.0, report.Coverage, 12);
         // a watched Drama only (0, 4): item1 Comedy, item2 Action -> 0 of 2; b watched Comedy: item0, item4 Drama -> 0 of 2.
         Assert.Equal(0.0, report.GenreMatchRate, 12);
+
+        // What the evaluation says a also watched counts as well as the model's history: with item5 (Comedy) a gets the
+        // same list (item5 is excluded, and unpopular), and item1 now matches: 1 of 4.
+        var watchedMore = RankingEvaluator.Evaluate(popularity, test, k: 2, alsoSeen: user => user == "a" ? [5] : []);
+        Assert.Equal(report.PrecisionAtK, watchedMore.PrecisionAtK, 12);
+        Assert.Equal(1 / 4.0, watchedMore.GenreMatchRate, 12);
     }
 
     [Fact]
