@@ -142,8 +142,9 @@ public static class RankingEvaluator
     /// <summary>
     /// Users who keep watching after the model was trained: each test user with at least two held-out items (in the
     /// order of their ordered dictionary, first watched first) has the first half (rounded down) as titles seen since
-    /// training, added to <paramref name="alsoSeen"/>'s, and is judged on the rest. Served with their id, a model that updates known
-    /// users (<see cref="Recommender.UpdatesKnownUsers"/>) moves them by those titles; one that does not only excludes them.
+    /// training, added to <paramref name="alsoSeen"/>'s, and is judged on the rest. Served with their id, a model that
+    /// updates known users (<see cref="Recommender.UpdatesKnownUsers"/>) moves them by those titles; one that does not
+    /// only excludes them.
     /// </summary>
     public static (List<HeldOut> Test, Func<string, int[]> Seen) SinceTraining(ItemCatalog catalog, IReadOnlyList<HeldOut> test, Func<string, int[]>? alsoSeen = null)
     {

@@ -252,6 +252,8 @@ public static class RecommendationBenchmarks
         progress?.Report("since training");
         var (train, test, cutoff) = MovieLens.SplitInTime(movieLens.Ratings("u.data"), testFraction);
         var (judged, seen) = RankingEvaluator.SinceTraining(movieLens.Catalog, test);
+        // The titles each judged user gives as rated since (seen's first half: there is nothing else seen), with their
+        // ratings (label + 1), which a retrained model learns from.
         var given = test.SelectMany(h => h.Items.Take(seen(h.User).Length).Select(i => new Interaction(h.User, i.Key, i.Value + 1)));
         var ratings = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
         var withGiven = InteractionMatrix.Build(train.Concat(given), movieLens.Catalog, sumDuplicates: false);

@@ -160,7 +160,7 @@ public static class BenchCommand
             io.Console.Write(table);
             var since = result.SinceTraining;
             var updates = new Table()
-                .Title($"Since training: trained on the {since.TrainRatings:N0} ratings before {since.Cutoff:yyyy-MM-dd HH:mm:ss} UTC; {since.Users} users it knows give {since.TitlesSince:N0} titles rated since, judged on the rest")
+                .Title(string.Create(inv, $"Since training: trained on the {since.TrainRatings:N0} ratings before {since.Cutoff:yyyy-MM-dd HH:mm:ss} UTC; {since.Users} users it knows give {since.TitlesSince:N0} titles rated since, judged on the rest"))
                 .AddColumns("model", "P@10 as trained", "P@10 updated", "P@10 retrained", "NDCG@10 as trained", "NDCG@10 updated", "NDCG@10 retrained");
             foreach (var m in since.Models)
             {
