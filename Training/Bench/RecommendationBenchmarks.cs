@@ -215,7 +215,8 @@ public static class RecommendationBenchmarks
     public static RecsBenchmarkResult MovieLensTopN(string folder, int seed, int k = 10, IProgress<string>? progress = null)
     {
         var movieLens = MovieLens.Open(folder);
-        var (train, test) = RankingEvaluator.SplitPerUser(movieLens.Ratings("u.data").Select(r => r.AsInteraction()), seed);
+        var all = movieLens.Ratings("u.data");
+        var (train, test) = RankingEvaluator.SplitPerUser(all.Select(r => r.AsInteraction()), seed);
         var ratings = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
         var models = new List<RecsModel>();
 
@@ -236,28 +237,28 @@ public static class RecommendationBenchmarks
         ImplicitFactorModel? implicitModel = null;
         Run("implicit-mf", () => implicitModel = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog));
         Run("hybrid", () => new HybridRecommender(implicitModel!));
-        return new RecsBenchmarkResult(k, seed, test.Count, models, SinceTraining(movieLens, k, TimeTestFraction, progress));
+        return new RecsBenchmarkResult(k, seed, test.Count, models, SinceTraining(movieLens, all, k, TimeTestFraction, progress));
     }
 
     /// <summary>The share of MovieLens ratings, the latest, after the since-training protocol's cut-off.</summary>
     public const double TimeTestFraction = 0.2;
 
     /// <summary>
-    /// The since-training protocol (<see cref="RecsSinceTraining"/>) for popularity, implicit MF and the hybrid with
-    /// their default options: what updating a known user with the titles they watched since training gains over the
-    /// vector trained before them, on real data.
+    /// The since-training protocol (<see cref="RecsSinceTraining"/>) on <paramref name="ratings"/> (u.data, as the
+    /// random split read it) for popularity, implicit MF and the hybrid with their default options: what updating a
+    /// known user with the titles they watched since training gains over the vector trained before them, on real data.
     /// </summary>
-    public static RecsSinceTraining SinceTraining(MovieLens movieLens, int k, double testFraction, IProgress<string>? progress = null)
+    private static RecsSinceTraining SinceTraining(MovieLens movieLens, IReadOnlyList<MovieLensRating> ratings, int k, double testFraction, IProgress<string>? progress = null)
     {
         progress?.Report("since training");
-        var (train, test, cutoff) = MovieLens.SplitInTime(movieLens.Ratings("u.data"), testFraction);
+        var (train, test, cutoff) = MovieLens.SplitInTime(ratings, testFraction);
         var (judged, seen) = RankingEvaluator.SinceTraining(movieLens.Catalog, test);
         // The titles each judged user gives as rated since (seen's first half: there is nothing else seen), with their
         // ratings (label + 1), which a retrained model learns from.
         var given = test.SelectMany(h => h.Items.Take(seen(h.User).Length).Select(i => new Interaction(h.User, i.Key, i.Value + 1)));
-        var ratings = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
+        var before = InteractionMatrix.Build(train, movieLens.Catalog, sumDuplicates: false);
         var withGiven = InteractionMatrix.Build(train.Concat(given), movieLens.Catalog, sumDuplicates: false);
-        var factors = new ImplicitAlsTrainer().Fit(ratings, movieLens.Catalog);
+        var factors = new ImplicitAlsTrainer().Fit(before, movieLens.Catalog);
         var refitted = new ImplicitAlsTrainer().Fit(withGiven, movieLens.Catalog);
         RecsUpdate Figures(string name, Recommender model, Recommender retrained)
         {
@@ -270,7 +271,7 @@ public static class RecommendationBenchmarks
 
         return new RecsSinceTraining(cutoff, train.Count, judged.Count, judged.Sum(h => seen(h.User).Length),
         [
-            Figures("popularity", new PopularityRecommender(movieLens.Catalog, ratings), new PopularityRecommender(movieLens.Catalog, withGiven)),
+            Figures("popularity", new PopularityRecommender(movieLens.Catalog, before), new PopularityRecommender(movieLens.Catalog, withGiven)),
             Figures("implicit-mf", factors, refitted),
             Figures("hybrid", new HybridRecommender(factors), new HybridRecommender(refitted)),
         ]);
