@@ -560,10 +560,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     {
         // Implicit MF fitted before the cut-off, served as the champion: a subscriber who first watched after it is
         // new to the model, while the database holds what they watched.
-        var models = fixture.CopyModels();
-        var candidate = Path.Combine(models, "candidates", "recommend-implicit-mf-interactions.zip");
-        File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
-        var (model, manifest) = RecommenderFile.Load(candidate);
+        var (models, model, manifest) = ServingCandidate("recommend-implicit-mf-interactions");
         var newcomer = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
             .First(u => model.History.Users.IndexOf(u) < 0);
         var watched = fixture.Strings("SELECT DISTINCT movie_id FROM gold_watch_events WHERE user_id = $u", ("$u", newcomer));
@@ -579,10 +576,8 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
 
         // The same model not folding in blends content and popularity by the share training chose, not content alone
         // as the factor models answered before.
-        var blending = fixture.CopyModels();
         var unfolded = model.WithNewViewerFoldIn(false);
-        RecommenderFile.Save(Path.Combine(blending, "recommend.zip"), unfolded, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
-        var (body, ids) = await RecommendedFor(blending, newcomer);
+        var (body, ids) = await RecommendedFor(Serving(unfolded, manifest), newcomer);
         Assert.Equal("content-and-popularity", body["source"]!.GetValue<string>());
         Assert.Equal(unfolded.Recommend(newcomer, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
         Assert.DoesNotContain(ids, watched.Contains);
@@ -598,10 +593,7 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
     public async Task A_known_subscriber_who_watched_more_since_training_is_updated_with_those_titles_by_a_model_that_updates()
     {
         // The hybrid fitted before the cut-off, served as the champion: a subscriber it knows has watched titles since.
-        var models = fixture.CopyModels();
-        var candidate = Path.Combine(models, "candidates", "recommend-hybrid-interactions.zip");
-        File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
-        var (model, manifest) = RecommenderFile.Load(candidate);
+        var (models, model, manifest) = ServingCandidate("recommend-hybrid-interactions");
         Assert.True(model.UpdatesKnownUsers);
         var subscriber = fixture.Strings("SELECT user_id FROM gold_watch_events GROUP BY user_id HAVING COUNT(DISTINCT movie_id) >= 3 ORDER BY user_id")
             .First(u => model.History.Users.IndexOf(u) >= 0
@@ -616,10 +608,8 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
             t["reason"]!.GetValue<string>()));
 
         // The same model keeping its trained vectors excludes those titles and ranks by the vector as it was.
-        var keeping = fixture.CopyModels();
         var stale = model.WithKnownUserUpdate(false);
-        RecommenderFile.Save(Path.Combine(keeping, "recommend.zip"), stale, new ModelMetadata { Task = manifest.Task, FeatureSet = manifest.FeatureSet, CreatedAt = manifest.CreatedAt });
-        var (body, ids) = await RecommendedFor(keeping, subscriber);
+        var (body, ids) = await RecommendedFor(Serving(stale, manifest), subscriber);
         Assert.Equal("factor-model", body["source"]!.GetValue<string>());
         Assert.Equal(stale.Recommend(subscriber, 10, recentItems: watched).Items.Select(i => i.ItemId), ids);
         Assert.DoesNotContain(ids, watched.Contains);
@@ -670,6 +660,25 @@ public sealed class PredictionTests(ScoringFixture fixture) : IDisposable
         Assert.Equal("viewing", viewing["source"]!.GetValue<string>());
         Assert.StartsWith("watched by the same subscribers as ", viewing["similar"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(viewing["similar"]!.AsArray(), s => s!["titleId"]!.GetValue<string>() == unwatched);
+    }
+
+    // A copy of the models with a recommend candidate (fitted before the cut-off) served as the champion: the folder,
+    // and the candidate as loaded.
+    private (string Models, Recommender Model, ModelManifest Manifest) ServingCandidate(string name)
+    {
+        var models = fixture.CopyModels();
+        var candidate = Path.Combine(models, "candidates", name + ".zip");
+        File.Copy(candidate, Path.Combine(models, "recommend.zip"), overwrite: true);
+        var (model, manifest) = RecommenderFile.Load(candidate);
+        return (models, model, manifest);
+    }
+
+    // A copy of the models serving this recommender as the champion, saved with the metadata of the file it came from.
+    private string Serving(Recommender model, ModelManifest from)
+    {
+        var models = fixture.CopyModels();
+        RecommenderFile.Save(Path.Combine(models, "recommend.zip"), model, new ModelMetadata { Task = from.Task, FeatureSet = from.FeatureSet, CreatedAt = from.CreatedAt });
+        return models;
     }
 
     // A subscriber's top 10 from the API serving the models in a folder: the response, and the titles' ids in order.
