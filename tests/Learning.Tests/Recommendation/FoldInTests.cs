@@ -237,9 +237,7 @@ public class FoldInTests
     [InlineData("hybrid")]
     public void Fold_in_is_kept_in_the_models_file_and_an_older_file_without_it_does_not_fold_in(string name)
     {
-        var catalog = RecommenderTestData.Catalog(40);
-        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var factors = RecommenderTestData.ClusteredImplicit(30, 40, 6, rank: 4, iterations: 3);
         Recommender model = name == "hybrid" ? new HybridRecommender(factors) : factors;
         using var dir = new TempDirectory();
         var path = dir.File("model.zip");

@@ -170,13 +170,11 @@ public class KnownUserUpdateTests
     [InlineData("hybrid")]
     public void The_update_is_kept_in_the_models_file_and_an_older_file_without_it_does_not_update(string name)
     {
-        var catalog = RecommenderTestData.Catalog(40);
-        var (train, _) = RecommenderTestData.Clustered(30, 40, 6);
-        var factors = new ImplicitAlsTrainer(new ImplicitAlsOptions { Rank = 4, Iterations = 3 }).Fit(InteractionMatrix.Build(train, catalog, sumDuplicates: true), catalog);
+        var factors = RecommenderTestData.ClusteredImplicit(30, 40, 6, rank: 4, iterations: 3);
         Recommender model = name == "hybrid" ? new HybridRecommender(factors) : factors;
         using var dir = new TempDirectory();
         var path = dir.File("model.zip");
-        string[] since = [.. Enumerable.Range(0, 40).Select(i => $"item{i}").Where(i => !factors.History.ItemsOf("user2").Contains(catalog.Items.IndexOf(i))).Take(4)];
+        string[] since = [.. Enumerable.Range(0, 40).Select(i => $"item{i}").Where(i => !factors.History.ItemsOf("user2").Contains(factors.Catalog.Items.IndexOf(i))).Take(4)];
         foreach (var update in new[] { true, false })
         {
             RecommenderFile.Save(path, model.WithKnownUserUpdate(update), new ModelMetadata { Task = "recommend", CreatedAt = DateTimeOffset.UnixEpoch });
