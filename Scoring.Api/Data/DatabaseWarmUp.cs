@@ -36,7 +36,7 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
         // A new version swapped in after an ingest starts with no figures either: compute them on the loading task.
         database.Swapped += _ => WarmDashboard(Stopwatch.StartNew());
 
-        return Task.Run(WarmUp, stoppingToken);
+        return stoppingToken.IsCancellationRequested ? Task.CompletedTask : ScoringDatabase.OnOwnThread(WarmUp);
     }
 
     private void WarmUp()
@@ -44,18 +44,27 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
         var clock = Stopwatch.StartNew();
         try
         {
-            if (database.TryCurrent() is not { } gold)
+            // The churn features at the model's snapshot are computed beside the rest of the load (when this is the
+            // load); a model without one is computed at the data's own snapshot, known once the data is read.
+            var modelSnapshot = registry.Current.Churn?.Snapshot;
+            if (database.TryCurrent(churnAt: modelSnapshot) is not { } gold)
             {
                 NoDatabase(logger, database.Path);
                 return;
             }
 
-            if (gold.ChurnSnapshotFor(registry.Current.Churn?.Snapshot) is { } snapshot)
+            var read = clock.Elapsed.TotalMilliseconds;
+            if (gold.ChurnSnapshotFor(modelSnapshot) is { } snapshot)
             {
+                // Started by the load, or only now: a request loaded the file first, or the model names no snapshot.
+                var when = gold.ChurnSnapshotsStarted.Contains(snapshot) ? "beside the read" : "after the read";
                 gold.ChurnFeatures(string.Empty, snapshot);
+                Loaded(logger, database.Path, gold.Movies.Count, clock.Elapsed.TotalMilliseconds, read, snapshot, when);
             }
-
-            Loaded(logger, database.Path, gold.Movies.Count, clock.Elapsed.TotalMilliseconds);
+            else
+            {
+                LoadedWithoutChurn(logger, database.Path, gold.Movies.Count, read);
+            }
         }
         catch (ServiceUnavailableException ex)
         {
@@ -88,8 +97,11 @@ public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegist
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard figures computed ({Figures} of them) in {ElapsedMs:F0} ms")]
     private static partial void DashboardComputed(ILogger logger, int figures, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} loaded ({Titles} titles, churn features computed) in {ElapsedMs:F0} ms")]
-    private static partial void Loaded(ILogger logger, string path, int titles, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} loaded ({Titles} titles, churn features computed) in {ElapsedMs:F0} ms: read in {ReadMs:F0} ms, churn features at {Snapshot:yyyy-MM-dd} computed {When}")]
+    private static partial void Loaded(ILogger logger, string path, int titles, double elapsedMs, double readMs, DateTime snapshot, string when);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} loaded ({Titles} titles) in {ElapsedMs:F0} ms; no churn features: it has no events, and no churn model names a snapshot")]
+    private static partial void LoadedWithoutChurn(ILogger logger, string path, int titles, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No database at {Path}: subscriber and title look-ups answer 503 until `dotnet run --project Training` creates it")]
     private static partial void NoDatabase(ILogger logger, string path);

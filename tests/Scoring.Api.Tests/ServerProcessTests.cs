@@ -65,6 +65,9 @@ public sealed class ServerProcessTests(ScoringFixture fixture)
         var entry = JsonNode.Parse(warmUp)!;
         Assert.Equal("info", entry["level"]!.GetValue<string>());
         Assert.Equal(fixture.Database, entry["Path"]!.GetValue<string>());
+        // The churn model names its snapshot, so the warm-up's load computed its churn features while reading the rest.
+        Assert.Equal("beside the read", entry["When"]!.GetValue<string>());
+        Assert.Matches(@"^Database .+ loaded \(\d+ titles, churn features computed\) in \d+ ms: read in \d+ ms, churn features at \d{4}-\d{2}-\d{2} computed beside the read$", entry["message"]!.GetValue<string>());
     }
 
     [Theory]
