@@ -28,6 +28,12 @@ public sealed record ReloadFigures(string During, string How, string OldVersion,
 
 public sealed record ServeTarget(string Name, string Required, string Measured, bool Met);
 
+/// <summary>
+/// Seconds from launching the API process until it logged the address it listens on, first answered an HTTP request
+/// (/health/ready, polled every 0.1 s, whatever it said), and was ready (200: models loaded, database warm-up done).
+/// </summary>
+public sealed record StartUpFigures(double ListeningSeconds, double FirstAnswerSeconds, double ReadySeconds);
+
 public sealed record ServeBenchmarkResult(
     string Server,
     int Connections,
@@ -37,7 +43,8 @@ public sealed record ServeBenchmarkResult(
     IReadOnlyList<ReloadFigures> Reloads,
     long PredictionRequests,
     long PredictionsLogged,
-    IReadOnlyList<ServeTarget> Targets);
+    IReadOnlyList<ServeTarget> Targets,
+    StartUpFigures StartUp);
 
 /// <summary>
 /// Starts the built Scoring.Api as its own process on 127.0.0.1 (a free port the server picks), on a copy of the
@@ -168,7 +175,8 @@ public static class ServeBenchmark
                 reloads,
                 predictionRequests,
                 server.Log.PredictionLines,
-                Targets(phases, reloads));
+                Targets(phases, reloads),
+                server.StartUp);
         }
         finally
         {
@@ -616,14 +624,18 @@ public static class ServeBenchmark
     {
         private readonly Process _process;
 
-        private ApiProcess(Process process, Uri address, LogCounts log)
+        private ApiProcess(Process process, Uri address, LogCounts log, double listeningSeconds)
         {
             _process = process;
             Address = address;
             Log = log;
+            StartUp = new StartUpFigures(listeningSeconds, double.NaN, double.NaN);
         }
 
         public Uri Address { get; }
+
+        /// <summary>How long it took to start (the answer and ready figures once it is ready).</summary>
+        public StartUpFigures StartUp { get; private set; }
 
         /// <summary>What its log has said so far.</summary>
         public LogCounts Log { get; }
@@ -647,6 +659,7 @@ public static class ServeBenchmark
 
             // The address is read from the start-up line, whatever log levels the caller's environment sets.
             start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+            var launched = Stopwatch.StartNew();
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var early = new ConcurrentQueue<string>();
@@ -667,9 +680,10 @@ public static class ServeBenchmark
                 throw new InvalidOperationException("The API did not start:\n" + string.Join('\n', early));
             }
 
-            var api = new ApiProcess(process, await listening.Task.ConfigureAwait(false), log);
+            var api = new ApiProcess(process, await listening.Task.ConfigureAwait(false), log, Math.Round(launched.Elapsed.TotalSeconds, 2));
             progress.Report($"API listening on {api.Address} (pid {process.Id})");
             using var client = Client(api.Address);
+            double? firstAnswer = null;
 
             // Readiness waits for the database warm-up (about 7 s at generate --scale 10): up to a minute.
             var notReady = string.Empty;
@@ -677,6 +691,7 @@ public static class ServeBenchmark
                 async () =>
                 {
                     using var ready = await client.GetAsync("/health/ready").ConfigureAwait(false);
+                    firstAnswer ??= launched.Elapsed.TotalSeconds;
                     notReady = await ready.Content.ReadAsStringAsync().ConfigureAwait(false);
                     return ready.IsSuccessStatusCode;
                 },
@@ -686,6 +701,9 @@ public static class ServeBenchmark
                 await api.StopAsync().ConfigureAwait(false);
                 throw new InvalidOperationException("The API is not ready: " + notReady);
             }
+
+            api.StartUp = api.StartUp with { FirstAnswerSeconds = Math.Round(firstAnswer!.Value, 2), ReadySeconds = Math.Round(launched.Elapsed.TotalSeconds, 2) };
+            progress.Report($"API ready {api.StartUp.ReadySeconds:F2} s after launch (first answer after {api.StartUp.FirstAnswerSeconds:F2} s)");
 
             // Then the warm-up computes the dashboard's figures in the background; measuring meanwhile would share
             // the cores with it (the /health/live reference first).

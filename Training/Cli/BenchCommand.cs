@@ -271,6 +271,7 @@ public static class BenchCommand
                 io.Console.WriteLine($"Reload during {r.During} ({r.How}): {r.OldVersion} -> {r.NewVersion}, served after {r.SecondsUntilServed.ToString("F2", inv)} s; {r.ErrorsInPhase} failed requests on that endpoint, the slowest {r.SlowestMsInPhase.ToString("F2", inv)} ms.");
             }
 
+            io.Console.WriteLine($"Start-up: listening after {result.StartUp.ListeningSeconds.ToString("F2", inv)} s, first answer after {result.StartUp.FirstAnswerSeconds.ToString("F2", inv)} s, ready after {result.StartUp.ReadySeconds.ToString("F2", inv)} s (from launch).");
             io.Console.WriteLine($"Prediction log lines: {result.PredictionsLogged:N0} for {result.PredictionRequests:N0} prediction requests (warm-up included).");
             var targets = new Table().Title("Targets").AddColumns("target", "required", "measured", "met");
             foreach (var t in result.Targets)

@@ -59,6 +59,10 @@ public sealed class BenchServeTests(TrainedModels trained)
         Assert.Equal($"a copy of {Path.GetFileName(trained.Database)} renamed over the served file (loaded in the background)", reloads[1]!["how"]!.GetValue<string>());
         Assert.Contains("POST /api/models/reload", reloads[2]!["how"]!.GetValue<string>());
 
+        var startUp = result["startUp"]!;
+        Assert.InRange(startUp["listeningSeconds"]!.GetValue<double>(), 0.01, startUp["firstAnswerSeconds"]!.GetValue<double>());
+        Assert.InRange(startUp["firstAnswerSeconds"]!.GetValue<double>(), 0.01, startUp["readySeconds"]!.GetValue<double>());
+
         Assert.True(result["predictionRequests"]!.GetValue<long>() > 0);
         Assert.Equal(result["predictionRequests"]!.GetValue<long>(), result["predictionsLogged"]!.GetValue<long>());
         Assert.Contains(result["targets"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "errors (all endpoints, reloads included)" && t["met"]!.GetValue<bool>());
