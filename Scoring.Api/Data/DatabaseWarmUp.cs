@@ -9,11 +9,12 @@ namespace NetflixML.Scoring.Api.Data;
 /// <summary>
 /// After start-up, loads the database into memory and computes every subscriber's churn features at the churn
 /// model's snapshot, in the background, so the first requests do not pay for it. Until it is done readiness is 503
-/// (<see cref="Health.ModelsReadyCheck"/>): at generate --scale 10 it takes about 7 s (10-11 s before ingest widened
-/// the indexes the churn aggregates read), and a by-id request sent meanwhile waited for it (7.4 s for the first churn
-/// look-up) although readiness already said Healthy. Once ready, it computes the figures the dashboard's Content view
-/// asks for first (<see cref="Apis.AnalyticsApi.WarmDashboard"/>), which its first visitor waited for: 2.7-4.1 s each
-/// at scale 10 when they were SQL, 0.6-0.8 s together now.
+/// (<see cref="Health.ModelsReadyCheck"/>): at generate --scale 10 it took about 7 s on a quiet day (10-11 s before
+/// ingest widened the indexes the churn aggregates read), and a by-id request sent meanwhile waited for it (7.4 s for
+/// the first churn look-up) although readiness already said Healthy. Since the churn features are computed beside the
+/// read, launch to ready on a slow day went from 13.0-19.6 s to 9.9-13.2 s. Once ready, it computes the figures the
+/// dashboard's Content view asks for first (<see cref="Apis.AnalyticsApi.WarmDashboard"/>), which its first visitor
+/// waited for: 2.7-4.1 s each at scale 10 when they were SQL, 0.6-0.8 s together now.
 /// </summary>
 public sealed partial class DatabaseWarmUp(ScoringDatabase database, ModelRegistry registry, IOptions<ScoringOptions> options, ILogger<DatabaseWarmUp> logger) : BackgroundService
 {

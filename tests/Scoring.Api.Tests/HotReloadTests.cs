@@ -256,7 +256,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         // The load of the version in between used to be swapped in when it finished, though the file was back.
         var path = fixture.CopyDatabase();
         var clock = new SteppedClock();
-        var database = new ScoringDatabase(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
+        var database = Database(path, clock);
         var served = database.Current();
         var stamp = File.GetLastWriteTimeUtc(path);
 
@@ -284,7 +284,7 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         // Every request read it again: at generate --scale 10, seconds each before the bad value was reached.
         var path = fixture.CopyDatabase();
         ScoringFixture.Query(path, "UPDATE gold_movies SET title = NULL WHERE movie_id = (SELECT MIN(movie_id) FROM gold_movies)");
-        var database = new ScoringDatabase(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
+        var database = Database(path);
 
         var first = Assert.Throws<Errors.ServiceUnavailableException>(() => database.TryCurrent());
         var second = Assert.Throws<Errors.ServiceUnavailableException>(() => database.TryCurrent());
@@ -351,8 +351,8 @@ public sealed class HotReloadTests(ScoringFixture fixture)
         Assert.Same(data, database.Current());
     }
 
-    private ScoringDatabase Database(string path) =>
-        new(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
+    private ScoringDatabase Database(string path, TimeProvider? clock = null) =>
+        new(new ScoringPaths(new ScoringOptions { Database = path }, fixture.Root), clock ?? TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ScoringDatabase>.Instance);
 
     [Theory]
     [InlineData("not a database", "Database '{0}' cannot be read: ")]
