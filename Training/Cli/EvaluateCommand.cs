@@ -42,7 +42,8 @@ public static class EvaluateCommand
                 var report = RankingEvaluator.Evaluate(recommender, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The baseline beside it, as training reports it: popularity fitted on the same interactions before the cut-off.
-                var baseline = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), split.Test, RecommendTaskRunner.K, split.WatchedBefore);
+                var popularity = new PopularityRecommender(split.Catalog, split.TrainWatches);
+                var baseline = RankingEvaluator.Evaluate(popularity, split.Test, RecommendTaskRunner.K, split.WatchedBefore);
 
                 // The same subscribers as viewers the model does not know, from what they watched before the cut-off.
                 // Popularity answers them exactly as it answers the subscribers it knows (its history is those watches),
@@ -52,7 +53,7 @@ public static class EvaluateCommand
                 // training (a model that updates known subscribers moves them by it), judged on the rest.
                 var (sinceTest, sinceSeen) = RankingEvaluator.SinceTraining(split.Catalog, split.Test, split.WatchedBefore);
                 var recent = RankingEvaluator.Evaluate(recommender, sinceTest, RecommendTaskRunner.K, sinceSeen);
-                var baselineRecent = RankingEvaluator.Evaluate(new PopularityRecommender(split.Catalog, split.TrainWatches), sinceTest, RecommendTaskRunner.K, sinceSeen);
+                var baselineRecent = RankingEvaluator.Evaluate(popularity, sinceTest, RecommendTaskRunner.K, sinceSeen);
                 var ratings = RecommendTaskRunner.JudgeRatings(recommender, split);
                 var ratingRmseFloor = ratings is null ? null : inputs.Truth?.RatingRmseFloorFor(split);
                 result = new { model = path, task = manifest.Task, trainer = manifest.Trainer, test = report, baseline, viewers, baselineViewers = baseline, recent, baselineRecent, ratings, ratingRmseFloor };
