@@ -114,9 +114,12 @@ public static class RankingEvaluator
         };
     }
 
+    /// <summary>A held-out rating's label for ML.NET's graded NDCG: the rating (rounded) - 1, clamped to 0..4.</summary>
+    public static int GradedLabel(double rating) => (int)Math.Clamp(Math.Round(rating) - 1, 0, 4);
+
     /// <summary>
     /// The top-N protocol's split: each user's ratings (in item-id order) shuffled with one seeded generator, users
-    /// in id order; the first round(75 %) train, the rest are held out, labelled rating - 1 (clamped to 0..4) for
+    /// in id order; the first round(75 %) train, the rest are held out, labelled by <see cref="GradedLabel"/> for
     /// ML.NET's graded NDCG.
     /// </summary>
     public static (List<Interaction> Train, List<HeldOut> Test) SplitPerUser(IEnumerable<Interaction> ratings, int seed)
@@ -132,7 +135,7 @@ public static class RankingEvaluator
             train.AddRange(mine[..cut]);
             if (cut < mine.Length)
             {
-                test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => (int)Math.Clamp(Math.Round(r.Value) - 1, 0, 4))));
+                test.Add(new HeldOut(user.Key, mine[cut..].ToDictionary(r => r.Item, r => GradedLabel(r.Value))));
             }
         }
 

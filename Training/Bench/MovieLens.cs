@@ -117,8 +117,9 @@ public sealed class MovieLens
     /// Splits ratings in time, as a model trained on one day meets the ratings that follow: the cut-off is the moment
     /// before which 1 - <paramref name="testFraction"/> of them were made (<see cref="TemporalSplit.CutoffForFraction"/>);
     /// earlier ratings train, and each user who rated before it has the titles they rated from it on held out, in the
-    /// order rated (same second: by item id), labelled rating - 1 (clamped to 0..4) as <see cref="RankingEvaluator.SplitPerUser"/>
-    /// does. Users who first rated after the cut-off are left out: the model does not know them.
+    /// order rated (same second: by item id), labelled as <see cref="RankingEvaluator.SplitPerUser"/> labels them
+    /// (<see cref="RankingEvaluator.GradedLabel"/>). Users who first rated after the cut-off are left out: the model
+    /// does not know them.
     /// </summary>
     public static (List<Interaction> Train, List<HeldOut> Test, DateTime Cutoff) SplitInTime(IReadOnlyList<MovieLensRating> ratings, double testFraction)
     {
@@ -144,7 +145,7 @@ public sealed class MovieLens
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new HeldOut(g.Key, new OrderedDictionary<string, int>(
                 g.OrderBy(r => r.Timestamp).ThenBy(r => r.Item, StringComparer.Ordinal).DistinctBy(r => r.Item)
-                    .Select(r => KeyValuePair.Create(r.Item, (int)Math.Clamp(Math.Round(r.Rating) - 1, 0, 4))), StringComparer.Ordinal)))
+                    .Select(r => KeyValuePair.Create(r.Item, RankingEvaluator.GradedLabel(r.Rating))), StringComparer.Ordinal)))
             .ToList();
         return (train, test, cutoff);
     }
